@@ -1,0 +1,3 @@
+from sbtui.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Benchmarks behind ``sbtui bench``. They print numbers; tests check behaviour."""

@@ -1,0 +1,78 @@
+"""``sbtui bench sync``: full and incremental sync over loopback HTTP against a real server."""
+from __future__ import annotations
+
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from sbtui.bench.server import SandboxServer
+from sbtui.domain.passwords import initial_password
+from sbtui.workspace import Workspace
+
+NEW_PASSWORD = "bench2026"
+
+
+async def _login(ws: Workspace, uscc: str, unit_number: str) -> None:
+    from sbtui.remote.errors import WrongPasswordError
+
+    first = initial_password(unit_number)
+    try:
+        session = await ws.login(uscc, first)
+        if session.must_change_password:
+            await ws.change_password(first, NEW_PASSWORD)
+    except WrongPasswordError:
+        await ws.login(uscc, NEW_PASSWORD)
+
+
+async def _one_round(url: str, home: Path, uscc: str, unit: str, changes: int, seed: int) -> tuple[float, float]:
+    ws = Workspace(home, remote=url)
+    try:
+        await _login(ws, uscc, unit)
+        record = (await ws.lookup_employer(uscc))[0]
+        ws.save_employer(record, await ws.service().registrations())
+        t0 = time.perf_counter()
+        await ws.sync(uscc)
+        full = time.perf_counter() - t0
+        async with httpx.AsyncClient(base_url=url, timeout=60) as admin:
+            r = await admin.post("/api/v1/sandbox/simulate", json={"changes": changes, "seed": seed})
+            r.raise_for_status()
+        t0 = time.perf_counter()
+        await ws.sync(uscc)
+        incremental = time.perf_counter() - t0
+        return full, incremental
+    finally:
+        await ws.aclose()
+
+
+def run_sync_bench(*, employees: int, changes: int = 100, repeat: int = 3, log: bool = True) -> dict:
+    from sbtui.remote.sandbox import info
+
+    with tempfile.TemporaryDirectory(prefix="sbtui-bench-") as tmp:
+        data = Path(tmp) / "server"
+        t0 = time.perf_counter()
+        with SandboxServer(data, employees=employees) as srv:
+            seeded = time.perf_counter() - t0
+            facts = info(data)
+            if log:
+                print(f"server up with {facts['employees']} employees in {seeded:.1f} s: {srv.url}", flush=True)
+            fulls, incs = [], []
+            for i in range(repeat):
+                full, inc = asyncio.run(_one_round(srv.url, Path(tmp) / f"home{i}", facts["uscc"],
+                                                   facts["unit_numbers"][0], changes, seed=100 + i))
+                fulls.append(full)
+                incs.append(inc)
+                if log:
+                    print(f"run {i + 1}: full {full:.2f} s, incremental {inc:.3f} s", flush=True)
+    return {
+        "employees": employees,
+        "changes": changes,
+        "full_sync_s": statistics.median(fulls),
+        "incremental_sync_s": statistics.median(incs),
+        "full_runs_s": fulls,
+        "incremental_runs_s": incs,
+        "server_start_s": seeded,
+    }

@@ -1,0 +1,57 @@
+"""The ``sbtui`` command line. Every command has ``--help``; see README.md for exit codes."""
+from __future__ import annotations
+
+import click
+
+from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx
+
+
+@click.group(invoke_without_command=True, epilog=EXIT_CODES_HELP)
+@click.option("--home", type=click.Path(file_okay=False), envvar="SBTUI_HOME",
+              help="Data directory (default: the platform's user data dir; env SBTUI_HOME).")
+@click.option("--remote", metavar="URL", envvar="SBTUI_REMOTE",
+              help="Service base URL, e.g. http://127.0.0.1:8765 (default: the embedded sandbox).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")
+@click.option("--insecure-token-file", is_flag=True,
+              help="Where no secure keyring exists, keep session tokens in a 0600 file under --home.")
+@click.pass_context
+def cli(ctx: click.Context, home: str | None, remote: str | None, as_json: bool,
+        insecure_token_file: bool) -> None:
+    """sbtui — 社保费管理客户端 for the terminal.
+
+    Without a command: the demo on the embedded sandbox service (adds the demo employer,
+    syncs it and lists its employees).
+    """
+    ctx.obj = Ctx(home=home, remote=remote, json=as_json, allow_token_file=insecure_token_file)
+    if ctx.invoked_subcommand is None:
+        from sbtui.cli.demo import demo
+
+        ctx.invoke(demo)
+
+
+def _register() -> None:
+    from sbtui.cli import bench, data, demo, employer, sandbox
+
+    for group in (sandbox.sandbox, employer.employer, data.employees, bench.bench):
+        cli.add_command(group)
+    cli.add_command(employer.login)
+    cli.add_command(data.sync_cmd)
+    cli.add_command(data.outbox)
+    cli.add_command(data.region)
+    cli.add_command(demo.demo)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False, prog_name="sbtui")
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        raise SystemExit(130)
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(EXIT_USAGE)
+    except click.exceptions.Exit as exc:
+        raise SystemExit(exc.exit_code)

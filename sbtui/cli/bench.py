@@ -1,0 +1,76 @@
+"""``sbtui bench …``: benchmarks that print medians (speed is measured here, not in tests)."""
+from __future__ import annotations
+
+import click
+
+from sbtui.cli.common import emit_json
+
+
+@click.group()
+def bench() -> None:
+    """Benchmarks; each prints medians, with --json one object."""
+
+
+@bench.command("sync")
+@click.option("--employees", default=100_000, show_default=True, help="Employees of the sandbox employer.")
+@click.option("--changes", default=100, show_default=True, help="Registry changes per incremental sync.")
+@click.option("--repeat", default=3, show_default=True, help="Runs per measurement (median reported).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def sync_bench(obj, employees: int, changes: int, repeat: int, as_json: bool) -> None:
+    """Full sync of N employees and incremental sync of --changes changes, over loopback HTTP."""
+    from sbtui.bench.sync import run_sync_bench
+
+    result = run_sync_bench(employees=employees, changes=changes, repeat=repeat, log=not (as_json or obj.json))
+    if as_json or obj.json:
+        emit_json(result)
+    else:
+        click.echo(f"full sync of {result['employees']} employees: median {result['full_sync_s']:.2f} s "
+                   f"(runs {', '.join(f'{x:.2f}' for x in result['full_runs_s'])})")
+        click.echo(f"incremental sync of {changes} changes: median {result['incremental_sync_s']:.3f} s "
+                   f"(runs {', '.join(f'{x:.3f}' for x in result['incremental_runs_s'])})")
+
+
+@bench.command("crash")
+@click.argument("which", type=click.Choice(["pull", "push"]))
+@click.option("--employees", default=100_000, show_default=True, help="Employees of the sandbox employer.")
+@click.option("--kills", default=None, type=int, help="SIGKILLs (default: 20 for pull, 50 for push).")
+@click.option("--operations", default=50, show_default=True, help="Keyed operations to push (push drill).")
+@click.option("--reply-delay-ms", default=300, show_default=True,
+              help="Server delay between commit and reply (push drill), to kill in that window.")
+@click.option("--seed", default=7, show_default=True, help="Random seed of the kill times.")
+def crash(which: str, employees: int, kills: int | None, operations: int, reply_delay_ms: int, seed: int) -> None:
+    """Crash drill (the long version of the suite's crash tests): SIGKILL a child sbtui at random
+    points, restart it, then check the local store against the server."""
+    import tempfile
+    from collections import Counter
+    from pathlib import Path
+
+    from sbtui.bench import crash as drill
+    from sbtui.bench.server import SandboxServer
+    from sbtui.remote.sandbox import info
+
+    with tempfile.TemporaryDirectory(prefix="sbtui-crash-") as tmp:
+        with SandboxServer(Path(tmp) / "server", employees=employees) as srv:
+            facts = info(Path(tmp) / "server")
+            home = Path(tmp) / "home"
+            if which == "pull":
+                report = drill.drill_pull(srv.url, home, facts["uscc"], facts["unit_numbers"][0],
+                                          kills=kills or 20, seed=seed)
+                db = drill.store_path(home, facts["uscc"])
+                same = drill.local_registry(db) == drill.server_registry(srv.url, facts["uscc"],
+                                                                         facts["unit_numbers"][0])
+                click.echo(f"kills {report.kills}, rows after each kill {report.local_rows_after_kill}")
+                click.echo(f"local registry equals the server's: {same}; integrity_check: {drill.integrity(db)}")
+                ok = same and drill.integrity(db) == "ok"
+            else:
+                report, keys = drill.drill_push(srv.url, home, facts["uscc"], facts["unit_numbers"][0],
+                                                operations=operations, kills=kills or 50, seed=seed,
+                                                reply_delay_ms=reply_delay_ms)
+                effects = Counter(e["key"] for e in drill.server_effects(srv.url, "group.assign"))
+                once = all(effects[k] == 1 for k in keys)
+                click.echo(f"kills {report.kills}, pending after each kill {report.local_rows_after_kill}")
+                click.echo(f"{len(keys)} keys; every key exactly one effect on the server: {once}; "
+                           f"max effects for a key: {max(effects.values()) if effects else 0}")
+                ok = once and len(effects) == len(keys)
+    raise SystemExit(0 if ok else 1)

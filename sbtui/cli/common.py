@@ -1,0 +1,184 @@
+"""Shared plumbing of the command line: context, output, passwords, exit codes."""
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from sbtui.domain.ids import InvalidIdError
+from sbtui.remote import errors as E
+from sbtui.workspace import Workspace
+
+# Exit codes (documented in README.md and `sbtui --help`).
+EXIT_OK = 0
+EXIT_REFUSED = 1  # the service refused (a reason is printed)
+EXIT_USAGE = 2  # bad command line or bad input (e.g. a wrong check digit)
+EXIT_OFFLINE = 3  # the service could not be reached; local data untouched
+EXIT_AUTH = 4  # wrong password, locked, session expired, password change required
+EXIT_BUSY = 5  # the same request is still being processed (409); try again later
+EXIT_PROTOCOL = 6  # the service answered something malformed, or failed (5xx)
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok · 1 refused by the service · 2 usage or bad input · 3 offline · "
+    "4 authentication · 5 busy (retry later) · 6 malformed reply or server error · 130 interrupted"
+)
+
+
+@dataclass
+class Ctx:
+    home: str | None
+    remote: str | None
+    json: bool
+    allow_token_file: bool
+    _ws: Workspace | None = field(default=None, repr=False)
+
+    @property
+    def ws(self) -> Workspace:
+        if self._ws is None:
+            self._ws = Workspace(self.home, remote=self.remote, allow_token_file=self.allow_token_file)
+        return self._ws
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, Decimal):
+        return str(o)
+    if hasattr(o, "model_dump"):
+        return o.model_dump(mode="json")
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    raise TypeError(type(o).__name__)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+
+
+def info(message: str) -> None:
+    """Human progress and notes go to stderr so --json output stays clean."""
+    click.echo(message, err=True)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"错误：{message}", err=True)
+    raise SystemExit(code)
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def read_secret(env: str, prompt: str, *, confirm: str | None = None) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not interactive():
+        fail(f"需要输入密码：请在终端中运行，或设置环境变量 {env}。", EXIT_USAGE)
+    value = click.prompt(prompt, hide_input=True)
+    if confirm is not None:
+        again = click.prompt(confirm, hide_input=True)
+        if again != value:
+            fail("两次输入的新密码不一致，请重新输入。", EXIT_USAGE)
+    return value
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    if yes:
+        return
+    if not interactive():
+        fail(f"{question}（非交互运行时请加 --yes 表示确认）", EXIT_USAGE)
+    if not click.confirm(question, default=False):
+        fail("已取消。", EXIT_USAGE)
+
+
+ERROR_EXITS: list[tuple[type[BaseException], int]] = [
+    (E.OfflineError, EXIT_OFFLINE),
+    (E.AuthError, EXIT_AUTH),
+    (E.ConflictError, EXIT_BUSY),
+    (E.RefusedError, EXIT_REFUSED),
+    (E.ResyncRequired, EXIT_REFUSED),
+    (E.ProtocolError, EXIT_PROTOCOL),
+    (E.ServerError, EXIT_PROTOCOL),
+    (E.ServiceError, EXIT_PROTOCOL),
+]
+
+
+def run(coro_fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an async command body, close the workspace, and turn errors into exit codes."""
+
+    @functools.wraps(coro_fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx: Ctx = click.get_current_context().obj
+
+        async def body() -> Any:
+            try:
+                return await coro_fn(*args, **kwargs)
+            finally:
+                if ctx._ws is not None:
+                    await ctx._ws.aclose()
+
+        try:
+            return asyncio.run(body())
+        except InvalidIdError as exc:
+            fail(str(exc), EXIT_USAGE)
+        except E.LockedError as exc:
+            until = exc.locked_until
+            extra = f"（解锁时间：{until.astimezone().strftime('%H:%M:%S')}）" if until else ""
+            fail(f"{exc.message}{extra}", EXIT_AUTH)
+        except E.ServiceError as exc:
+            for cls, code in ERROR_EXITS:
+                if isinstance(exc, cls):
+                    fail(exc.message, code)
+        except KeyboardInterrupt:
+            fail("已中断。", EXIT_INTERRUPTED)
+
+    return wrapper
+
+
+def current_uscc(ctx: Ctx, uscc: str | None) -> str:
+    if uscc:
+        return uscc
+    cfg = ctx.ws.config
+    if cfg.current:
+        return cfg.current
+    if len(cfg.employers) == 1:
+        return cfg.employers[0].uscc
+    fail("尚未选择单位：请先运行 sbtui employer add <纳税人识别号>，或用 --employer 指定。", EXIT_USAGE)
+    raise AssertionError
+
+
+class Progress:
+    """Prints sync progress to stderr: one rewritten line on a terminal, sparse lines otherwise."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
+        self._last = ""
+
+    def __call__(self, event: Any) -> None:
+        if self.quiet:
+            return
+        phase = getattr(event, "phase", "")
+        done, total = getattr(event, "done", 0), getattr(event, "total", 0)
+        label = {"push": "发送待办", "full": "全量下载职工信息", "changes": "增量更新职工信息",
+                 "groups": "更新分组与单位信息"}.get(phase, phase)
+        line = f"{label} {done}/{total}" if total else f"{label} {done}"
+        if getattr(event, "message", None):
+            line += f" {event.message}"
+        if self.tty:
+            click.echo("\r" + line.ljust(60), nl=False, err=True)
+        elif line.split(" ")[0] != self._last or (total and done == total):
+            click.echo(line, err=True)
+        self._last = line.split(" ")[0]
+
+    def end(self) -> None:
+        if self.tty and not self.quiet:
+            click.echo("", err=True)

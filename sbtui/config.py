@@ -1,0 +1,85 @@
+"""Where sbtui keeps its files, and the small user configuration.
+
+Layout under the home directory (``--home DIR`` > ``$SBTUI_HOME`` > the platform data dir)::
+
+    config.json            remote URL (none = embedded sandbox), employers, current one
+    employers/<USCC>.db    one local store per employer
+    sandbox/sandbox.db     the embedded sandbox service's own database
+    secrets.json           only with the explicit insecure opt-in (0600), see sbtui.secrets
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+APP = "sbtui"
+
+
+def home_dir(explicit: str | os.PathLike | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("SBTUI_HOME")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+@dataclass
+class EmployerEntry:
+    uscc: str
+    name: str
+    unit_number: str | None = None  # the registration worked in (SPEC L6)
+
+
+@dataclass
+class Config:
+    home: Path
+    remote: str | None = None  # None: the embedded sandbox
+    region: str | None = None
+    current: str | None = None  # USCC
+    employers: list[EmployerEntry] = field(default_factory=list)
+    sandbox_employees: int = 2000  # size of the embedded sandbox's demo employer
+
+    @property
+    def path(self) -> Path:
+        return self.home / "config.json"
+
+    @classmethod
+    def load(cls, home: Path) -> "Config":
+        path = home / "config.json"
+        if not path.exists():
+            return cls(home=home)
+        raw = json.loads(path.read_text("utf-8"))
+        employers = [EmployerEntry(**e) for e in raw.pop("employers", [])]
+        known = {k: v for k, v in raw.items() if k in cls.__dataclass_fields__ and k != "home"}
+        return cls(home=home, employers=employers, **known)
+
+    def save(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        data = asdict(self)
+        data.pop("home")
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+        os.replace(tmp, self.path)
+
+    def employer(self, uscc: str) -> EmployerEntry | None:
+        return next((e for e in self.employers if e.uscc == uscc), None)
+
+    def add_employer(self, entry: EmployerEntry) -> None:
+        self.employers = [e for e in self.employers if e.uscc != entry.uscc] + [entry]
+
+    def remove_employer(self, uscc: str) -> None:
+        self.employers = [e for e in self.employers if e.uscc != uscc]
+        if self.current == uscc:
+            self.current = None
+
+    def store_path(self, uscc: str) -> Path:
+        return self.home / "employers" / f"{uscc}.db"
+
+    @property
+    def sandbox_dir(self) -> Path:
+        return self.home / "sandbox"

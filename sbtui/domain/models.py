@@ -1,0 +1,142 @@
+"""Wire and domain models shared by the client, the local store and the sandbox service.
+
+Everything here is pure data (pydantic v2). Money is ``Decimal`` and travels as a string
+("8888.00") so that no float ever touches it. Periods are ``YYYY-MM`` strings; the open end
+of a wage period is ``2099-12`` (SPEC W9).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OPEN_END = "2099-12"
+
+AgencySystem = Literal["enterprise", "institution", "medical"]
+EmployeeStatus = Literal["normal", "stopped"]  # 正常缴费 / 停止缴费
+Role = Literal["admin", "all", "pay"]  # 单位密码登录 / 全部功能 / 缴费
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=False, extra="ignore")
+
+
+class EmployerRecord(_Model):
+    """The employer as the tax side has it registered (SPEC L2)."""
+
+    uscc: str
+    name: str
+    tax_authority: str  # 主管税务机关
+    tax_branch: str  # 主管税务所(科、分局)
+    status: str = "正常"  # 登记状态
+    region: str  # region profile id, e.g. "nm"
+
+
+class UnitRegistration(_Model):
+    """One registration of the employer at an insurance agency (SPEC L2, L6, E8)."""
+
+    unit_number: str  # 单位编号
+    agency: str  # 社保经办机构 / 医保经办机构 name
+    agency_system: AgencySystem
+    tax_authority: str
+    payer_type: str = "单位缴费人"  # 缴费人类型
+    insurance_types: list[str]  # type codes (SPEC W1), e.g. ["110", "210", "410"]
+    status: str = "正常"
+
+
+class Registration(_Model):
+    """An employee's registration under one of the employer's unit numbers (SPEC E1, E3)."""
+
+    unit_number: str
+    agency: str
+    agency_system: AgencySystem
+    person_number: str  # 人员编号 at that agency
+    insurance_types: list[str]
+
+
+class WagePeriod(_Model):
+    """One period of an employee's contribution wage for one insurance type (SPEC W9)."""
+
+    type: str  # insurance type code, e.g. "110"
+    wage: Decimal
+    period_from: str  # YYYY-MM
+    period_to: str = OPEN_END
+
+
+class Employee(_Model):
+    """An employee in the registry (SPEC E1)."""
+
+    id: str  # the service's stable id
+    name: str
+    id_type: str = "201"  # 201 居民身份证
+    id_number: str
+    status: EmployeeStatus = "normal"
+    group_id: str | None = None
+    registrations: list[Registration] = Field(default_factory=list)
+    wages: list[WagePeriod] = Field(default_factory=list)
+    added_on: date
+    changed_on: date
+    seq: int = 0  # the service's change sequence number of this row
+
+    @property
+    def unit_numbers(self) -> list[str]:
+        return [r.unit_number for r in self.registrations]
+
+    @property
+    def insured_types(self) -> list[str]:
+        seen: list[str] = []
+        for r in self.registrations:
+            for t in r.insurance_types:
+                if t not in seen:
+                    seen.append(t)
+        return sorted(seen)
+
+
+class Group(_Model):
+    """An employee group; at most three levels (SPEC E4)."""
+
+    id: str
+    name: str
+    parent_id: str | None = None
+
+
+class Session(_Model):
+    """What a successful login returns."""
+
+    token: str
+    role: Role = "admin"
+    must_change_password: bool = False
+    expires_at: datetime
+    uscc: str
+    username: str | None = None
+
+
+class RegistryPage(_Model):
+    """One page of the full registry download, in employee-id order (keyset paging)."""
+
+    items: list[Employee]
+    next_after: str | None  # pass as ``after`` for the next page; None = last page
+    cursor: int  # the change cursor at the time of this page: pull changes since it afterwards
+    total: int
+
+
+class ChangesPage(_Model):
+    """Registry changes since a cursor, in change order."""
+
+    items: list[Employee]
+    cursor: int  # the cursor after the last item of this page
+    has_more: bool
+
+
+class KeyOutcome(_Model):
+    """What the service remembers about one idempotency key."""
+
+    key: str
+    state: Literal["running", "completed"]
+    method: str
+    path: str
+    status_code: int | None = None
+    response: dict | list | None = None
+    created_at: datetime

@@ -1,0 +1,215 @@
+"""Money and rates (SPEC §0 "Money").
+
+Money is always :class:`~decimal.Decimal` with 2 places, rounded ROUND_HALF_UP, computed per
+employee per item and only then summed: the manual's 8,888.00 × 0.2% = 17.776 → 17.78
+(manual 000 §3.1). A float never touches money: every entry point refuses one.
+
+Rates are exact decimal fractions (``Decimal("0.002")``) and are never rounded to cents;
+``"0.2%"`` is how they are written on screen and in the region data files.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+_MONEY_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_RATE_RE = re.compile(r"^\d+(?:\.\d+)?$|^\.\d+$")
+
+
+def _reject_float(x: object, what: str) -> None:
+    if isinstance(x, float):
+        raise TypeError(f"{what} must not be a float (got {x!r}); use str, int or Decimal")
+    if isinstance(x, bool):
+        raise TypeError(f"{what} must not be a bool (got {x!r})")
+
+
+def _decimal(x: str | int | Decimal, what: str) -> Decimal:
+    """An exact Decimal from str/int/Decimal, finite; floats refused."""
+    _reject_float(x, what)
+    if isinstance(x, Decimal):
+        d = x
+    elif isinstance(x, int):
+        d = Decimal(x)
+    elif isinstance(x, str):
+        try:
+            d = Decimal(x.strip())
+        except InvalidOperation:
+            raise ValueError(f"无法识别的数值：{x!r}") from None
+    else:
+        raise TypeError(f"{what} must be str, int or Decimal, not {type(x).__name__}")
+    if not d.is_finite():
+        raise ValueError(f"无法识别的数值：{x!r}")
+    return d
+
+
+def to_money(x: str | int | Decimal) -> Decimal:
+    """``x`` as money: a Decimal quantized to 0.01 with ROUND_HALF_UP.
+
+    Accepts ``str`` (plain decimal notation, e.g. ``"8888.00"``), ``int`` and ``Decimal``;
+    a ``float`` raises :class:`TypeError`. For text typed by a user use :func:`parse_money`.
+    """
+    return _decimal(x, "money").quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_money(text: str) -> Decimal:
+    """Parse a money amount typed by a user or read from a spreadsheet cell.
+
+    Accepted: ``"8,888.00"``, ``"8888"``, ``" 8 888.5 "``, full-width digits and punctuation
+    (``"８，８８８．００"``), a leading ``¥``/``￥`` and a trailing ``元``, a leading sign.
+    At most two decimal places (a wage of ``8888.005`` is a typo, not something to round).
+    Raises :class:`ValueError` with a Chinese message otherwise.
+    """
+    if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
+        d = _decimal(text, "money")
+        if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
+            raise ValueError(f"金额最多保留两位小数：{text}")
+        return d.quantize(CENT)
+    _reject_float(text, "money")
+    if not isinstance(text, str):
+        raise TypeError(f"money text must be str, not {type(text).__name__}")
+    s = unicodedata.normalize("NFKC", text)
+    s = s.strip().replace(",", "").replace("，", "").replace(" ", "").replace("\u3000", "")
+    if s.startswith(("¥", "￥")):
+        s = s[1:]
+    if s.endswith("元"):
+        s = s[:-1]
+    if not s:
+        raise ValueError("金额不能为空")
+    if not _MONEY_RE.match(s):
+        raise ValueError(f"金额格式不正确：“{text}”，应为数字，例如 8,888.00")
+    d = Decimal(s)
+    if "." in s and len(s.split(".", 1)[1]) > 2:
+        raise ValueError(f"金额最多保留两位小数：“{text}”")
+    return d.quantize(CENT)
+
+
+def parse_rate(text: str | Decimal) -> Decimal:
+    """A rate as an exact fraction: ``"0.2%"`` → ``Decimal("0.002")``, ``"16%"`` → ``0.16``.
+
+    Text without ``%`` is taken as a fraction already (``"0.001"``, as the construction-project
+    rates of SPEC D10 are written). A Decimal is returned as is (after range check).
+    The rate must lie in 0..1 (0%..100%).
+    """
+    if isinstance(text, Decimal):
+        d = _decimal(text, "rate")
+    else:
+        _reject_float(text, "rate")
+        if not isinstance(text, str):
+            raise TypeError(f"rate must be str or Decimal, not {type(text).__name__}")
+        s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+        percent = s.endswith("%")
+        if percent:
+            s = s[:-1]
+        if not _RATE_RE.match(s):
+            raise ValueError(f"费率格式不正确：“{text}”，例如 0.2% 或 0.002")
+        d = Decimal(s)
+        if percent:
+            d = d.scaleb(-2)
+    if d < 0 or d > 1:
+        raise ValueError(f"费率应在 0% 至 100% 之间：“{text}”")
+    return d
+
+
+def format_rate(rate: Decimal) -> str:
+    """``Decimal("0.002")`` → ``"0.2%"``, ``Decimal("0.16")`` → ``"16%"`` (as the manual prints)."""
+    r = _decimal(rate, "rate")
+    pct = r.scaleb(2).normalize()
+    text = format(pct, "f")
+    return f"{text}%"
+
+
+def charge(base: str | int | Decimal, rate: str | Decimal) -> Decimal:
+    """The due of one employee for one item: ``base × rate``, ROUND_HALF_UP to 0.01.
+
+    ``rate`` is a fraction (``Decimal("0.002")``) or rate text (``"0.2%"``).
+    8,888.00 × 0.2% = 17.776 → 17.78.
+    """
+    b = to_money(base)
+    r = parse_rate(rate)
+    return (b * r).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def total(amounts: Iterable[str | int | Decimal]) -> Decimal:
+    """Sum amounts that are already rounded to cents (SPEC: round per employee, then sum).
+
+    An amount with a non-zero fraction of a cent raises :class:`ValueError`: summing unrounded
+    amounts and rounding afterwards gives a different (wrong) total.
+    """
+    s = ZERO
+    for a in amounts:
+        d = _decimal(a, "amount")
+        if d != d.quantize(CENT):
+            raise ValueError(f"金额未按分取整，不能直接合计：{d}")
+        s += d
+    return s.quantize(CENT)
+
+
+def format_money(amount: str | int | Decimal) -> str:
+    """``Decimal("8888")`` → ``"8,888.00"``; negatives as ``"-1,234.50"``."""
+    d = to_money(amount)
+    return f"{d:,.2f}"
+
+
+_CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CN_UNITS = ["", "拾", "佰", "仟"]
+_CN_SECTIONS = ["", "万", "亿", "万亿"]
+
+
+def _section_to_cn(n: int) -> str:
+    out = ""
+    zero = False
+    for pos in range(3, -1, -1):
+        digit = (n // 10**pos) % 10
+        if digit == 0:
+            zero = bool(out)
+        else:
+            if zero:
+                out += "零"
+                zero = False
+            out += _CN_DIGITS[digit] + _CN_UNITS[pos]
+    return out
+
+
+def money_in_words(amount: str | int | Decimal) -> str:
+    """Chinese capital amount as printed on certificates (SPEC C1):
+    ``1422.08`` → ``壹仟肆佰贰拾贰元零捌分``, ``100`` → ``壹佰元整``, ``0.5`` → ``伍角``."""
+    d = to_money(amount)
+    if d < 0:
+        return "负" + money_in_words(-d)
+    cents = int(d * 100)
+    yuan, jiao, fen = cents // 100, (cents // 10) % 10, cents % 10
+    if cents == 0:
+        return "零元整"
+    parts: list[str] = []
+    sections = []
+    n = yuan
+    while n:
+        sections.append(n % 10000)
+        n //= 10000
+    text = ""
+    need_zero = False
+    for i in range(len(sections) - 1, -1, -1):
+        sec = sections[i]
+        if sec == 0:
+            need_zero = bool(text)
+            continue
+        if text and (need_zero or sec < 1000):
+            text += "零"
+        text += _section_to_cn(sec) + _CN_SECTIONS[i]
+        need_zero = False
+    if text:
+        parts.append(text + "元")
+    if jiao:
+        parts.append(_CN_DIGITS[jiao] + "角")
+    elif fen and yuan:
+        parts.append("零")
+    if fen:
+        parts.append(_CN_DIGITS[fen] + "分")
+    else:
+        parts.append("整")
+    return "".join(parts)

@@ -1,0 +1,78 @@
+"""The one interface to the tax side. Everything the client may ask of it is a method here.
+
+Implementations: :class:`sbtui.remote.http.HttpService` (httpx; over TCP to a real or sandbox
+server, or in-process through ``httpx.ASGITransport`` to the embedded sandbox).
+
+All methods are ``async``. They raise only :mod:`sbtui.remote.errors` exceptions.
+Mutating methods take ``key``: the idempotency key, created once by the caller (the outbox)
+and passed again, unchanged, on every retry.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from sbtui.domain.models import (
+    ChangesPage,
+    Employee,
+    EmployerRecord,
+    Group,
+    KeyOutcome,
+    RegistryPage,
+    Session,
+    UnitRegistration,
+)
+
+# Outbox kinds and the service call each one makes: kind -> (HTTP method, path template).
+# The payload of an outbox item holds the template's fields plus the JSON body under "body".
+MUTATIONS: dict[str, tuple[str, str]] = {
+    "group.create": ("POST", "/groups"),
+    "group.assign": ("POST", "/employees/{employee_id}/group"),
+}
+
+
+class RemoteService(ABC):
+    """What the client may ask of the tax side."""
+
+    token: str | None = None
+
+    @abstractmethod
+    async def health(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    async def region(self) -> dict[str, Any]: ...
+
+    @abstractmethod
+    async def lookup_employer(self, uscc: str) -> list[EmployerRecord]: ...
+
+    @abstractmethod
+    async def login(self, uscc: str, password: str, *, username: str | None = None) -> Session:
+        """Log in; on success the token is kept for the following calls."""
+
+    @abstractmethod
+    async def change_password(self, old: str, new: str, *, key: str) -> Session: ...
+
+    @abstractmethod
+    async def registrations(self) -> list[UnitRegistration]: ...
+
+    @abstractmethod
+    async def employees_page(self, *, after: str | None = None, limit: int = 2000) -> RegistryPage: ...
+
+    @abstractmethod
+    async def employee_changes(self, *, since: int, limit: int = 2000) -> ChangesPage: ...
+
+    @abstractmethod
+    async def groups(self) -> list[Group]: ...
+
+    @abstractmethod
+    async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
+        """Send one outbox item (see :data:`MUTATIONS`) and return the service's answer as
+        ``{"status": int, "body": <JSON answer>, "replayed": bool}`` (``replayed``: answered from
+        the idempotency store, the mutation was applied by an earlier attempt)."""
+
+    @abstractmethod
+    async def key_outcome(self, key: str) -> KeyOutcome | None:
+        """What the service knows of ``key``; ``None`` if it never saw it."""
+
+    @abstractmethod
+    async def aclose(self) -> None: ...

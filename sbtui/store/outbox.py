@@ -1,0 +1,220 @@
+"""The outbox: work for the service, queued locally and sent exactly once (SPEC §1).
+
+Each item gets its idempotency ``key`` (uuid4) once, when it is queued, in the same transaction
+as the local change it stands for; every (re)send uses that key, so the service applies it at
+most once. Items go ``queued`` → ``sent`` (a request was started; ``attempts`` counts them) →
+``confirmed`` or ``refused``; the last two are final. FIFO order is ``seq``.
+
+An item may carry an ``undo``: how to put the local row back if the service refuses the change
+(applied by :meth:`Outbox.mark_refused` unless a later pending item touches the same entity).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlite_utils import Database
+
+from sbtui.remote.interface import MUTATIONS
+
+STATES = ("queued", "sent", "confirmed", "refused")
+PENDING = ("queued", "sent")
+# tables and key columns an undo may touch
+_UNDO_TABLES = {"employees": "id", "groups": "id"}
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def canonical_json(value: Any) -> str:
+    """Canonical JSON: sorted keys, compact separators, UTF-8 text (Decimal → string)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_default)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One outbox row."""
+
+    seq: int
+    key: str
+    kind: str
+    entity: str
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    last_error: str | None
+    response: Any
+    created_at: str
+    updated_at: str
+
+    @property
+    def pending(self) -> bool:
+        return self.state in PENDING
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> OutboxItem:
+        return cls(
+            seq=row["seq"],
+            key=row["key"],
+            kind=row["kind"],
+            entity=row["entity"],
+            payload=json.loads(row["payload"]),
+            state=row["state"],
+            attempts=row["attempts"],
+            last_error=row["last_error"],
+            response=json.loads(row["response"]) if row["response"] else None,
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+
+class Outbox:
+    """The ``outbox`` table of a store (``store.outbox``)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def enqueue(self, kind: str, payload: dict[str, Any], *, entity: str,
+                undo: dict[str, Any] | None = None) -> str:
+        """Queue one mutation and return its new idempotency key.
+
+        Call it inside the transaction (``store.db.atomic()``) that makes the local change,
+        so that both or neither are saved."""
+        if kind not in MUTATIONS:
+            raise ValueError(f"unknown outbox kind: {kind!r}")
+        if undo is not None and undo.get("table") not in _UNDO_TABLES:
+            raise ValueError(f"undo of an unknown table: {undo.get('table')!r}")
+        key = str(uuid.uuid4())
+        stamp = now_iso()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO outbox (key, kind, entity, payload, state, attempts, undo,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)",
+                [key, kind, entity, canonical_json(payload),
+                 canonical_json(undo) if undo is not None else None, stamp, stamp],
+            )
+        return key
+
+    def mark_sent(self, key: str) -> None:
+        """A request is about to go out: state ``sent``, ``attempts`` + 1."""
+        self._update(key, PENDING, "state = 'sent', attempts = attempts + 1", [])
+
+    def note_error(self, key: str, message: str) -> None:
+        """Remember why the last attempt did not finish; the state stays as it is."""
+        self._update(key, PENDING, "last_error = ?", [message])
+
+    def mark_confirmed(self, key: str, response: Any) -> None:
+        """The service applied it; ``response`` is its answer (kept as JSON)."""
+        self._update(key, PENDING, "state = 'confirmed', response = ?, last_error = NULL",
+                     [canonical_json(response)])
+
+    def mark_refused(self, key: str, code: str | None, message: str,
+                     response: Any = None) -> None:
+        """The service refused it for good: record why and undo the local change (if the
+        item has an undo and no later pending item touches the same entity)."""
+        with self.db.atomic():
+            item = self.get(key)
+            if item is None:
+                raise KeyError(key)
+            error = f"[{code}] {message}" if code else message
+            self._update(key, PENDING, "state = 'refused', last_error = ?, response = ?",
+                         [error, canonical_json(response) if response is not None else None])
+            row = self.db.execute("SELECT undo FROM outbox WHERE key = ?", [key]).fetchone()
+            if row[0] and not self.has_pending(item.entity):
+                self._apply_undo(json.loads(row[0]))
+
+    def _apply_undo(self, undo: dict[str, Any]) -> None:
+        table = undo["table"]
+        pk = _UNDO_TABLES[table]
+        if undo.get("delete"):
+            self.db.execute(f"DELETE FROM [{table}] WHERE [{pk}] = ?", [undo["id"]])
+            return
+        columns = set(self.db[table].columns_dict)
+        values = {k: v for k, v in undo.get("set", {}).items() if k in columns and k != pk}
+        if values:
+            assignments = ", ".join(f"[{k}] = ?" for k in values)
+            self.db.execute(f"UPDATE [{table}] SET {assignments} WHERE [{pk}] = ?",
+                            [*values.values(), undo["id"]])
+
+    def _update(self, key: str, from_states: tuple[str, ...], assignments: str,
+                params: list[Any]) -> None:
+        marks = ", ".join("?" for _ in from_states)
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"UPDATE outbox SET {assignments}, updated_at = ? WHERE key = ? AND state IN ({marks})",
+                [*params, now_iso(), key, *from_states],
+            )
+            if cursor.rowcount != 1:
+                item = self.get(key)
+                if item is None:
+                    raise KeyError(key)
+                raise ValueError(f"outbox item {key} is {item.state}, not {' or '.join(from_states)}")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, key: str) -> OutboxItem | None:
+        rows = self._select("WHERE key = ?", [key])
+        return rows[0] if rows else None
+
+    def next_pending(self) -> OutboxItem | None:
+        """The oldest item still to send (``queued`` or ``sent``)."""
+        rows = self._select("WHERE state IN ('queued', 'sent') ORDER BY seq LIMIT 1", [])
+        return rows[0] if rows else None
+
+    def pending(self) -> list[OutboxItem]:
+        """Items still to send, oldest first."""
+        return self._select("WHERE state IN ('queued', 'sent') ORDER BY seq", [])
+
+    def items(self, state: str | None = None) -> list[OutboxItem]:
+        """All items (or those in ``state``), oldest first."""
+        if state is None:
+            return self._select("ORDER BY seq", [])
+        if state not in STATES:
+            raise ValueError(f"unknown outbox state: {state!r}")
+        return self._select("WHERE state = ? ORDER BY seq", [state])
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATES, 0)
+        for state, n in self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state"):
+            counts[state] = n
+        return counts
+
+    def has_pending(self, entity: str, *, excluding: str | None = None) -> bool:
+        """Is any item for ``entity`` (other than key ``excluding``) still to send?"""
+        row = self.db.execute(
+            "SELECT 1 FROM outbox WHERE entity = ? AND state IN ('queued', 'sent')"
+            " AND key IS NOT ? LIMIT 1",
+            [entity, excluding],
+        ).fetchone()
+        return row is not None
+
+    def pending_entities(self, prefix: str) -> set[str]:
+        """The ids of entities ``prefix:<id>`` with items still to send."""
+        head = prefix + ":"
+        rows = self.db.execute(
+            "SELECT DISTINCT entity FROM outbox WHERE state IN ('queued', 'sent')"
+            " AND substr(entity, 1, ?) = ?",
+            [len(head), head],
+        )
+        return {entity[len(head):] for (entity,) in rows}
+
+    def _select(self, where: str, params: list[Any]) -> list[OutboxItem]:
+        cursor = self.db.execute(f"SELECT * FROM outbox {where}", params)
+        names = [d[0] for d in cursor.description]
+        return [OutboxItem.from_row(dict(zip(names, row))) for row in cursor]
