@@ -1,0 +1,174 @@
+"""The sandbox's own SQLite database: schema, connection, transactions and the employee
+write path (every change to an employee takes the next value of its employer's sequence)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS employers (
+    uscc TEXT PRIMARY KEY, name TEXT NOT NULL, tax_authority TEXT NOT NULL,
+    tax_branch TEXT NOT NULL, status TEXT NOT NULL, region TEXT NOT NULL,
+    password_hash TEXT, must_change INTEGER NOT NULL DEFAULT 1,
+    failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT,
+    seq INTEGER NOT NULL DEFAULT 0, floor INTEGER NOT NULL DEFAULT 0,
+    next_employee INTEGER NOT NULL DEFAULT 1, next_group INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS registrations (
+    uscc TEXT NOT NULL, unit_number TEXT NOT NULL, agency TEXT NOT NULL,
+    agency_system TEXT NOT NULL, tax_authority TEXT NOT NULL, payer_type TEXT NOT NULL,
+    insurance_types TEXT NOT NULL, status TEXT NOT NULL, system_digit TEXT NOT NULL,
+    PRIMARY KEY (uscc, unit_number));
+CREATE TABLE IF NOT EXISTS employees (
+    uscc TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL,
+    id_number TEXT NOT NULL, status TEXT NOT NULL, group_id TEXT, doc TEXT NOT NULL,
+    PRIMARY KEY (uscc, id));
+CREATE INDEX IF NOT EXISTS employees_seq ON employees (uscc, seq);
+CREATE UNIQUE INDEX IF NOT EXISTS employees_id_number ON employees (uscc, id_number);
+CREATE TABLE IF NOT EXISTS groups (
+    uscc TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, parent_id TEXT,
+    PRIMARY KEY (uscc, id));
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY, uscc TEXT NOT NULL, role TEXT NOT NULL, username TEXT,
+    must_change INTEGER NOT NULL, expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS idem_keys (
+    uscc TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, method TEXT NOT NULL,
+    path TEXT NOT NULL, status_code INTEGER NOT NULL, response TEXT NOT NULL,
+    created_at TEXT NOT NULL, PRIMARY KEY (uscc, key));
+CREATE INDEX IF NOT EXISTS idem_keys_created ON idem_keys (created_at);
+CREATE TABLE IF NOT EXISTS effects (
+    id INTEGER PRIMARY KEY, uscc TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL,
+    target TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS paid_periods (
+    uscc TEXT NOT NULL, unit_number TEXT NOT NULL, period TEXT NOT NULL, amount TEXT NOT NULL,
+    paid_on TEXT NOT NULL, PRIMARY KEY (uscc, unit_number, period));
+CREATE TABLE IF NOT EXISTS collection_notices (
+    uscc TEXT NOT NULL, serial TEXT NOT NULL, unit_number TEXT NOT NULL, agency TEXT NOT NULL,
+    period TEXT NOT NULL, item_id TEXT NOT NULL, item_name TEXT NOT NULL, amount TEXT NOT NULL,
+    status TEXT NOT NULL, PRIMARY KEY (uscc, serial, item_id));
+CREATE TABLE IF NOT EXISTS special_dues (
+    uscc TEXT NOT NULL, serial TEXT NOT NULL, unit_number TEXT NOT NULL, item_id TEXT NOT NULL,
+    item_name TEXT NOT NULL, period_from TEXT NOT NULL, period_to TEXT NOT NULL,
+    amount TEXT NOT NULL, valid_until TEXT NOT NULL, remark TEXT NOT NULL,
+    PRIMARY KEY (uscc, serial));
+CREATE TABLE IF NOT EXISTS projects (
+    uscc TEXT NOT NULL, project_id TEXT NOT NULL, name TEXT NOT NULL,
+    contract_number TEXT NOT NULL, agency TEXT NOT NULL, unit_number TEXT NOT NULL,
+    region TEXT NOT NULL, contact TEXT NOT NULL, start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL, rate TEXT NOT NULL, total_cost TEXT NOT NULL,
+    contract_amount TEXT NOT NULL, PRIMARY KEY (uscc, project_id));
+CREATE TABLE IF NOT EXISTS agreements (
+    uscc TEXT NOT NULL, agreement_no TEXT NOT NULL, bank TEXT NOT NULL,
+    account_name TEXT NOT NULL, account TEXT NOT NULL, verified INTEGER NOT NULL,
+    batch_debit INTEGER NOT NULL, PRIMARY KEY (uscc, agreement_no));
+CREATE TABLE IF NOT EXISTS notices (
+    id TEXT PRIMARY KEY, uscc TEXT, kind TEXT NOT NULL, title TEXT NOT NULL,
+    date TEXT NOT NULL, body TEXT NOT NULL);
+"""
+
+
+def iso(dt: datetime) -> str:
+    """An aware datetime as UTC ISO text (sorts as text)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Db:
+    """One connection shared by the app, serialised by a lock (the sandbox is single-process).
+
+    Writes go through :meth:`tx` (``BEGIN IMMEDIATE`` … ``COMMIT``); reads through
+    :meth:`read`, which holds the lock so a page and its cursor see one state."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                    timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.lock = threading.RLock()
+        with self.lock:
+            self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    @contextmanager
+    def tx(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.conn
+            finally:
+                self.conn.execute("COMMIT")
+
+    def one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
+
+
+def next_seq(conn: sqlite3.Connection, uscc: str) -> int:
+    return conn.execute("UPDATE employers SET seq = seq + 1 WHERE uscc = ? RETURNING seq",
+                        (uscc,)).fetchone()[0]
+
+
+def load_employee(conn: sqlite3.Connection, uscc: str, eid: str) -> dict | None:
+    row = conn.execute("SELECT doc FROM employees WHERE uscc = ? AND id = ?", (uscc, eid)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def save_employee(conn: sqlite3.Connection, uscc: str, doc: dict, *, changed_on: str) -> dict:
+    """Write one employee (new or changed): it gets the next ``seq`` and ``changed_on``."""
+    doc["seq"] = next_seq(conn, uscc)
+    doc["changed_on"] = changed_on
+    conn.execute(
+        "INSERT INTO employees (uscc, id, seq, name, id_number, status, group_id, doc)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uscc, id) DO UPDATE SET"
+        " seq = excluded.seq, name = excluded.name, id_number = excluded.id_number,"
+        " status = excluded.status, group_id = excluded.group_id, doc = excluded.doc",
+        (uscc, doc["id"], doc["seq"], doc["name"], doc["id_number"], doc["status"],
+         doc["group_id"], dumps(doc)))
+    return doc
+
+
+def registrations(conn: sqlite3.Connection, uscc: str) -> list[dict]:
+    rows = conn.execute("SELECT * FROM registrations WHERE uscc = ? ORDER BY rowid", (uscc,))
+    return [{
+        "unit_number": r["unit_number"], "agency": r["agency"], "agency_system": r["agency_system"],
+        "tax_authority": r["tax_authority"], "payer_type": r["payer_type"],
+        "insurance_types": json.loads(r["insurance_types"]), "status": r["status"],
+        "system_digit": r["system_digit"],
+    } for r in rows]
+
+
+def public_registration(reg: dict) -> dict:
+    """The ``UnitRegistration`` wire shape of a registration row."""
+    return {k: v for k, v in reg.items() if k != "system_digit"}
