@@ -61,7 +61,7 @@ class ItemRate(_Frozen):
     work_injury: bool = False
     source: str
 
-    _rate = field_validator("rate", mode="before")(_rate_field)
+    v_rate = field_validator("rate", mode="before")(_rate_field)
 
     @field_validator("fixed", mode="before")
     @classmethod
@@ -84,7 +84,7 @@ class InjuryClass(_Frozen):
     rate: Decimal
     source: str
 
-    _rate = field_validator("rate", mode="before")(_rate_field)
+    v_rate = field_validator("rate", mode="before")(_rate_field)
 
 
 class WorkInjury(_Frozen):
@@ -111,7 +111,7 @@ class Limits(_Frozen):
     cap: Decimal
     source: str
 
-    _f = field_validator("floor", "cap", mode="before")(_money_field)
+    v_limits = field_validator("floor", "cap", mode="before")(_money_field)
 
     @model_validator(mode="after")
     def _order(self) -> Limits:

@@ -1,0 +1,64 @@
+"""The sandbox's error envelope ``{"code", "message", "detail"}`` for every failure, including
+FastAPI's own validation errors and unknown routes."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "token_invalid"}
+HTTP_MESSAGES = {404: "请求的资源不存在。", 405: "不支持的请求方法。"}
+
+
+class ApiError(Exception):
+    """A refusal with an HTTP status and the envelope's code, message and detail."""
+
+    def __init__(self, status: int, code: str, message: str, detail: dict[str, Any] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.detail = detail or {}
+        self.headers = headers
+
+    def envelope(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "detail": self.detail}
+
+
+def envelope_response(status: int, code: str, message: str, detail: dict | None = None,
+                      headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"code": code, "message": message, "detail": detail or {}},
+                        status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into the envelope."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return envelope_response(exc.status, exc.code, exc.message, exc.detail, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
+                   "type": str(e.get("type", ""))} for e in exc.errors()]
+        return envelope_response(422, "validation_error", "请求数据有误，请检查后重新提交。",
+                                 {"errors": errors})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(exc.status_code, "bad_request" if exc.status_code < 500 else "server_error")
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
+        return envelope_response(exc.status_code, code, message, {}, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("sandbox: unhandled error on %s %s", request.method, request.url.path)
+        return envelope_response(500, "server_error", "服务内部错误，请稍后重试。")

@@ -1,0 +1,245 @@
+"""The employee registry in the local store: employees, the employer's unit registrations.
+
+Rows written by a pull never replace a row with a pending local change (an outbox item for
+``employee:<id>`` that is queued or sent): the service's version is *held* instead and applied
+once that change is confirmed or refused (:meth:`RegistryMixin.settle`).
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import TypeAdapter
+
+from sbtui.domain.models import Employee, Registration, UnitRegistration, WagePeriod
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+    from sbtui.store.outbox import Outbox
+
+UNIT_SEP = "，"  # SPEC E1: unit numbers shown joined with a full-width comma
+TYPE_SEP = ","
+_REGS = TypeAdapter(list[Registration])
+_WAGES = TypeAdapter(list[WagePeriod])
+_COLUMNS = ("id", "name", "id_type", "id_number", "status", "group_id", "unit_numbers",
+            "insured_types", "registrations", "wages", "added_on", "changed_on", "seq")
+_UPSERT = (
+    f"INSERT INTO employees ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+    " ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "id")
+)
+
+
+class Counts(NamedTuple):
+    """What a registry write did (SPEC E6)."""
+
+    added: int = 0
+    changed: int = 0
+    stopped: int = 0
+
+
+def employee_row(e: Employee) -> tuple[Any, ...]:
+    """The ``employees`` row of one employee, in ``_COLUMNS`` order."""
+    return (
+        e.id, e.name, e.id_type, e.id_number, e.status, e.group_id,
+        UNIT_SEP.join(e.unit_numbers), TYPE_SEP.join(e.insured_types),
+        _REGS.dump_json(e.registrations).decode(), _WAGES.dump_json(e.wages).decode(),
+        e.added_on.isoformat(), e.changed_on.isoformat(), e.seq,
+    )
+
+
+def _split(text: str | None, sep: str) -> list[str]:
+    return [part for part in (text or "").split(sep) if part]
+
+
+class RegistryMixin:
+    """Registry methods of :class:`sbtui.store.Store`."""
+
+    db: Database
+    outbox: Outbox
+
+    # -- employees: writing ----------------------------------------------------------------
+
+    def upsert_employees(self, employees: list[Employee]) -> Counts:
+        """Write employees from the service; return how many were added, changed, stopped.
+
+        A new id counts as added; an existing row whose status turns to ``stopped`` counts as
+        stopped; any other difference as changed; an identical row not at all. Rows with a
+        pending local change are held back (not counted)."""
+        added = changed = stopped = 0
+        rows: list[tuple[Any, ...]] = []
+        with self.db.atomic():
+            pending = self.outbox.pending_entities("employee")
+            existing = self._rows_by_id([e.id for e in employees])
+            for e in employees:
+                if e.id in pending:
+                    self._hold(e)
+                    continue
+                row = employee_row(e)
+                old = existing.get(e.id)
+                if old is None:
+                    added += 1
+                elif old == row:
+                    continue
+                elif old[4] != "stopped" and e.status == "stopped":
+                    stopped += 1
+                else:
+                    changed += 1
+                rows.append(row)
+            self.db.conn.executemany(_UPSERT, rows)
+        return Counts(added, changed, stopped)
+
+    def put_employee(self, employee: Employee) -> None:
+        """Write the service's confirmed version of one employee (the answer to a mutation).
+
+        The newer (by ``seq``) of it and a held version wins; if another local change of the
+        employee is still pending, it is held instead of written."""
+        with self.db.atomic():
+            held = self._held(employee.id)
+            best = held if held is not None and held.seq > employee.seq else employee
+            if self.outbox.has_pending(f"employee:{employee.id}"):
+                self._hold(best)
+            else:
+                self.db.conn.execute(_UPSERT, employee_row(best))
+                self.db.execute("DELETE FROM held WHERE id = ?", [employee.id])
+
+    def settle(self, entity: str) -> None:
+        """After an item for ``entity`` was refused: if nothing is pending for it any more,
+        write the service's version a pull held back."""
+        kind, _, ident = entity.partition(":")
+        if kind != "employee" or self.outbox.has_pending(entity):
+            return
+        held = self._held(ident)
+        if held is not None:
+            with self.db.atomic():
+                self.db.conn.execute(_UPSERT, employee_row(held))
+                self.db.execute("DELETE FROM held WHERE id = ?", [ident])
+
+    def remove_missing(self, seen: list[str], *, after: str | None, upto: str | None) -> int:
+        """Delete local employees with ``after < id <= upto`` (open bounds when ``None``) that
+        are not in ``seen`` and have no pending change: the reconcile step of a full download,
+        one page's id range at a time. Returns how many were deleted."""
+        clauses = ["id NOT IN (SELECT value FROM json_each(?))"]
+        params: list[Any] = [json.dumps(seen)]
+        if after is not None:
+            clauses.append("id > ?")
+            params.append(after)
+        if upto is not None:
+            clauses.append("id <= ?")
+            params.append(upto)
+        clauses.append(
+            "'employee:' || id NOT IN (SELECT entity FROM outbox WHERE state IN ('queued', 'sent'))"
+        )
+        with self.db.atomic():
+            cursor = self.db.execute(f"DELETE FROM employees WHERE {' AND '.join(clauses)}", params)
+            return cursor.rowcount
+
+    def _rows_by_id(self, ids: list[str]) -> dict[str, tuple[Any, ...]]:
+        cursor = self.db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM employees WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids)],
+        )
+        return {row[0]: tuple(row) for row in cursor}
+
+    def _hold(self, e: Employee) -> None:
+        self.db.execute(
+            "INSERT INTO held (id, seq, employee) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE"
+            " SET seq = excluded.seq, employee = excluded.employee WHERE excluded.seq >= held.seq",
+            [e.id, e.seq, e.model_dump_json()],
+        )
+
+    def _held(self, ident: str) -> Employee | None:
+        row = self.db.execute("SELECT employee FROM held WHERE id = ?", [ident]).fetchone()
+        return Employee.model_validate_json(row[0]) if row else None
+
+    # -- employees: reading ----------------------------------------------------------------
+
+    def employee_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM employees").fetchone()[0]
+
+    def employees(
+        self,
+        *,
+        status: str | None = None,
+        group_id: str | None = None,
+        name: str | None = None,
+        id_number: str | None = None,
+        unit_number: str | None = None,
+        type_code: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Employees in id order, as dicts (see :meth:`_employee_dict`), filtered by: exact
+        ``status`` / ``group_id`` / ``unit_number`` / ``type_code`` (insured for it);
+        ``name`` and ``id_number`` match a part (substring)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(status)
+        if group_id is not None:
+            clauses.append("group_id = ?")
+            params.append(group_id)
+        if name:
+            clauses.append("instr(name, ?) > 0")
+            params.append(name)
+        if id_number:
+            clauses.append("instr(id_number, ?) > 0")
+            params.append(id_number.upper())
+        if unit_number:
+            clauses.append(f"instr('{UNIT_SEP}' || unit_numbers || '{UNIT_SEP}', ?) > 0")
+            params.append(f"{UNIT_SEP}{unit_number}{UNIT_SEP}")
+        if type_code:
+            clauses.append(f"instr('{TYPE_SEP}' || insured_types || '{TYPE_SEP}', ?) > 0")
+            params.append(f"{TYPE_SEP}{type_code}{TYPE_SEP}")
+        sql = "SELECT * FROM employees"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        sql += " ORDER BY id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self._employee_dicts(sql, params)
+
+    def employee(self, employee_id: str) -> dict[str, Any] | None:
+        rows = self._employee_dicts("SELECT * FROM employees WHERE id = ?", [employee_id])
+        return rows[0] if rows else None
+
+    def _employee_dicts(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        paths = self.group_paths()
+        pending = self.outbox.pending_entities("employee")
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        out = []
+        for values in cursor:
+            row = dict(zip(names, values))
+            row["unit_numbers"] = _split(row["unit_numbers"], UNIT_SEP)
+            row["insured_types"] = _split(row["insured_types"], TYPE_SEP)
+            row["registrations"] = json.loads(row["registrations"])
+            row["wages"] = json.loads(row["wages"])
+            row["group"] = paths.get(row["group_id"]) if row["group_id"] else None
+            row["pending"] = row["id"] in pending
+            out.append(row)
+        return out
+
+    # -- unit registrations ----------------------------------------------------------------
+
+    def replace_registrations(self, regs: list[UnitRegistration]) -> None:
+        """Replace the employer's unit registrations (SPEC E8) with the service's list."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM registrations")
+            self.db.conn.executemany(
+                "INSERT INTO registrations (unit_number, agency, agency_system, tax_authority,"
+                " payer_type, insurance_types, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(r.unit_number, r.agency, r.agency_system, r.tax_authority, r.payer_type,
+                  TYPE_SEP.join(r.insurance_types), r.status) for r in regs],
+            )
+
+    def registrations(self) -> list[dict[str, Any]]:
+        """Unit registrations by unit number; ``insurance_types`` as a list of codes."""
+        cursor = self.db.execute("SELECT * FROM registrations ORDER BY unit_number")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, values)) for values in cursor]
+        for row in rows:
+            row["insurance_types"] = _split(row["insurance_types"], TYPE_SEP)
+        return rows

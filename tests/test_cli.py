@@ -1,0 +1,197 @@
+"""The command line end to end on the embedded sandbox (same code path as HTTP) and over
+loopback: SPEC L2–L4, the outbox (§1), exit codes for bad input (README)."""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from sbtui.cli import cli
+from sbtui.domain.passwords import initial_password
+from sbtui.remote.sandbox import info as sandbox_info
+
+NEW = "Newpass2026"
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def sb(runner, *args, env=None):
+    result = runner.invoke(cli, list(args), env=env or {}, catch_exceptions=False)
+    return result
+
+
+def embedded_facts(tmp_path):
+    return sandbox_info(tmp_path / "home" / "sandbox")
+
+
+def add_demo(runner, tmp_path):
+    facts = embedded_facts(tmp_path)
+    first = initial_password(facts["unit_numbers"][0])
+    r = sb(runner, "--json", "employer", "add", facts["uscc"], "--yes",
+           env={"SBTUI_PASSWORD": first, "SBTUI_NEW_PASSWORD": NEW})
+    assert r.exit_code == 0, r.output
+    return facts, json.loads(r.stdout)
+
+
+def test_every_command_has_help():
+    def walk(cmd, path):
+        assert cmd.help or cmd.short_help, f"{' '.join(path)} has no help"
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+    walk(cli, ["sbtui"])
+
+
+def test_demo_runs_with_no_setup(runner):
+    r = sb(runner, "demo", "--limit", "5")
+    assert r.exit_code == 0, r.output
+    assert "显示 5 人，共" in r.stdout
+    again = sb(runner, "demo", "--limit", "3")  # second run: already added, incremental
+    assert again.exit_code == 0, again.output
+
+
+def test_employer_add_L2_non_interactive(runner, tmp_path):
+    facts, out = add_demo(runner, tmp_path)
+    assert out["employer"]["uscc"] == facts["uscc"]
+    assert out["token_stored"] is False  # fail keyring backend and no opt-in: nothing kept
+    assert out["sync"]["total"] == facts["employees"]
+    rows = json.loads(sb(runner, "--json", "employees", "list").stdout)
+    assert len(rows) == facts["employees"]
+    for key in ("name", "id_type", "id_number", "unit_numbers", "insured_types", "status", "group"):
+        assert key in rows[0]
+    assert all(r["status"] in ("normal", "stopped") for r in rows)
+
+
+def test_wrong_check_digit_is_usage_error(runner, tmp_path):
+    facts = embedded_facts(tmp_path)
+    bad = facts["uscc"][:-1] + ("0" if facts["uscc"][-1] != "0" else "1")
+    r = sb(runner, "employer", "add", bad, "--yes")
+    assert r.exit_code == 2
+    assert "校验位" in r.stderr and "Traceback" not in r.output
+
+
+def test_repeat_must_match(runner, tmp_path):
+    facts = embedded_facts(tmp_path)
+    other = "91110000100000000" + "0"
+    r = sb(runner, "employer", "add", facts["uscc"], "--repeat", other, "--yes")
+    assert r.exit_code == 2
+
+
+def test_wrong_password_then_lock_L4(runner, tmp_path):
+    facts = embedded_facts(tmp_path)
+    for attempt in range(3):
+        r = sb(runner, "employer", "add", facts["uscc"], "--yes", "--no-sync",
+               env={"SBTUI_PASSWORD": "999999", "SBTUI_NEW_PASSWORD": NEW})
+        assert r.exit_code == 4
+        if attempt < 2:
+            assert "申报密码验证失败：[20101]您输入的申报密码有误，请重新输入。" in r.stderr
+    right = initial_password(facts["unit_numbers"][0])
+    r = sb(runner, "employer", "add", facts["uscc"], "--yes", "--no-sync",
+           env={"SBTUI_PASSWORD": right, "SBTUI_NEW_PASSWORD": NEW})
+    assert r.exit_code == 4 and "解锁时间" in r.stderr
+
+
+def test_forced_change_refuses_the_initial_password(runner, tmp_path):
+    facts = embedded_facts(tmp_path)
+    first = initial_password(facts["unit_numbers"][0])
+    r = sb(runner, "employer", "add", facts["uscc"], "--yes",
+           env={"SBTUI_PASSWORD": first, "SBTUI_NEW_PASSWORD": first})
+    assert r.exit_code == 2 and "初始密码" in r.stderr
+
+
+def test_offline_exit_3(runner):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    r = sb(runner, "--remote", f"http://127.0.0.1:{port}", "employer", "add", _valid(), "--yes")
+    assert r.exit_code == 3
+    assert "无法连接" in r.stderr and "Traceback" not in r.output
+
+
+def _valid() -> str:
+    from stdnum.cn import uscc
+    body = "91110108MA01AB2C3"
+    return body + uscc.calc_check_digit(body)
+
+
+class _Garbage(BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"{not json")
+
+    def log_message(self, *a):
+        pass
+
+
+def test_malformed_reply_exit_6(runner):
+    server = HTTPServer(("127.0.0.1", 0), _Garbage)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        r = sb(runner, "--remote", f"http://127.0.0.1:{server.server_port}", "employer", "add", _valid(), "--yes")
+    finally:
+        server.shutdown()
+    assert r.exit_code == 6 and "Traceback" not in r.output
+
+
+def test_outbox_assign_and_sync(runner, tmp_path):
+    facts, _ = add_demo(runner, tmp_path)
+    groups = json.loads(sb(runner, "--json", "employees", "groups").stdout)
+    rows = json.loads(sb(runner, "--json", "employees", "list", "--status", "normal", "--limit", "1").stdout)
+    target = next(g["id"] for g in groups if g["id"] != rows[0]["group_id"])
+    r = sb(runner, "--json", "employees", "assign", rows[0]["id_number"], "--group", target)
+    assert r.exit_code == 0, r.output
+    key = json.loads(r.stdout)["key"]
+    box = json.loads(sb(runner, "--json", "outbox").stdout)
+    assert box["counts"]["queued"] == 1
+    r = sb(runner, "--json", "sync", env={"SBTUI_PASSWORD": NEW})
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["pushed"] == 1
+    box = json.loads(sb(runner, "--json", "outbox").stdout)
+    assert [i["state"] for i in box["items"] if i["key"] == key] == ["confirmed"]
+    after = json.loads(sb(runner, "--json", "employees", "list", "--id-number", rows[0]["id_number"]).stdout)
+    assert after[0]["group_id"] == target
+
+
+def test_sync_needs_a_password_when_nothing_is_kept(runner, tmp_path):
+    add_demo(runner, tmp_path)
+    r = sb(runner, "sync")
+    assert r.exit_code == 4 and "SBTUI_PASSWORD" in r.stderr
+
+
+def test_region_show_json(runner):
+    r = sb(runner, "--json", "region", "show", "nm")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    text = json.dumps(data, ensure_ascii=False)
+    assert "floor" in text and "cap" in text and "rate" in text
+
+
+def test_sandbox_info_json(runner, tmp_path):
+    r = sb(runner, "sandbox", "info", "--data", str(tmp_path / "sb"), "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert {"uscc", "name", "unit_numbers", "employees"} <= set(data)
+
+
+def test_over_loopback_http(runner, sandbox_server, tmp_path):
+    """The same commands against a real uvicorn server on 127.0.0.1."""
+    facts = sandbox_server.facts
+    home = str(tmp_path / "h2")
+    r = sb(runner, "--home", home, "--remote", sandbox_server.url, "--json", "employer", "add", facts["uscc"],
+           "--yes", env={"SBTUI_PASSWORD": initial_password(facts["unit_numbers"][0]), "SBTUI_NEW_PASSWORD": NEW})
+    if r.exit_code == 4:  # the session's server already had its password changed by another test
+        r = sb(runner, "--home", home, "--remote", sandbox_server.url, "--json", "employer", "add", facts["uscc"],
+               "--yes", env={"SBTUI_PASSWORD": NEW})
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["sync"]["total"] == facts["employees"]
