@@ -1,0 +1,49 @@
+"""Crash tests (SPEC §1; short versions — `sbtui bench crash pull|push` runs the long ones):
+a child `sbtui sync` is SIGKILLed at random points against a real server on loopback."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from sbtui.bench import crash as drill
+from sbtui.bench.server import SandboxServer
+from sbtui.remote.sandbox import info
+
+
+@pytest.fixture(scope="module")
+def crash_server(tmp_path_factory):
+    data = Path(tmp_path_factory.mktemp("crash-server"))
+    with SandboxServer(data, employees=20_000) as srv:
+        srv.facts = info(data)
+        yield srv
+
+
+def test_killed_full_pull_resumes_and_ends_equal(crash_server, tmp_path):
+    facts = crash_server.facts
+    home = tmp_path / "home"
+    report = drill.drill_pull(crash_server.url, home, facts["uscc"], facts["unit_numbers"][0],
+                              kills=6, seed=3, window=(0.4, 2.0))
+    assert report.kills == 6
+    db = drill.store_path(home, facts["uscc"])
+    assert drill.integrity(db) == "ok"
+    assert drill.local_registry(db) == drill.server_registry(crash_server.url, facts["uscc"], facts["unit_numbers"][0])
+
+
+def test_killed_push_applies_every_key_exactly_once(crash_server, tmp_path):
+    facts = crash_server.facts
+    home = tmp_path / "home"
+    before = Counter(e["key"] for e in drill.server_effects(crash_server.url, "group.assign"))
+    report, keys = drill.drill_push(crash_server.url, home, facts["uscc"], facts["unit_numbers"][0],
+                                    operations=20, kills=8, seed=5, window=(0.3, 1.5), reply_delay_ms=150)
+    drill.set_reply_delay(crash_server.url, 0)
+    effects = Counter(e["key"] for e in drill.server_effects(crash_server.url, "group.assign")) - before
+    assert report.kills == 8
+    assert sorted(effects) == sorted(keys)
+    assert set(effects.values()) == {1}
+    db = drill.store_path(home, facts["uscc"])
+    assert drill.integrity(db) == "ok"
+    local = drill.local_registry(db)
+    server = drill.server_registry(crash_server.url, facts["uscc"], facts["unit_numbers"][0])
+    assert local == server
