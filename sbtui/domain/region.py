@@ -255,14 +255,26 @@ class RegionProfile(_Frozen):
     # --- presentation ---------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict for ``sbtui region show --json``: money as ``"8888.00"`` strings,
-        rates as ``"16%"`` text plus the exact fraction, every figure with its source."""
+        rates as ``"16%"`` text plus the exact fraction, every figure with its source.
+
+        Shape: ``id, name, province_code, deadline_day, …``; ``limits`` maps ``"2024"`` to
+        ``{floor, cap, source, types}``; ``items`` is a list in catalogue order of
+        ``{id, name, type_code, payer, rate | fixed, source}``; ``work_injury`` lists the classes."""
 
         def lim(x: Limits) -> dict[str, Any]:
             return {"floor": str(x.floor), "cap": str(x.cap), "source": x.source}
 
-        items: dict[str, Any] = {}
-        for item_id, it in self.items.items():
-            entry: dict[str, Any] = {}
+        from .catalogue import catalogue
+
+        known = catalogue().items
+        order = {item_id: i for i, item_id in enumerate(known)}
+        items: list[dict[str, Any]] = []
+        for item_id in sorted(self.items, key=lambda i: (order.get(i, len(order)), i)):
+            it = self.items[item_id]
+            cat = known.get(item_id)
+            entry: dict[str, Any] = {"id": item_id, "name": cat.name if cat else item_id,
+                                     "type_code": cat.type_code if cat else item_id.split("-")[0],
+                                     "payer": cat.payer if cat else None}
             if it.fixed is not None:
                 entry.update(fixed=str(it.fixed), fixed_text=format_money(it.fixed))
             else:
@@ -272,7 +284,7 @@ class RegionProfile(_Frozen):
                 if it.work_injury:
                     entry["by_industry_class"] = True
             entry["source"] = it.source
-            items[item_id] = entry
+            items.append(entry)
         out: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
@@ -282,10 +294,10 @@ class RegionProfile(_Frozen):
             "deadline_day": self.deadline_day,
             "deadline_source": self.deadline.source,
             "base_year": self.base_year,
-            "base_limits": [
-                {"year": y.year, **lim(y), "types": {k: lim(v) for k, v in y.types.items()}}
+            "limits": {
+                str(y.year): {**lim(y), "types": {k: lim(v) for k, v in y.types.items()}}
                 for y in sorted(self.limits, key=lambda y: y.year)
-            ],
+            },
             "items": items,
             "notes": self.notes,
         }
