@@ -1,0 +1,110 @@
+"""Sandbox training controls (``/sandbox/*``, no token) and the read-only fee-side fixture
+lists (notices, collection notices, special dues, projects, agreements, paid periods)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from . import registry
+from .auth import Caller, caller
+from .seed import DEMO_USCC
+
+router = APIRouter()
+Who = Annotated[Caller, Depends(caller)]
+
+
+class SimulateIn(BaseModel):
+    changes: int = Field(ge=0, le=100_000)
+    seed: int = 0
+    uscc: str = DEMO_USCC
+
+
+class CompactIn(BaseModel):
+    uscc: str | None = None
+
+
+class SettingsIn(BaseModel):
+    reply_delay_ms: int = Field(ge=0, le=600_000)
+
+
+def sandbox(request: Request):
+    return request.app.state.sandbox
+
+
+@router.post("/sandbox/simulate")
+async def simulate(body: SimulateIn, request: Request) -> dict:
+    """Make ``changes`` agency-side registry changes (deterministic for a seed and a state)."""
+    sb = sandbox(request)
+    return registry.simulate(sb.db, body.uscc, body.changes, body.seed, sb.today())
+
+
+@router.post("/sandbox/compact")
+async def compact(request: Request, body: CompactIn | None = None) -> dict:
+    """Raise the change floor to the current cursor (of one employer, or all)."""
+    return registry.compact(sandbox(request).db, body.uscc if body else None)
+
+
+@router.get("/sandbox/settings")
+async def get_settings(request: Request) -> dict:
+    return {"reply_delay_ms": sandbox(request).keyed.reply_delay_ms}
+
+
+@router.post("/sandbox/settings")
+async def set_settings(body: SettingsIn, request: Request) -> dict:
+    """``reply_delay_ms``: sleep that long after each mutation's commit, before replying."""
+    sandbox(request).keyed.reply_delay_ms = body.reply_delay_ms
+    return {"reply_delay_ms": body.reply_delay_ms}
+
+
+@router.get("/sandbox/effects")
+async def effects(request: Request, kind: str | None = None) -> list[dict]:
+    """Every applied mutation, one row per effect."""
+    return sandbox(request).keyed.effects(kind)
+
+
+def _rows(request: Request, sql: str, params: tuple) -> list[dict]:
+    return [dict(r) for r in sandbox(request).db.all(sql, params)]
+
+
+@router.get("/notices")
+async def notices(request: Request, who: Who) -> list[dict]:
+    """通知公告 (kind ``notice``) and 消息中心 messages (kind ``message``), newest first."""
+    return _rows(request, "SELECT id, kind, title, date, body FROM notices"
+                 " WHERE uscc IS NULL OR uscc = ? ORDER BY date DESC, id", (who.uscc,))
+
+
+@router.get("/paid-periods")
+async def paid_periods(request: Request, who: Who) -> list[dict]:
+    return _rows(request, "SELECT unit_number, period, amount, paid_on FROM paid_periods"
+                 " WHERE uscc = ? ORDER BY unit_number, period", (who.uscc,))
+
+
+@router.get("/collection-notices")
+async def collection_notices(request: Request, who: Who) -> list[dict]:
+    return _rows(request, "SELECT serial, unit_number, agency, period, item_id, item_name, amount,"
+                 " status FROM collection_notices WHERE uscc = ? ORDER BY serial, item_id",
+                 (who.uscc,))
+
+
+@router.get("/special-dues")
+async def special_dues(request: Request, who: Who) -> list[dict]:
+    return _rows(request, "SELECT serial, unit_number, item_id, item_name, period_from, period_to,"
+                 " amount, valid_until, remark FROM special_dues WHERE uscc = ? ORDER BY serial",
+                 (who.uscc,))
+
+
+@router.get("/projects")
+async def projects(request: Request, who: Who) -> list[dict]:
+    return _rows(request, "SELECT project_id, name, contract_number, agency, unit_number, region,"
+                 " contact, start_date, end_date, rate, total_cost, contract_amount"
+                 " FROM projects WHERE uscc = ? ORDER BY project_id", (who.uscc,))
+
+
+@router.get("/agreements")
+async def agreements(request: Request, who: Who) -> list[dict]:
+    rows = _rows(request, "SELECT agreement_no, bank, account_name, account, verified, batch_debit"
+                 " FROM agreements WHERE uscc = ? ORDER BY agreement_no", (who.uscc,))
+    return [{**r, "verified": bool(r["verified"]), "batch_debit": bool(r["batch_debit"])}
+            for r in rows]

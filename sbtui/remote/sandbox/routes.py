@@ -1,0 +1,149 @@
+"""The ``/api/v1`` routes of the service contract (sbtui/remote/API.md)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from sbtui.domain.models import (
+    ChangesPage,
+    Employee,
+    EmployerRecord,
+    Group,
+    KeyOutcome,
+    RegistryPage,
+    Session,
+    UnitRegistration,
+)
+
+from . import auth, registry
+from .auth import Caller, caller
+from .db import public_registration, registrations
+from .errors import ApiError
+
+router = APIRouter()
+Who = Annotated[Caller, Depends(caller)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key",
+                                        description="required; see API.md Idempotency")]
+JSON = "application/json"
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    detail: dict = Field(default_factory=dict)
+
+
+ERRORS = {s: {"model": ErrorBody} for s in (400, 401, 403, 404, 409, 410, 422, 423)}
+
+
+class LoginIn(BaseModel):
+    uscc: str
+    password: str
+    username: str | None = None
+
+
+class PasswordIn(BaseModel):
+    old_password: str
+    new_password: str
+
+
+class GroupIn(BaseModel):
+    name: str = Field(min_length=1, max_length=60)
+    parent_id: str | None = None
+
+
+class AssignIn(BaseModel):
+    group_id: str | None
+
+
+def sandbox(request: Request):
+    return request.app.state.sandbox
+
+
+@router.get("/health")
+async def health(request: Request) -> dict:
+    sb = sandbox(request)
+    return {"ok": True, "service": "sbtui-sandbox", "version": sb.version, "region": sb.region_id}
+
+
+@router.get("/region")
+async def region(request: Request) -> dict:
+    return sandbox(request).region_profile()
+
+
+@router.get("/employers/{uscc}", response_model=list[EmployerRecord], responses=ERRORS)
+async def lookup_employer(uscc: str, request: Request):
+    number = auth.normalise_uscc(uscc)
+    row = sandbox(request).db.one("SELECT * FROM employers WHERE uscc = ?", (number,))
+    if row is None:
+        raise ApiError(404, "employer_not_found",
+                       "未查询到该纳税人的社保费登记信息，请核实纳税人识别号。", {"uscc": number})
+    return [{k: row[k] for k in ("uscc", "name", "tax_authority", "tax_branch", "status", "region")}]
+
+
+@router.post("/auth/login", response_model=Session, responses=ERRORS)
+async def login(body: LoginIn, request: Request):
+    sb = sandbox(request)
+    return auth.login(sb.db, body.uscc, body.password, body.username, sb.now())
+
+
+@router.post("/auth/password", response_model=Session, responses=ERRORS)
+async def change_password(body: PasswordIn, request: Request, who: Who, key: IdemKey = None):
+    sb = sandbox(request)
+    return await sb.keyed.run(
+        request, who.uscc, key, body.model_dump(mode="json"),
+        lambda conn: auth.change_password(conn, who.uscc, body.old_password, body.new_password,
+                                          sb.now()))
+
+
+@router.get("/registrations", response_model=list[UnitRegistration], responses=ERRORS)
+async def unit_registrations(request: Request, who: Who):
+    with sandbox(request).db.read() as conn:
+        return [public_registration(r) for r in registrations(conn, who.uscc)]
+
+
+@router.get("/registry/employees", response_model=RegistryPage, responses=ERRORS)
+async def employees_page(request: Request, who: Who, after: str | None = None,
+                         limit: Annotated[int, Query(ge=1, le=5000)] = 2000):
+    content = registry.employees_page(sandbox(request).db, who.uscc, after, limit)
+    return Response(content, media_type=JSON)
+
+
+@router.get("/registry/changes", response_model=ChangesPage, responses=ERRORS)
+async def changes_page(request: Request, who: Who, since: Annotated[int, Query(ge=0)],
+                       limit: Annotated[int, Query(ge=1, le=5000)] = 2000):
+    content = registry.changes_page(sandbox(request).db, who.uscc, since, limit)
+    return Response(content, media_type=JSON)
+
+
+@router.get("/employees/{employee_id}", response_model=Employee, responses=ERRORS)
+async def one_employee(employee_id: str, request: Request, who: Who):
+    return registry.employee(sandbox(request).db, who.uscc, employee_id)
+
+
+@router.get("/groups", response_model=list[Group], responses=ERRORS)
+async def list_groups(request: Request, who: Who):
+    return registry.groups(sandbox(request).db, who.uscc)
+
+
+@router.post("/groups", response_model=Group, responses=ERRORS)
+async def create_group(body: GroupIn, request: Request, who: Who, key: IdemKey = None):
+    return await sandbox(request).keyed.run(
+        request, who.uscc, key, body.model_dump(mode="json"),
+        lambda conn: registry.create_group(conn, who.uscc, body.name, body.parent_id))
+
+
+@router.post("/employees/{employee_id}/group", response_model=Employee, responses=ERRORS)
+async def assign_group(employee_id: str, body: AssignIn, request: Request, who: Who,
+                       key: IdemKey = None):
+    sb = sandbox(request)
+    return await sb.keyed.run(
+        request, who.uscc, key, body.model_dump(mode="json"),
+        lambda conn: registry.assign_group(conn, who.uscc, employee_id, body.group_id, sb.today()))
+
+
+@router.get("/idempotency/{key}", response_model=KeyOutcome, responses=ERRORS)
+async def key_outcome(key: str, request: Request, who: Who):
+    return sandbox(request).keyed.outcome(who.uscc, key)

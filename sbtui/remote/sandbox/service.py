@@ -1,0 +1,113 @@
+"""Assembly of the sandbox service: open (and seed) the database, build the FastAPI app,
+read its summary, serve it with uvicorn."""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from importlib import metadata, resources
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from . import controls, errors, routes
+from .db import Db, public_registration, registrations
+from .idempotency import Keyed
+from .seed import DEMO_USCC, REGION, is_seeded, local_today
+from .seed import seed as seed_db
+
+DB_NAME = "sandbox.db"
+API_PREFIX = "/api/v1"
+
+
+def _version() -> str:
+    try:
+        return metadata.version("sbtui")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Sandbox:
+    """What the routes share: the database, the clock and the keyed-mutation runner."""
+
+    def __init__(self, db: Db, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self._clock = clock
+        self.keyed = Keyed(db, self.now)
+        self.version = _version()
+        self.region_id = REGION
+
+    def now(self) -> datetime:
+        now = self._clock()
+        return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+
+    def today(self) -> date:
+        """The service's calendar day (China Standard Time)."""
+        return local_today(self.now())
+
+    def region_profile(self) -> dict:
+        """The region data file's JSON, when the region data is installed."""
+        try:
+            path = resources.files("sbtui.domain").joinpath(f"data/regions/{self.region_id}.json")
+            return json.loads(path.read_text("utf-8"))
+        except (FileNotFoundError, ModuleNotFoundError, json.JSONDecodeError):
+            return {"id": self.region_id, "name": "内蒙古自治区"}
+
+
+def open_db(data_dir: Path, *, employees: int = 2000, seed_value: int = 1,
+            clock: Callable[[], datetime] = _utc_now) -> Db:
+    """Open ``data_dir/sandbox.db``, seeding it first when it has never been seeded."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Db(data_dir / DB_NAME)
+    if not is_seeded(db):
+        now = clock()
+        seed_db(db, employees=employees, seed=seed_value,
+             today=local_today(now if now.tzinfo else now.replace(tzinfo=UTC)))
+    return db
+
+
+def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
+               clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The sandbox service as an ASGI app (no lifespan needed: works via ``ASGITransport``)."""
+    clock = clock or _utc_now
+    sandbox = Sandbox(open_db(data_dir, employees=employees, seed_value=seed, clock=clock), clock)
+    sandbox.keyed.purge()
+    app = FastAPI(title="sbtui sandbox", version=sandbox.version, openapi_url="/openapi.json",
+                  description="The tax-side service sbtui talks to (see sbtui/remote/API.md).")
+    app.state.sandbox = sandbox
+    errors.install(app)
+    app.include_router(routes.router, prefix=API_PREFIX)
+    app.include_router(controls.router, prefix=API_PREFIX)
+    return app
+
+
+def info(data_dir: Path) -> dict:
+    """A summary of the sandbox database (seeded with the defaults when missing)."""
+    db = open_db(data_dir)
+    try:
+        with db.read() as conn:
+            employer = conn.execute("SELECT * FROM employers WHERE uscc = ?", (DEMO_USCC,)).fetchone()
+            regs = [public_registration(r) for r in registrations(conn, DEMO_USCC)]
+            count = conn.execute("SELECT count(*) FROM employees WHERE uscc = ?",
+                                 (DEMO_USCC,)).fetchone()[0]
+            others = conn.execute("SELECT uscc, name FROM employers WHERE uscc != ? ORDER BY uscc",
+                                  (DEMO_USCC,)).fetchall()
+    finally:
+        db.close()
+    return {"uscc": DEMO_USCC, "name": employer["name"], "region": employer["region"],
+            "unit_numbers": [r["unit_number"] for r in regs], "registrations": regs,
+            "employees": count, "other_employers": [dict(r) for r in others]}
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None,
+          employees: int = 2000, seed: int = 1) -> None:
+    """Run the sandbox with uvicorn (single worker, log level warning) until interrupted."""
+    import uvicorn
+
+    app = create_app(Path(data_dir or "."), employees=employees, seed=seed)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="warning")
