@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
@@ -85,8 +86,9 @@ class OutboxItem:
 class Outbox:
     """The ``outbox`` table of a store (``store.outbox``)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, on_settle: Callable[[str], None] | None = None) -> None:
         self.db = db
+        self.on_settle = on_settle  # called with the entity after an item was refused
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -126,8 +128,8 @@ class Outbox:
 
     def mark_refused(self, key: str, code: str | None, message: str,
                      response: Any = None) -> None:
-        """The service refused it for good: record why and undo the local change (if the
-        item has an undo and no later pending item touches the same entity)."""
+        """The service refused it for good: record why and undo the local change (or, when a
+        later item for the same entity is pending, hand the undo on to it)."""
         with self.db.atomic():
             item = self.get(key)
             if item is None:
@@ -136,8 +138,31 @@ class Outbox:
             self._update(key, PENDING, "state = 'refused', last_error = ?, response = ?",
                          [error, canonical_json(response) if response is not None else None])
             row = self.db.execute("SELECT undo FROM outbox WHERE key = ?", [key]).fetchone()
-            if row[0] and not self.has_pending(item.entity):
-                self._apply_undo(json.loads(row[0]))
+            if row[0]:
+                self._undo(item.entity, json.loads(row[0]))
+            if self.on_settle is not None:
+                self.on_settle(item.entity)
+
+    def _undo(self, entity: str, undo: dict[str, Any]) -> None:
+        """Apply ``undo`` now, or hand it to the next pending item of the same entity (whose
+        own undo would otherwise restore the refused value)."""
+        row = self.db.execute(
+            "SELECT seq, undo FROM outbox WHERE entity = ? AND state IN ('queued', 'sent')"
+            " ORDER BY seq LIMIT 1", [entity]).fetchone()
+        if row is None:
+            self._apply_undo(undo)
+            return
+        later = json.loads(row[1]) if row[1] else None
+        if later is None or undo.get("delete"):
+            merged = undo
+        elif later.get("delete"):
+            merged = later
+        elif (later.get("table"), later.get("id")) == (undo.get("table"), undo.get("id")):
+            merged = {**later, "set": {**later.get("set", {}), **undo.get("set", {})}}
+        else:  # another row: nothing to hand on
+            self._apply_undo(undo)
+            return
+        self.db.execute("UPDATE outbox SET undo = ? WHERE seq = ?", [canonical_json(merged), row[0]])
 
     def _apply_undo(self, undo: dict[str, Any]) -> None:
         table = undo["table"]

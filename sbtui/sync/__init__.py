@@ -1,0 +1,50 @@
+"""Sync between the local store and the service: push the outbox, then pull.
+
+``await sync(store, service)`` is what the CLI's ``sync`` command and the TUI's initialization
+step (SPEC L5) run. See :mod:`sbtui.sync.push` and :mod:`sbtui.sync.pull` for the rules.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sbtui.remote.errors import OfflineError
+from sbtui.remote.interface import RemoteService
+from sbtui.store import Store
+from sbtui.sync.progress import ProgressCallback, Refusal, SyncProgress, SyncResult
+from sbtui.sync.pull import pull
+from sbtui.sync.push import push
+
+__all__ = ["Refusal", "SyncProgress", "SyncResult", "sync"]
+
+
+async def sync(
+    store: Store,
+    service: RemoteService,
+    *,
+    full: bool = False,
+    progress: ProgressCallback | None = None,
+    page_size: int = 2000,
+    conflict_wait: float = 0.25,
+    conflict_tries: int = 8,
+) -> SyncResult:
+    """Push the outbox, then pull (full the first time, when ``full`` or when the service asks
+    for it; incremental otherwise).
+
+    Unreachable service → the result has ``offline=True`` (no exception). Refused outbox items
+    are in ``result.refusals``. Other service errors (session expired, protocol, a 5xx during
+    the pull …) raise; everything committed so far stays, and the next run goes on from there.
+    An exception raised by ``progress`` stops the sync the same way."""
+    emit: ProgressCallback = progress or (lambda event: None)
+    result = SyncResult()
+    online = await push(store, service, result, progress=emit,
+                        conflict_wait=conflict_wait, conflict_tries=conflict_tries)
+    if online:
+        try:
+            await pull(store, service, result, full=full, progress=emit, page_size=page_size)
+        except OfflineError as exc:
+            result.offline = True
+            result.error = exc.message
+        else:
+            store.sync_set("last_sync_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    result.total = store.employee_count()
+    return result

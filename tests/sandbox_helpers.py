@@ -1,0 +1,109 @@
+"""Helpers for sync tests against the sandbox: log in, compare registries, inject faults."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sbtui.domain.passwords import initial_password
+from sbtui.remote.errors import OfflineError
+from sbtui.remote.http import HttpService
+from sbtui.remote.interface import RemoteService
+from sbtui.remote.sandbox import info
+from sbtui.store import Store
+from sbtui.store.registry import _COLUMNS, employee_row
+
+NEW_PASSWORD = "Passw0rd!"
+
+
+async def activate(service: HttpService, data_dir: Path) -> dict:
+    """First login with the initial password + the forced change; returns the sandbox facts."""
+    facts = info(data_dir)
+    first = initial_password(facts["unit_numbers"][0])
+    await service.login(facts["uscc"], first)
+    await service.change_password(first, NEW_PASSWORD, key=str(uuid.uuid4()))
+    return facts
+
+
+async def server_rows(service: RemoteService) -> list[tuple]:
+    """The service's whole registry as store rows."""
+    rows, after = [], None
+    while True:
+        page = await service.employees_page(after=after, limit=5000)
+        rows += [employee_row(e) for e in page.items]
+        if page.next_after is None:
+            return rows
+        after = page.next_after
+
+
+def local_rows(store: Store) -> list[tuple]:
+    return [tuple(r) for r in store.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM employees ORDER BY id")]
+
+
+class Killed(BaseException):
+    """Stands for a SIGKILL: nothing catches it."""
+
+
+class Faulty(RemoteService):
+    """Wraps a service: records calls; can lose replies or die after some pages."""
+
+    def __init__(self, inner: RemoteService, *, lose_replies: int = 0, kill_after_pages: int | None = None,
+                 offline_before_perform: bool = False) -> None:
+        self.inner = inner
+        self.lose_replies = lose_replies
+        self.kill_after_pages = kill_after_pages
+        self.offline_before_perform = offline_before_perform
+        self.pages: list[str | None] = []
+        self.performed: list[tuple[str, str]] = []
+        self.answers: list[dict[str, Any]] = []
+
+    @property
+    def token(self):  # type: ignore[override]
+        return self.inner.token
+
+    async def health(self):
+        return await self.inner.health()
+
+    async def region(self):
+        return await self.inner.region()
+
+    async def lookup_employer(self, uscc):
+        return await self.inner.lookup_employer(uscc)
+
+    async def login(self, uscc, password, *, username=None):
+        return await self.inner.login(uscc, password, username=username)
+
+    async def change_password(self, old, new, *, key):
+        return await self.inner.change_password(old, new, key=key)
+
+    async def registrations(self):
+        return await self.inner.registrations()
+
+    async def employees_page(self, *, after=None, limit=2000):
+        if self.kill_after_pages is not None and len(self.pages) >= self.kill_after_pages:
+            raise Killed()
+        self.pages.append(after)
+        return await self.inner.employees_page(after=after, limit=limit)
+
+    async def employee_changes(self, *, since, limit=2000):
+        return await self.inner.employee_changes(since=since, limit=limit)
+
+    async def groups(self):
+        return await self.inner.groups()
+
+    async def perform(self, kind, payload, *, key):
+        self.performed.append((kind, key))
+        if self.offline_before_perform:
+            raise OfflineError("无法连接到服务：test")
+        answer = await self.inner.perform(kind, payload, key=key)
+        self.answers.append(answer)
+        if self.lose_replies:
+            self.lose_replies -= 1
+            raise OfflineError("无法连接到服务：test")  # applied by the service, reply lost
+        return answer
+
+    async def key_outcome(self, key):
+        return await self.inner.key_outcome(key)
+
+    async def aclose(self):
+        await self.inner.aclose()
