@@ -24,7 +24,7 @@ def test_killed_full_pull_resumes_and_ends_equal(crash_server, tmp_path):
     facts = crash_server.facts
     home = tmp_path / "home"
     report = drill.drill_pull(crash_server.url, home, facts["uscc"], facts["unit_numbers"][0],
-                              kills=6, seed=3, window=(0.4, 2.0))
+                              kills=6, seed=3, span=1.0)
     assert report.kills == 6
     db = drill.store_path(home, facts["uscc"])
     assert drill.integrity(db) == "ok"
@@ -36,7 +36,7 @@ def test_killed_push_applies_every_key_exactly_once(crash_server, tmp_path):
     home = tmp_path / "home"
     before = Counter(e["key"] for e in drill.server_effects(crash_server.url, "group.assign"))
     report, keys = drill.drill_push(crash_server.url, home, facts["uscc"], facts["unit_numbers"][0],
-                                    operations=20, kills=8, seed=5, window=(0.3, 1.5), reply_delay_ms=150)
+                                    operations=20, kills=8, seed=5, span=0.5, reply_delay_ms=150)
     drill.set_reply_delay(crash_server.url, 0)
     effects = Counter(e["key"] for e in drill.server_effects(crash_server.url, "group.assign")) - before
     assert report.kills == 8

@@ -26,6 +26,7 @@ PASSWORD = "crash2026"
 class DrillReport:
     kills: int = 0
     finished_early: int = 0  # runs that completed before their kill time
+    resent: int = 0  # outbox items sent more than once (a kill interrupted their request)
     local_rows_after_kill: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -80,26 +81,39 @@ def integrity(db: Path) -> str:
         con.close()
 
 
+def startup_seconds(home: Path, url: str) -> float:
+    """How long a child ``sbtui`` takes to start and run a local command (the kill windows
+    are set from it, so that kills land in the work and not in Python's start-up)."""
+    import time
+
+    t0 = time.perf_counter()
+    subprocess.run(_sbtui(home, url, "outbox"), capture_output=True, timeout=120)
+    return time.perf_counter() - t0
+
+
 def _kill_loop(cmd: list[str], env: dict[str, str], kills: int, window: tuple[float, float],
-               rng: random.Random, report: DrillReport, after_kill=None) -> None:
+               rng: random.Random, report: DrillReport, after_kill=None,
+               cmd_when_done: list[str] | None = None) -> None:
+    """Start ``cmd``, SIGKILL it after a random delay in ``window``; repeat until ``kills``
+    kills. A run that finishes first is not a kill: then ``cmd_when_done`` (new work of the
+    same kind) is run from then on, or the loop stops when there is none."""
     while report.kills < kills:
         child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         delay = rng.uniform(*window)
         try:
             child.wait(delay)
-            report.finished_early += 1
-            if report.finished_early > kills * 3:
-                report.notes.append("the work kept finishing before the kill; stopped drilling")
-                return
-            if after_kill and after_kill(final=True):
-                return
-            continue
         except subprocess.TimeoutExpired:
             child.send_signal(signal.SIGKILL)
             child.wait()
             report.kills += 1
             if after_kill:
-                after_kill(final=False)
+                after_kill()
+            continue
+        report.finished_early += 1
+        if cmd_when_done is None or report.finished_early > kills * 3:
+            report.notes.append("the work finished before the kills were done")
+            return
+        cmd = cmd_when_done
 
 
 def server_registry(url: str, uscc: str, unit_number: str) -> dict[str, tuple]:
@@ -128,19 +142,23 @@ def local_registry(db: Path) -> dict[str, tuple]:
 
 
 def drill_pull(url: str, home: Path, uscc: str, unit_number: str, *, kills: int, seed: int = 7,
-               window: tuple[float, float] = (0.5, 6.0)) -> DrillReport:
-    """SIGKILL ``sbtui sync --full`` ``kills`` times, then let it finish."""
+               span: float = 1.5) -> DrillReport:
+    """SIGKILL the first (full) ``sbtui sync`` ``kills`` times at random points, restarting it
+    each time (it resumes); should it finish first, ``sync --full`` gives it new work. Then let
+    it finish."""
     rng = random.Random(seed)
     report = DrillReport()
     add_employer(url, home, uscc, unit_number, sync=False)
     db = store_path(home, uscc)
-    cmd = _sbtui(home, url, "sync")
+    start = startup_seconds(home, url)
+    window = (0.8 * start, start + span)
 
-    def after(final: bool) -> bool:
+    def after() -> None:
         report.local_rows_after_kill.append(local_count(db))
-        return final
 
-    _kill_loop(cmd, _env(PASSWORD), kills, window, rng, report, after)
+    _kill_loop(_sbtui(home, url, "sync"), _env(PASSWORD), kills, window, rng, report, after,
+               cmd_when_done=_sbtui(home, url, "sync", "--full"))
+    cmd = _sbtui(home, url, "sync")
     done = subprocess.run(cmd, env=_env(PASSWORD), capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         raise RuntimeError(f"final sync failed ({done.returncode}): {done.stderr[-1500:]}")
@@ -148,8 +166,7 @@ def drill_pull(url: str, home: Path, uscc: str, unit_number: str, *, kills: int,
 
 
 def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations: int, kills: int,
-               seed: int = 11, window: tuple[float, float] = (0.3, 3.0),
-               reply_delay_ms: int = 300) -> tuple[DrillReport, list[str]]:
+               seed: int = 11, span: float = 0.6, reply_delay_ms: int = 300) -> tuple[DrillReport, list[str]]:
     """Queue ``operations`` group assignments, SIGKILL ``sbtui sync`` ``kills`` times while it
     pushes them, then let it finish. Returns the report and the outbox keys."""
     from sbtui.store import open_store
@@ -170,20 +187,26 @@ def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations:
         store.close()
     set_reply_delay(url, reply_delay_ms)  # widen the window between the server's commit and its reply
     cmd = _sbtui(home, url, "sync")
+    start = startup_seconds(home, url)
+    window = (0.8 * start, start + span)
 
-    def pending_left(final: bool) -> bool:
+    def pending_left() -> None:
         con = sqlite3.connect(db)
         try:
             n = con.execute("select count(*) from outbox where state in ('queued','sent')").fetchone()[0]
         finally:
             con.close()
         report.local_rows_after_kill.append(n)
-        return n == 0 and final
 
     _kill_loop(cmd, _env(PASSWORD), kills, window, rng, report, pending_left)
     done = subprocess.run(cmd, env=_env(PASSWORD), capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         raise RuntimeError(f"final sync failed ({done.returncode}): {done.stderr[-1500:]}")
+    con = sqlite3.connect(db)
+    try:
+        report.resent = con.execute("select count(*) from outbox where attempts > 1").fetchone()[0]
+    finally:
+        con.close()
     return report, keys
 
 
