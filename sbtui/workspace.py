@@ -51,13 +51,14 @@ class Workspace:
         if self._service is None:
             from sbtui.remote.http import HttpService
 
+            options = {"backoff_base": float(os.environ.get("SBTUI_BACKOFF", "0.5"))}
             if self.embedded:
                 from sbtui.remote.sandbox import create_app
 
                 app = create_app(self.config.sandbox_dir, employees=self.config.sandbox_employees)
-                self._service = HttpService.in_process(app)
+                self._service = HttpService.in_process(app, **options)
             else:
-                self._service = HttpService(self.remote_url)
+                self._service = HttpService(self.remote_url, **options)
         return self._service
 
     async def aclose(self) -> None:

@@ -195,3 +195,29 @@ def test_over_loopback_http(runner, sandbox_server, tmp_path):
                "--yes", env={"SBTUI_PASSWORD": NEW})
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["sync"]["total"] == facts["employees"]
+
+
+def test_sync_offline_keeps_the_outbox_exit_3(runner, sandbox_server, tmp_path):
+    """A dropped service: sync says so (exit 3), the queued change stays queued, nothing lost."""
+    facts = sandbox_server.facts
+    home = str(tmp_path / "h3")
+    env = {"SBTUI_PASSWORD": initial_password(facts["unit_numbers"][0]), "SBTUI_NEW_PASSWORD": NEW}
+    r = sb(runner, "--home", home, "--remote", sandbox_server.url, "employer", "add", facts["uscc"], "--yes", env=env)
+    if r.exit_code == 4:
+        r = sb(runner, "--home", home, "--remote", sandbox_server.url, "employer", "add", facts["uscc"], "--yes",
+               env={"SBTUI_PASSWORD": NEW})
+    assert r.exit_code == 0, r.output
+    rows = json.loads(sb(runner, "--home", home, "--json", "employees", "list", "--limit", "1").stdout)
+    groups = json.loads(sb(runner, "--home", home, "--json", "employees", "groups").stdout)
+    target = next(g["id"] for g in groups if g["id"] != rows[0]["group_id"])
+    assert sb(runner, "--home", home, "employees", "assign", rows[0]["id"], "--group", target).exit_code == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    r = sb(runner, "--home", home, "--remote", dead, "sync", env={"SBTUI_PASSWORD": NEW})
+    assert r.exit_code == 3 and "待发送 1 项" in r.stderr, r.output
+    local = json.loads(sb(runner, "--home", home, "--json", "employees", "list", "--id-number",
+                          rows[0]["id_number"]).stdout)
+    assert local[0]["group_id"] == target  # the local change is kept
+    box = json.loads(sb(runner, "--home", home, "--json", "outbox").stdout)
+    assert box["counts"]["queued"] + box["counts"]["sent"] == 1

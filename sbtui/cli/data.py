@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from sbtui.cli.common import (EXIT_AUTH, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Ctx, Progress, current_uscc,
+from sbtui.cli.common import (EXIT_AUTH, EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Ctx, Progress, current_uscc,
                               emit_json, fail, info, interactive, run)
 from sbtui.domain.catalogue import catalogue
 
@@ -28,12 +28,23 @@ async def ensure_session(obj: Ctx, uscc: str) -> None:
 async def sync_cmd(obj: Ctx, full: bool, uscc: str | None) -> None:
     """Send the outbox (exactly once), then pull registry changes (full the first time)."""
     uscc = current_uscc(obj, uscc)
-    await ensure_session(obj, uscc)
-    progress = Progress(quiet=obj.json)
-    result = await obj.ws.sync(uscc, full=full, progress=progress)
-    progress.end()
     from dataclasses import asdict
 
+    from sbtui.remote.errors import OfflineError
+
+    progress = Progress(quiet=obj.json)
+    try:
+        await ensure_session(obj, uscc)
+        result = await obj.ws.sync(uscc, full=full, progress=progress)
+        offline = result.error if result.offline else None
+    except OfflineError as exc:
+        result, offline = None, exc.message
+    progress.end()
+    if offline is not None:
+        pending = obj.ws.store(uscc).outbox.counts()
+        if obj.json and result is not None:
+            emit_json(asdict(result))
+        fail(f"{offline}。本地数据均已保存，待发送 {pending['queued'] + pending['sent']} 项将在联网后发送。", EXIT_OFFLINE)
     data = asdict(result)
     if obj.json:
         emit_json(data)
@@ -132,13 +143,13 @@ def print_employees(rows: list[dict], *, total: int) -> None:
 @click.pass_obj
 def groups(obj: Ctx, uscc: str | None) -> None:
     """The group tree (分组)."""
-    items = obj.ws.store(current_uscc(obj, uscc)).groups()
+    store = obj.ws.store(current_uscc(obj, uscc))
+    items, paths = store.groups(), store.group_paths()
     if obj.json:
-        emit_json(items)
+        emit_json([{**g, "path": paths.get(g["id"])} for g in items])
         return
     for g in items:
-        g = g if isinstance(g, dict) else g.model_dump()
-        click.echo(f"{g['id']}  {g['name']}  {('上级 ' + g['parent_id']) if g.get('parent_id') else ''}")
+        click.echo(f"{g['id']}  {paths.get(g['id'], g['name'])}")
 
 
 @employees.command("assign")
@@ -149,14 +160,14 @@ def groups(obj: Ctx, uscc: str | None) -> None:
 def assign(obj: Ctx, employee: str, group_id: str, uscc: str | None) -> None:
     """Put one employee (id or ID number) in a group: saved locally and queued in the outbox."""
     store = obj.ws.store(current_uscc(obj, uscc))
-    rows = store.employees(id_number=employee.upper(), limit=1) or [
-        r for r in store.employees(limit=None) if r["id"] == employee][:1]
-    if not rows:
+    row = store.employee(employee) or next(
+        (r for r in store.employees(id_number=employee.upper(), limit=2) if r["id_number"] == employee.upper()), None)
+    if row is None:
         fail(f"本地没有该职工：{employee}", EXIT_USAGE)
     gid = None if group_id.lower() == "none" else group_id
-    if gid is not None and gid not in {(g if isinstance(g, dict) else g.model_dump())["id"] for g in store.groups()}:
+    if gid is not None and gid not in {g["id"] for g in store.groups()}:
         fail(f"没有该分组：{group_id}（sbtui employees groups 查看）", EXIT_USAGE)
-    key = store.assign_group(rows[0]["id"], gid)
+    key = store.assign_group(row["id"], gid)
     if obj.json:
         emit_json({"key": key, "state": "queued"})
     else:
