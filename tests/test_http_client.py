@@ -12,7 +12,8 @@ from sbtui.remote.http import HttpService
 
 SESSION = {"token": "t-1", "role": "admin", "must_change_password": True,
            "expires_at": "2025-01-01T12:00:00+08:00", "uscc": "91110000000000000X"}
-EMPLOYEE = {"id": "E0000001", "name": "张三", "id_number": "110101199001011234",
+EMPLOYEE = {"id": "E0000001", "name": "张三", "id_type": "201", "id_number": "110101199001011234",
+            "status": "normal", "registrations": [], "wages": [],
             "added_on": "2024-01-01", "changed_on": "2024-06-01", "seq": 7, "group_id": "G1"}
 
 
@@ -58,7 +59,7 @@ async def test_registry_paging_parameters():
     page = {"items": [EMPLOYEE], "next_after": "E0000001", "cursor": 42, "total": 1}
     svc, rec = make(httpx.Response(200, json=page))
     got = await svc.employees_page(after="E0000000", limit=10)
-    assert got.items[0].name == "张三" and got.cursor == 42
+    assert got.items[0]["name"] == "张三" and got.cursor == 42
     assert dict(rec.requests[0].url.params) == {"after": "E0000000", "limit": "10"}
     await svc.employees_page()
     assert dict(rec.requests[1].url.params) == {"limit": "2000"}

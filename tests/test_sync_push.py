@@ -33,7 +33,7 @@ class Scripted(RemoteService):
         return {"status": 200, "body": body, "replayed": step == "replayed"}
 
     async def employees_page(self, *, after=None, limit=2000):
-        return RegistryPage(items=self.employees, next_after=None, cursor=5, total=len(self.employees))
+        return RegistryPage(items=[e.to_doc() for e in self.employees], next_after=None, cursor=5, total=len(self.employees))
 
     async def employee_changes(self, *, since, limit=2000):
         return ChangesPage(items=[], cursor=max(since, 5), has_more=False)

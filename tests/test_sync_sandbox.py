@@ -270,4 +270,4 @@ async def test_offline_group_create_then_assign(env):
 
 
 def test_rows_helper_matches_store_format():
-    assert employee_row(emp(1))[0] == "E0000001"
+    assert employee_row(emp(1).to_doc())[0] == "E0000001"

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from typing_extensions import TypedDict
 
 OPEN_END = "2099-12"
 
@@ -94,6 +95,51 @@ class Employee(_Model):
         return sorted(seen)
 
 
+    def to_doc(self) -> "EmployeeDoc":
+        """This employee as its wire/storage document."""
+        return self.model_dump(mode="json")  # type: ignore[return-value]
+
+
+# -- Registry documents ---------------------------------------------------------------------
+# The same shapes as Employee / Registration / WagePeriod, as validated plain dicts. Registry
+# pages carry up to 5,000 employees each and a full download 100,000: pydantic validates
+# TypedDicts ~2.4× faster than it builds model instances, and the local store keeps these
+# documents as they are. tests/test_domain_models.py keeps the two definitions in step.
+
+MoneyText = Annotated[str, StringConstraints(pattern=r"^-?\d+(\.\d{1,2})?$")]
+PeriodText = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+DateText = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class RegistrationDoc(TypedDict):
+    unit_number: str
+    agency: str
+    agency_system: AgencySystem
+    person_number: str
+    insurance_types: list[str]
+
+
+class WagePeriodDoc(TypedDict):
+    type: str
+    wage: MoneyText
+    period_from: PeriodText
+    period_to: PeriodText
+
+
+class EmployeeDoc(TypedDict):
+    id: str
+    name: str
+    id_type: str
+    id_number: str
+    status: EmployeeStatus
+    group_id: str | None
+    registrations: list[RegistrationDoc]
+    wages: list[WagePeriodDoc]
+    added_on: DateText
+    changed_on: DateText
+    seq: int
+
+
 class Group(_Model):
     """An employee group; at most three levels (SPEC E4)."""
 
@@ -116,7 +162,7 @@ class Session(_Model):
 class RegistryPage(_Model):
     """One page of the full registry download, in employee-id order (keyset paging)."""
 
-    items: list[Employee]
+    items: list[EmployeeDoc]
     next_after: str | None  # pass as ``after`` for the next page; None = last page
     cursor: int  # the change cursor at the time of this page: pull changes since it afterwards
     total: int
@@ -125,7 +171,7 @@ class RegistryPage(_Model):
 class ChangesPage(_Model):
     """Registry changes since a cursor, in change order."""
 
-    items: list[Employee]
+    items: list[EmployeeDoc]
     cursor: int  # the cursor after the last item of this page
     has_more: bool
 

@@ -101,7 +101,7 @@ class Store(RegistryMixin, GroupsMixin):
         entity: Employee | Group | None = None
         try:
             if item.kind == "group.assign":
-                entity = Employee.model_validate(body)
+                entity = Employee.model_validate(body)  # one row: the full model check is cheap
             elif item.kind == "group.create":
                 entity = Group.model_validate(body)
         except ValidationError:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import TypeAdapter
+from pydantic_core import to_json
 
-from sbtui.domain.models import Employee, Registration, UnitRegistration, WagePeriod
+from sbtui.domain.models import Employee, EmployeeDoc, UnitRegistration
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 UNIT_SEP = "，"  # SPEC E1: unit numbers shown joined with a full-width comma
 TYPE_SEP = ","
-_REGS = TypeAdapter(list[Registration])
-_WAGES = TypeAdapter(list[WagePeriod])
 _COLUMNS = ("id", "name", "id_type", "id_number", "status", "group_id", "unit_numbers",
             "insured_types", "registrations", "wages", "added_on", "changed_on", "seq")
 _UPSERT = (
@@ -39,13 +37,23 @@ class Counts(NamedTuple):
     stopped: int = 0
 
 
-def employee_row(e: Employee) -> tuple[Any, ...]:
-    """The ``employees`` row of one employee, in ``_COLUMNS`` order."""
+def _compact(value: Any) -> str:
+    """Compact UTF-8 JSON text (pydantic-core's serializer: ~5× the stdlib's speed here)."""
+    return to_json(value).decode()
+
+
+def as_doc(e: Employee | EmployeeDoc) -> EmployeeDoc:
+    return e.to_doc() if isinstance(e, Employee) else e
+
+
+def employee_row(e: EmployeeDoc) -> tuple[Any, ...]:
+    """The ``employees`` row of one employee document, in ``_COLUMNS`` order."""
+    regs = e["registrations"]
+    types = sorted({t for r in regs for t in r["insurance_types"]})
     return (
-        e.id, e.name, e.id_type, e.id_number, e.status, e.group_id,
-        UNIT_SEP.join(e.unit_numbers), TYPE_SEP.join(e.insured_types),
-        _REGS.dump_json(e.registrations).decode(), _WAGES.dump_json(e.wages).decode(),
-        e.added_on.isoformat(), e.changed_on.isoformat(), e.seq,
+        e["id"], e["name"], e["id_type"], e["id_number"], e["status"], e["group_id"],
+        UNIT_SEP.join(r["unit_number"] for r in regs), TYPE_SEP.join(types),
+        _compact(regs), _compact(e["wages"]), e["added_on"], e["changed_on"], e["seq"],
     )
 
 
@@ -61,7 +69,7 @@ class RegistryMixin:
 
     # -- employees: writing ----------------------------------------------------------------
 
-    def upsert_employees(self, employees: list[Employee]) -> Counts:
+    def upsert_employees(self, employees: list[EmployeeDoc] | list[Employee]) -> Counts:
         """Write employees from the service; return how many were added, changed, stopped.
 
         A new id counts as added; an existing row whose status turns to ``stopped`` counts as
@@ -71,18 +79,19 @@ class RegistryMixin:
         rows: list[tuple[Any, ...]] = []
         with self.db.atomic():
             pending = self.outbox.pending_entities("employee")
-            existing = self._rows_by_id([e.id for e in employees])
-            for e in employees:
-                if e.id in pending:
+            docs = [as_doc(e) for e in employees]
+            existing = self._rows_by_id([e["id"] for e in docs])
+            for e in docs:
+                if e["id"] in pending:
                     self._hold(e)
                     continue
                 row = employee_row(e)
-                old = existing.get(e.id)
+                old = existing.get(e["id"])
                 if old is None:
                     added += 1
                 elif old == row:
                     continue
-                elif old[4] != "stopped" and e.status == "stopped":
+                elif old[4] != "stopped" and e["status"] == "stopped":
                     stopped += 1
                 else:
                     changed += 1
@@ -90,19 +99,20 @@ class RegistryMixin:
             self.db.conn.executemany(_UPSERT, rows)
         return Counts(added, changed, stopped)
 
-    def put_employee(self, employee: Employee) -> None:
+    def put_employee(self, employee: Employee | EmployeeDoc) -> None:
         """Write the service's confirmed version of one employee (the answer to a mutation).
 
         The newer (by ``seq``) of it and a held version wins; if another local change of the
         employee is still pending, it is held instead of written."""
+        employee = as_doc(employee)
         with self.db.atomic():
-            held = self._held(employee.id)
-            best = held if held is not None and held.seq > employee.seq else employee
-            if self.outbox.has_pending(f"employee:{employee.id}"):
+            held = self._held(employee["id"])
+            best = held if held is not None and held["seq"] > employee["seq"] else employee
+            if self.outbox.has_pending(f"employee:{employee['id']}"):
                 self._hold(best)
             else:
                 self.db.conn.execute(_UPSERT, employee_row(best))
-                self.db.execute("DELETE FROM held WHERE id = ?", [employee.id])
+                self.db.execute("DELETE FROM held WHERE id = ?", [employee["id"]])
 
     def settle(self, entity: str) -> None:
         """After an item for ``entity`` was refused: if nothing is pending for it any more,
@@ -142,16 +152,16 @@ class RegistryMixin:
         )
         return {row[0]: tuple(row) for row in cursor}
 
-    def _hold(self, e: Employee) -> None:
+    def _hold(self, e: EmployeeDoc) -> None:
         self.db.execute(
             "INSERT INTO held (id, seq, employee) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE"
             " SET seq = excluded.seq, employee = excluded.employee WHERE excluded.seq >= held.seq",
-            [e.id, e.seq, e.model_dump_json()],
+            [e["id"], e["seq"], _compact(e)],
         )
 
-    def _held(self, ident: str) -> Employee | None:
+    def _held(self, ident: str) -> EmployeeDoc | None:
         row = self.db.execute("SELECT employee FROM held WHERE id = ?", [ident]).fetchone()
-        return Employee.model_validate_json(row[0]) if row else None
+        return json.loads(row[0]) if row else None
 
     # -- employees: reading ----------------------------------------------------------------
 

@@ -15,6 +15,7 @@ pending local change are never deleted or overwritten by a pull.
 """
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 
 from sbtui.remote.errors import ResyncRequired
@@ -74,24 +75,36 @@ async def _full_once(store: Store, service: RemoteService, result: SyncResult,
     if store.sync_get("full_phase") == "pages":
         after = store.sync_get("full_after")
         done = store.sync_get("full_done", 0)
-        while True:
-            page = await service.employees_page(after=after, limit=page_size)
-            with store.db.atomic():
-                counts = store.upsert_employees(page.items)
-                result.removed += store.remove_missing([e.id for e in page.items],
-                                                       after=after, upto=page.next_after)
-                if store.sync_get("full_cursor") is None:
-                    store.sync_set("full_cursor", page.cursor)
-                done += len(page.items)
-                store.sync_set("full_done", done)
-                store.sync_set("full_after", page.next_after)
-                if page.next_after is None:
-                    store.sync_set("full_phase", "changes")
-            _add(result, counts)
-            progress(SyncProgress("full", done, max(page.total, done), "全量下载职工信息"))
-            if page.next_after is None or page.next_after == after:
-                break
-            after = page.next_after
+        # The next page is fetched while this one is written: the server (another process, or
+        # the in-process sandbox's thread) builds it while the client validates and commits.
+        fetch = asyncio.ensure_future(service.employees_page(after=after, limit=page_size))
+        try:
+            while True:
+                page = await fetch
+                last = page.next_after is None or page.next_after == after
+                if not last:
+                    fetch = asyncio.ensure_future(service.employees_page(after=page.next_after, limit=page_size))
+                    for _ in range(8):  # let the request go out before the CPU-bound write
+                        await asyncio.sleep(0)
+                with store.db.atomic():
+                    counts = store.upsert_employees(page.items)
+                    result.removed += store.remove_missing([e["id"] for e in page.items],
+                                                           after=after, upto=page.next_after)
+                    if store.sync_get("full_cursor") is None:
+                        store.sync_set("full_cursor", page.cursor)
+                    done += len(page.items)
+                    store.sync_set("full_done", done)
+                    store.sync_set("full_after", page.next_after)
+                    if page.next_after is None:
+                        store.sync_set("full_phase", "changes")
+                _add(result, counts)
+                progress(SyncProgress("full", done, max(page.total, done), "全量下载职工信息"))
+                if last:
+                    break
+                after = page.next_after
+        finally:
+            if not fetch.done():
+                fetch.cancel()
     await _changes(store, service, result, store.sync_get("full_cursor"), "full_cursor",
                    progress, page_size)
     with store.db.atomic():
