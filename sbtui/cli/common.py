@@ -170,9 +170,8 @@ class Progress:
         done, total = getattr(event, "done", 0), getattr(event, "total", 0)
         label = {"push": "发送待办", "full": "全量下载职工信息", "changes": "增量更新职工信息",
                  "groups": "更新分组与单位信息"}.get(phase, phase)
-        line = f"{label} {done}/{total}" if total else f"{label} {done}"
-        if getattr(event, "message", None):
-            line += f" {event.message}"
+        label = getattr(event, "message", None) or label
+        line = f"{label} {done}/{total}" if total else label
         if self.tty:
             click.echo("\r" + line.ljust(60), nl=False, err=True)
         elif line.split(" ")[0] != self._last or (total and done == total):

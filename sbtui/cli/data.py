@@ -122,19 +122,40 @@ def _employee(r: dict) -> dict:
 
 
 def print_employees(rows: list[dict], *, total: int) -> None:
+    """A table that fits the terminal: at 80 columns the insured types as codes; on a wide
+    terminal also the unit numbers and one ✓ column per type code (SPEC E1, W1)."""
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
     cat = catalogue()
     types = [c for c in cat.types if any(c in r["insured_types"] for r in rows)]
-    table = Table(box=None, pad_edge=False)
-    for col in ("姓名", "身份证件号码", "单位编号", *[cat.types[t].name for t in types], "状态", "分组"):
-        table.add_column(col, no_wrap=True)
+    name_w = max([4, *(cell_len(r["name"]) for r in rows)])
+    units_w = max([8, *(cell_len("，".join(r["unit_numbers"])) for r in rows)])
+    fixed = name_w + 18 + 8 + 5  # name, ID number, status, the gaps between five columns
+    wide = console.width >= fixed + units_w + 4 * len(types) + 12
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    table.add_column("姓名", no_wrap=True, width=name_w)
+    table.add_column("身份证件号码", no_wrap=True, width=18)
+    if wide:
+        table.add_column("单位编号", no_wrap=True, width=units_w)
+        for t in types:
+            table.add_column(t, no_wrap=True, justify="center", width=3)
+        rest = console.width - fixed - units_w - 4 * len(types) - 1
+    else:
+        codes_w = max([8, *(len(" ".join(r["insured_types"])) for r in rows)])
+        table.add_column("参保险种", no_wrap=True, width=codes_w)
+        rest = console.width - fixed - codes_w - 1
+    table.add_column("状态", no_wrap=True, width=8)
+    table.add_column("分组", no_wrap=True, overflow="ellipsis", width=max(rest, 4))
     for r in rows:
-        ticks = ["✓" if t in r["insured_types"] else "" for t in types]
-        table.add_row(r["name"], r["id_number"], "，".join(r["unit_numbers"]), *ticks,
-                      STATUS.get(r["status"], r["status"]), r.get("group") or "")
-    Console().print(table)
+        if wide:
+            middle = ["，".join(r["unit_numbers"]), *["✓" if t in r["insured_types"] else "" for t in types]]
+        else:
+            middle = [" ".join(r["insured_types"])]
+        table.add_row(r["name"], r["id_number"], *middle, STATUS.get(r["status"], r["status"]), r.get("group") or "")
+    console.print(table)
     click.echo(f"显示 {len(rows)} 人，共 {total} 人。")
 
 
