@@ -1,6 +1,8 @@
 """``sbtui employer add|list|use|remove`` and ``sbtui login`` (SPEC L2–L4)."""
 from __future__ import annotations
 
+import os
+
 import click
 
 from sbtui.cli.common import (EXIT_USAGE, Ctx, Progress, confirm, current_uscc, emit_json, fail, info,
@@ -14,17 +16,48 @@ def employer() -> None:
     """Employers on this machine (单位管理)."""
 
 
+async def password_login(ws, uscc: str, prompt: str, *, username: str | None = None) -> tuple[Session, str]:
+    """Log in; on a terminal a wrong password is asked again while attempts are left (SPEC L4)."""
+    from sbtui.remote.errors import WrongPasswordError
+
+    while True:
+        password = read_secret("SBTUI_PASSWORD", prompt)
+        try:
+            return await ws.login(uscc, password, username=username), password
+        except WrongPasswordError as exc:
+            left = exc.detail.get("attempts_left")
+            if os.environ.get("SBTUI_PASSWORD") or not interactive() or not left:
+                raise
+            info(f"{exc.message}（还可尝试 {left} 次）")
+
+
+async def forced_change(ws, old: str) -> Session:
+    """New password twice, equal, not the initial one; asked again on a terminal (SPEC L2)."""
+    from sbtui.remote.errors import RefusedError
+
+    scripted = bool(os.environ.get("SBTUI_NEW_PASSWORD")) or not interactive()
+    while True:
+        new = read_secret("SBTUI_NEW_PASSWORD", "新申报密码")
+        again = os.environ.get("SBTUI_NEW_PASSWORD") or click.prompt("再次输入新申报密码", hide_input=True)
+        problem = ("两次输入的新密码不一致，请重新输入。" if new != again
+                   else "新密码不能与初始密码相同，请重新输入。" if new == old else None)
+        if problem is None:
+            try:
+                return await ws.change_password(old, new)
+            except RefusedError as exc:
+                problem = exc.message
+        if scripted:
+            fail(problem, EXIT_USAGE)
+        info(problem)
+
+
 async def first_login(ws, uscc: str, *, quiet: bool) -> Session:
     """Security check with the declaration password, then the forced change (SPEC L2)."""
-    password = read_secret("SBTUI_PASSWORD", "申报密码（初始密码为任一单位编号的后6位）")
-    session = await ws.login(uscc, password)
+    session, password = await password_login(ws, uscc, "申报密码（初始密码为任一单位编号的后6位）")
     if session.must_change_password:
         if not quiet:
             info("首次登录须修改初始申报密码。")
-        new = read_secret("SBTUI_NEW_PASSWORD", "新申报密码", confirm="再次输入新申报密码")
-        if new == password:
-            fail("新密码不能与初始密码相同，请重新输入。", EXIT_USAGE)
-        session = await ws.change_password(password, new)
+        session = await forced_change(ws, password)
         if not quiet:
             info("申报密码修改成功。")
     return session
@@ -53,14 +86,15 @@ async def add(obj: Ctx, uscc: str, repeat: str | None, yes: bool, no_sync: bool)
     record = records[0]
     if not obj.json:
         for r in records:
-            info(f"{r.name}  {r.uscc}  {r.tax_authority} {r.tax_branch}  登记状态：{r.status}")
+            info(f"单位名称：{r.name}\n纳税人识别号：{r.uscc}\n主管税务机关：{r.tax_authority}\n"
+                 f"主管税务所（科、分局）：{r.tax_branch}\n登记状态：{r.status}")
     confirm(f"确认添加【{record.name}】？", yes=yes)
     session = await first_login(ws, uscc, quiet=obj.json)
     regs = await ws.service().registrations()
     if not obj.json:
         info("登记信息：")
         for g in regs:
-            info(f"  {g.agency}  单位编号 {g.unit_number}  {g.tax_authority}  {g.payer_type}")
+            info(f"  {g.agency}\n    单位编号 {g.unit_number}  {g.payer_type}  {g.tax_authority}")
     confirm("我已确认无误", yes=yes)
     ws.save_employer(record, regs)
     kept = ws.keep_token(session)
@@ -139,11 +173,9 @@ async def login(obj: Ctx, uscc: str | None, username: str | None) -> None:
     """Log in with the declaration password (SBTUI_PASSWORD or a prompt); keep the session token."""
     uscc = check_uscc(current_uscc(obj, uscc))
     ws = obj.ws
-    password = read_secret("SBTUI_PASSWORD", "申报密码")
-    session = await ws.login(uscc, password, username=username)
+    session, password = await password_login(ws, uscc, "申报密码", username=username)
     if session.must_change_password:
-        new = read_secret("SBTUI_NEW_PASSWORD", "新申报密码", confirm="再次输入新申报密码")
-        session = await ws.change_password(password, new)
+        session = await forced_change(ws, password)
     kept = ws.keep_token(session)
     if obj.json:
         emit_json({"uscc": uscc, "role": session.role, "token_stored": kept.token_stored,
