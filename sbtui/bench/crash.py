@@ -27,6 +27,7 @@ class DrillReport:
     kills: int = 0
     finished_early: int = 0  # runs that completed before their kill time
     resent: int = 0  # outbox items sent more than once (a kill interrupted their request)
+    replayed: int = 0  # of those, confirmed by a replay: the server had committed before the kill
     local_rows_after_kill: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -205,6 +206,8 @@ def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations:
     con = sqlite3.connect(db)
     try:
         report.resent = con.execute("select count(*) from outbox where attempts > 1").fetchone()[0]
+        report.replayed = con.execute(
+            "select count(*) from outbox where json_extract(response, '$.replayed') = 1").fetchone()[0]
     finally:
         con.close()
     return report, keys

@@ -70,7 +70,8 @@ def crash(which: str, employees: int, kills: int | None, operations: int, reply_
                 effects = Counter(e["key"] for e in drill.server_effects(srv.url, "group.assign"))
                 once = all(effects[k] == 1 for k in keys)
                 click.echo(f"kills {report.kills}, pending after each kill {report.local_rows_after_kill}; "
-                           f"items re-sent with their key after a kill: {report.resent}")
+                           f"items re-sent with their key after a kill: {report.resent}, "
+                           f"of which answered by a replay (killed after the server's commit): {report.replayed}")
                 click.echo(f"{len(keys)} keys; every key exactly one effect on the server: {once}; "
                            f"max effects for a key: {max(effects.values()) if effects else 0}")
                 ok = once and len(effects) == len(keys)
