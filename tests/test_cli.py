@@ -221,3 +221,17 @@ def test_sync_offline_keeps_the_outbox_exit_3(runner, sandbox_server, tmp_path):
     assert local[0]["group_id"] == target  # the local change is kept
     box = json.loads(sb(runner, "--home", home, "--json", "outbox").stdout)
     assert box["counts"]["queued"] + box["counts"]["sent"] == 1
+
+
+def test_token_kept_only_with_opt_in_and_0600(runner, tmp_path):
+    """Secrets (SPEC L2/§11): with only the fail keyring, nothing is kept unless the user opts in;
+    then the token (never the password) is in a 0600 file and later commands need no password."""
+    facts, _ = add_demo(runner, tmp_path)
+    secrets = tmp_path / "home" / "secrets.json"
+    assert not secrets.exists()
+    r = sb(runner, "--insecure-token-file", "login", env={"SBTUI_PASSWORD": NEW})
+    assert r.exit_code == 0, r.output
+    assert secrets.stat().st_mode & 0o777 == 0o600
+    assert NEW not in secrets.read_text()
+    r = sb(runner, "--insecure-token-file", "sync")  # no SBTUI_PASSWORD: the kept token is used
+    assert r.exit_code == 0, r.output
