@@ -2,7 +2,9 @@
 
 Layout under the home directory (``--home DIR`` > ``$SBTUI_HOME`` > the platform data dir)::
 
-    config.json            remote URL (none = embedded sandbox), employers, current one
+    config.json            remote URL (none = embedded sandbox), employers, current one,
+                           the home page's quick buttons,
+                           the TUI's keymap ({"binding-id": "key"}) and theme
     employers/<USCC>.db    one local store per employer
     sandbox/sandbox.db     the embedded sandbox service's own database
     secrets.json           only with the explicit insecure opt-in (0600), see sbtui.secrets
@@ -28,6 +30,11 @@ def home_dir(explicit: str | os.PathLike | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
+# SPEC H5: the home page's quick buttons, as action ids (labels in sbtui.home.QUICK_ACTIONS):
+# 日常申报 / 特殊缴费申报 / 缴费 / 完税证明开具.
+DEFAULT_QUICK_BUTTONS = ("declare.daily", "declare.special", "pay", "certificate")
+
+
 @dataclass
 class EmployerEntry:
     uscc: str
@@ -43,6 +50,9 @@ class Config:
     current: str | None = None  # USCC
     employers: list[EmployerEntry] = field(default_factory=list)
     sandbox_employees: int = 2000  # size of the embedded sandbox's demo employer
+    quick_buttons: list[str] = field(default_factory=lambda: list(DEFAULT_QUICK_BUTTONS))
+    keymap: dict[str, str] = field(default_factory=dict)  # TUI binding id -> key(s)
+    theme: str | None = None  # TUI theme name (light/dark toggle)
 
     @property
     def path(self) -> Path:

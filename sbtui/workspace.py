@@ -7,19 +7,38 @@ and the secret store. Every remote failure surfaces as a :mod:`sbtui.remote.erro
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbtui.config import Config, EmployerEntry, home_dir
 from sbtui.domain.ids import check_uscc
-from sbtui.domain.models import EmployerRecord, Session, UnitRegistration
+from sbtui.domain.models import (EmployerInfo, EmployerRecord, Message, Session, SessionInfo,
+                                 UnitRegistration, User)
+from sbtui.domain.passwords import LOCAL_ROUNDS, check_password, hash_password, password_problem
 from sbtui.remote.errors import SessionExpired
 from sbtui.remote.interface import RemoteService
 from sbtui.secrets import InsecureBackendError, SecretStore
 
+if TYPE_CHECKING:
+    from sbtui.home import HomeSummary
+
 PasswordPrompt = Callable[[str], str]
+LOGIN_PASSWORD = "login_password"  # local store meta key: the salted hash, never the password
+
+
+class LoginPasswordError(ValueError):
+    """The local login password was refused; ``str()`` is the Chinese message."""
+
+
+def _key() -> str:
+    """A fresh idempotency key for one direct online action. Password, user and message
+    actions are not outbox items: the user waits for the answer and sees it at once; the
+    client's retries of that one call reuse the key, so the service applies it once."""
+    return str(uuid.uuid4())
 
 
 @dataclass
@@ -31,16 +50,18 @@ class LoginOutcome:
 
 class Workspace:
     def __init__(self, home: str | os.PathLike | None = None, *, remote: str | None = None,
-                 allow_token_file: bool = False) -> None:
-        self.home = home_dir(home)
-        self.config = Config.load(self.home)
+                 allow_token_file: bool = False, service: RemoteService | None = None) -> None:
+        """``service``: use this one instead of building it from ``remote`` (tests, drills)."""
+        self.data_dir = home_dir(home)  # not ``home``: that is the home page (SPEC H2–H5)
+        self.config = Config.load(self.data_dir)
         if remote is not None:
             self.remote_url: str | None = remote
         else:
             self.remote_url = os.environ.get("SBTUI_REMOTE") or self.config.remote
-        self.secrets = SecretStore(self.home, allow_file=allow_token_file)
-        self._service: RemoteService | None = None
+        self.secrets = SecretStore(self.data_dir, allow_file=allow_token_file)
+        self._service: RemoteService | None = service
         self._stores: dict[str, Any] = {}
+        self.session: Session | None = None  # the last login / resumed session
 
     # -- remote ---------------------------------------------------------------------------
     @property
@@ -97,6 +118,7 @@ class Workspace:
         store = self.store(record.uscc)
         store.meta_set("uscc", record.uscc)
         store.meta_set("name", record.name)
+        store.meta_set("region", record.region)
         store.replace_registrations(registrations)
 
     def remove_employer(self, uscc: str, *, logged_in: str | None = None) -> None:
@@ -126,30 +148,133 @@ class Workspace:
             return LoginOutcome(session, False, str(exc))
 
     async def login(self, uscc: str, password: str, *, username: str | None = None) -> Session:
-        return await self.service().login(uscc, password, username=username)
+        """单位密码登录, or 用户名密码登录 with ``username`` (SPEC L4)."""
+        self.session = await self.service().login(uscc, password, username=username)
+        return self.session
 
     async def change_password(self, old: str, new: str) -> Session:
-        import uuid
+        """Change the logged-in principal's password (the declaration password for the
+        administrator, a sub-user's own one; SPEC L2, U2); the new token replaces the old."""
+        self.session = await self.service().change_password(old, new, key=_key())
+        return self.session
 
-        return await self.service().change_password(old, new, key=str(uuid.uuid4()))
-
-    async def resume(self, uscc: str, password: str | None = None) -> Session | None:
+    async def resume(self, uscc: str, password: str | None = None, *,
+                     username: str | None = None) -> Session | None:
         """Make the service usable for ``uscc``: a kept token if it still works, else a login
-        with ``password`` (or ``$SBTUI_PASSWORD``). ``None`` when neither is available."""
-        service = self.service()
-        token = self.secrets.get(self._token_name(uscc))
-        if token:
-            service.token = token
-            try:
-                await service.registrations()
-                return Session(token=token, uscc=uscc, expires_at=_far_future())
-            except SessionExpired:
-                self.forget_token(uscc)
-                service.token = None
+        with ``password`` (or ``$SBTUI_PASSWORD``) as ``username`` (or ``$SBTUI_USER``; none:
+        the employer password). ``None`` when neither is available."""
+        session = await self.resume_token(uscc)
+        if session is not None:
+            return session
         password = password or os.environ.get("SBTUI_PASSWORD")
         if not password:
             return None
-        return await self.login(uscc, password)
+        return await self.login(uscc, password, username=username or os.environ.get("SBTUI_USER"))
+
+    async def resume_token(self, uscc: str) -> Session | None:
+        """The kept session token only, if the service still accepts it; never a password and
+        never ``$SBTUI_PASSWORD`` (the TUI's login, SPEC L4). ``None``: type the password."""
+        token = self.secrets.get(self._token_name(uscc))
+        if not token:
+            return None
+        service = self.service()
+        service.token = token
+        try:
+            info = await service.session_info()
+        except SessionExpired:
+            self.forget_token(uscc)
+            service.token = None
+            return None
+        self.session = Session(token=token, uscc=info.uscc, role=info.role, username=info.username,
+                               expires_at=info.expires_at,
+                               must_change_password=info.must_change_password)
+        return self.session
+
+    async def session_info(self) -> SessionInfo:
+        """Who the current token speaks for: employer, role, user name."""
+        return await self.service().session_info()
+
+    async def employer_info(self) -> EmployerInfo:
+        """单位信息 (SPEC U2): the tax registration and the unit registrations."""
+        return await self.service().employer_info()
+
+    # -- 用户管理 (SPEC U1): administrator only, enforced by the service ----------------------
+    async def users(self) -> list[User]:
+        return await self.service().users()
+
+    async def add_user(self, username: str, permission: str, remark: str = "") -> User:
+        """A new sub-user; its initial password is its name, changed at its first login."""
+        return await self.service().add_user(username, permission, remark, key=_key())
+
+    async def modify_user(self, username: str, *, permission: str | None = None,
+                          remark: str | None = None) -> User:
+        return await self.service().modify_user(username, permission=permission, remark=remark,
+                                                key=_key())
+
+    async def disable_user(self, username: str) -> User:
+        return await self.service().disable_user(username, key=_key())
+
+    async def enable_user(self, username: str) -> User:
+        return await self.service().enable_user(username, key=_key())
+
+    async def reset_user_password(self, username: str) -> User:
+        """Back to the initial password (the user name), to be changed at the next login."""
+        return await self.service().reset_user_password(username, key=_key())
+
+    # -- home (SPEC H2–H5) --------------------------------------------------------------------
+    async def home(self, uscc: str, today: date | None = None, *,
+                   online: bool = True) -> HomeSummary:
+        """The home page's data; see :func:`sbtui.home.home_summary`."""
+        from sbtui.home import home_summary
+
+        return await home_summary(self, uscc, today=today, online=online)
+
+    async def mark_message_read(self, message_id: str) -> Message:
+        """Mark a 消息中心 message read (SPEC H4); any role."""
+        return await self.service().mark_message_read(message_id, key=_key())
+
+    def set_quick_buttons(self, action_ids: list[str]) -> None:
+        """Save the home page's quick buttons (SPEC H5), ids of :data:`sbtui.home.QUICK_ACTIONS`."""
+        from sbtui.home import QUICK_ACTIONS
+
+        unknown = [a for a in action_ids if a not in QUICK_ACTIONS]
+        if unknown:
+            raise ValueError(f"未知的快捷按钮：{'、'.join(unknown)}（可选：{'、'.join(QUICK_ACTIONS)}）")
+        self.config.quick_buttons = list(dict.fromkeys(action_ids))
+        self.config.save()
+
+    # -- local login password (登录密码设置, manual 001 §2.6.1) ----------------------------------
+    # It guards opening the client for one employer on this machine; the service knows nothing
+    # of it. Only a salted PBKDF2 hash is kept, in the employer's local store.
+    def has_login_password(self, uscc: str) -> bool:
+        return self.store(uscc).meta_get(LOGIN_PASSWORD) is not None
+
+    def set_login_password(self, uscc: str, new: str, repeat: str, *,
+                           old: str | None = None) -> None:
+        """Enable the login password (``new`` twice) or change it (``old`` required then)."""
+        store = self.store(uscc)
+        current = store.meta_get(LOGIN_PASSWORD)
+        if current is not None and (old is None or not check_password(old, current)):
+            raise LoginPasswordError("原登录密码输入有误，请重新输入。")
+        problem = password_problem(new, repeat, old=old if current is not None else None)
+        if problem:
+            raise LoginPasswordError(problem)
+        store.meta_set(LOGIN_PASSWORD, hash_password(new, rounds=LOCAL_ROUNDS))
+
+    def clear_login_password(self, uscc: str, old: str) -> None:
+        """Disable the login password (the current one is asked for)."""
+        store = self.store(uscc)
+        current = store.meta_get(LOGIN_PASSWORD)
+        if current is None:
+            return
+        if not check_password(old, current):
+            raise LoginPasswordError("原登录密码输入有误，请重新输入。")
+        store.meta_set(LOGIN_PASSWORD, None)
+
+    def check_login_password(self, uscc: str, password: str) -> bool:
+        """Whether ``password`` opens ``uscc`` here: it matches, or no login password is set."""
+        current = self.store(uscc).meta_get(LOGIN_PASSWORD)
+        return current is None or check_password(password, current)
 
     # -- sync -------------------------------------------------------------------------------
     async def sync(self, uscc: str, *, full: bool = False, progress=None):
@@ -159,8 +284,3 @@ class Workspace:
         result = await sync(store, self.service(), full=full, progress=progress)
         return result
 
-
-def _far_future():
-    from datetime import datetime, timedelta, timezone
-
-    return datetime.now(timezone.utc) + timedelta(hours=12)

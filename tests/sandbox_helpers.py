@@ -79,6 +79,42 @@ class Faulty(RemoteService):
     async def registrations(self):
         return await self.inner.registrations()
 
+    async def session_info(self):
+        return await self.inner.session_info()
+
+    async def employer_info(self):
+        return await self.inner.employer_info()
+
+    async def users(self):
+        return await self.inner.users()
+
+    async def add_user(self, username, permission, remark="", *, key):
+        return await self.inner.add_user(username, permission, remark, key=key)
+
+    async def modify_user(self, username, *, permission=None, remark=None, key):
+        return await self.inner.modify_user(username, permission=permission, remark=remark, key=key)
+
+    async def disable_user(self, username, *, key):
+        return await self.inner.disable_user(username, key=key)
+
+    async def enable_user(self, username, *, key):
+        return await self.inner.enable_user(username, key=key)
+
+    async def reset_user_password(self, username, *, key):
+        return await self.inner.reset_user_password(username, key=key)
+
+    async def home_todo(self):
+        return await self.inner.home_todo()
+
+    async def notices(self):
+        return await self.inner.notices()
+
+    async def messages(self):
+        return await self.inner.messages()
+
+    async def mark_message_read(self, message_id, *, key):
+        return await self.inner.mark_message_read(message_id, key=key)
+
     async def employees_page(self, *, after=None, limit=2000):
         if self.kill_after_pages is not None and len(self.pages) >= self.kill_after_pages:
             raise Killed()

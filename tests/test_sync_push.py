@@ -62,6 +62,42 @@ class Scripted(RemoteService):
     async def key_outcome(self, key):
         return None
 
+    async def session_info(self):
+        raise NotImplementedError
+
+    async def employer_info(self):
+        raise NotImplementedError
+
+    async def users(self):
+        raise NotImplementedError
+
+    async def add_user(self, username, permission, remark="", *, key):
+        raise NotImplementedError
+
+    async def modify_user(self, username, *, permission=None, remark=None, key):
+        raise NotImplementedError
+
+    async def disable_user(self, username, *, key):
+        raise NotImplementedError
+
+    async def enable_user(self, username, *, key):
+        raise NotImplementedError
+
+    async def reset_user_password(self, username, *, key):
+        raise NotImplementedError
+
+    async def home_todo(self):
+        raise NotImplementedError
+
+    async def notices(self):
+        raise NotImplementedError
+
+    async def messages(self):
+        raise NotImplementedError
+
+    async def mark_message_read(self, message_id, *, key):
+        raise NotImplementedError
+
     async def aclose(self):
         pass
 

@@ -50,5 +50,5 @@ async def demo(obj: Ctx, limit: int = 20) -> None:
     from sbtui.cli.data import print_employees
 
     print_employees(store.employees(limit=limit), total=store.employee_count())
-    click.echo(f"数据目录：{ws.home}    更多命令：sbtui --help")
+    click.echo(f"数据目录：{ws.data_dir}    更多命令：sbtui --help")
     del result

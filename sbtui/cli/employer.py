@@ -173,7 +173,8 @@ async def login(obj: Ctx, uscc: str | None, username: str | None) -> None:
     """Log in with the declaration password (SBTUI_PASSWORD or a prompt); keep the session token."""
     uscc = check_uscc(current_uscc(obj, uscc))
     ws = obj.ws
-    session, password = await password_login(ws, uscc, "申报密码", username=username)
+    prompt = f"用户 {username} 的密码" if username else "申报密码"
+    session, password = await password_login(ws, uscc, prompt, username=username)
     if session.must_change_password:
         session = await forced_change(ws, password)
     kept = ws.keep_token(session)

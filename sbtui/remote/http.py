@@ -21,12 +21,18 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from sbtui.domain.models import (
     ChangesPage,
+    EmployerInfo,
     EmployerRecord,
     Group,
     KeyOutcome,
+    Message,
+    Notice,
     RegistryPage,
     Session,
+    SessionInfo,
+    TodoItem,
     UnitRegistration,
+    User,
 )
 from sbtui.remote.errors import (
     AuthError,
@@ -58,6 +64,14 @@ _EMPLOYERS = TypeAdapter(list[EmployerRecord])
 _REGISTRATIONS = TypeAdapter(list[UnitRegistration])
 _GROUPS = TypeAdapter(list[Group])
 _KEY_OUTCOME = TypeAdapter(KeyOutcome)
+_SESSION_INFO = TypeAdapter(SessionInfo)
+_EMPLOYER_INFO = TypeAdapter(EmployerInfo)
+_USER = TypeAdapter(User)
+_USERS = TypeAdapter(list[User])
+_TODO = TypeAdapter(list[TodoItem])
+_NOTICES = TypeAdapter(list[Notice])
+_MESSAGE = TypeAdapter(Message)
+_MESSAGES = TypeAdapter(list[Message])
 _ANY = TypeAdapter(Any)
 
 
@@ -132,6 +146,46 @@ class HttpService(RemoteService):
         self.token = session.token
         return session
 
+    async def session_info(self) -> SessionInfo:
+        return _parse(_SESSION_INFO, await self._get("/session"))
+
+    async def employer_info(self) -> EmployerInfo:
+        return _parse(_EMPLOYER_INFO, await self._get("/employer"))
+
+    async def users(self) -> list[User]:
+        return _parse(_USERS, await self._get("/users"))
+
+    async def add_user(self, username: str, permission: str, remark: str = "", *,
+                       key: str) -> User:
+        body = {"username": username, "permission": permission, "remark": remark}
+        return await self._keyed(_USER, "/users", body, key)
+
+    async def modify_user(self, username: str, *, permission: str | None = None,
+                          remark: str | None = None, key: str) -> User:
+        body = {k: v for k, v in (("permission", permission), ("remark", remark)) if v is not None}
+        return await self._keyed(_USER, f"/users/{_segment(username)}", body, key)
+
+    async def disable_user(self, username: str, *, key: str) -> User:
+        return await self._keyed(_USER, f"/users/{_segment(username)}/disable", None, key)
+
+    async def enable_user(self, username: str, *, key: str) -> User:
+        return await self._keyed(_USER, f"/users/{_segment(username)}/enable", None, key)
+
+    async def reset_user_password(self, username: str, *, key: str) -> User:
+        return await self._keyed(_USER, f"/users/{_segment(username)}/reset-password", None, key)
+
+    async def home_todo(self) -> list[TodoItem]:
+        return _parse(_TODO, await self._get("/home/todo"))
+
+    async def notices(self) -> list[Notice]:
+        return _parse(_NOTICES, await self._get("/notices"))
+
+    async def messages(self) -> list[Message]:
+        return _parse(_MESSAGES, await self._get("/messages"))
+
+    async def mark_message_read(self, message_id: str, *, key: str) -> Message:
+        return await self._keyed(_MESSAGE, f"/messages/{_segment(message_id)}/read", None, key)
+
     async def registrations(self) -> list[UnitRegistration]:
         return _parse(_REGISTRATIONS, await self._get("/registrations"))
 
@@ -187,6 +241,10 @@ class HttpService(RemoteService):
 
     async def _get(self, path: str, *, params: dict[str, Any] | None = None) -> httpx.Response:
         return await self._request("GET", path, params=params, retry=True)
+
+    async def _keyed(self, adapter: TypeAdapter, path: str, body: Any, key: str) -> Any:
+        """A keyed POST (retried with the same key) and its parsed answer."""
+        return _parse(adapter, await self._request("POST", path, body=body, key=key, retry=True))
 
     async def _request(
         self,

@@ -4,8 +4,9 @@ Implementations: :class:`sbtui.remote.http.HttpService` (httpx; over TCP to a re
 server, or in-process through ``httpx.ASGITransport`` to the embedded sandbox).
 
 All methods are ``async``. They raise only :mod:`sbtui.remote.errors` exceptions.
-Mutating methods take ``key``: the idempotency key, created once by the caller (the outbox)
-and passed again, unchanged, on every retry.
+Mutating methods take ``key``: the idempotency key, created once by the caller (the outbox,
+or the workspace for the direct online actions: password, users, messages) and passed again,
+unchanged, on every retry.
 """
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ from typing import Any
 
 from sbtui.domain.models import (
     ChangesPage,
-    Employee,
+    EmployerInfo,
     EmployerRecord,
     Group,
     KeyOutcome,
+    Message,
+    Notice,
     RegistryPage,
     Session,
+    SessionInfo,
+    TodoItem,
     UnitRegistration,
+    User,
 )
 
 # Outbox kinds and the service call each one makes: kind -> (HTTP method, path template).
@@ -50,7 +56,55 @@ class RemoteService(ABC):
         """Log in; on success the token is kept for the following calls."""
 
     @abstractmethod
-    async def change_password(self, old: str, new: str, *, key: str) -> Session: ...
+    async def change_password(self, old: str, new: str, *, key: str) -> Session:
+        """Change the password of the session's principal (the declaration password for the
+        administrator, a sub-user's own one); the new token is kept."""
+
+    @abstractmethod
+    async def session_info(self) -> SessionInfo:
+        """Who the kept token speaks for (any role)."""
+
+    @abstractmethod
+    async def employer_info(self) -> EmployerInfo:
+        """单位信息: the tax registration and the unit registrations (SPEC U2)."""
+
+    # -- 用户管理 (SPEC U1; administrator only) -------------------------------------------
+
+    @abstractmethod
+    async def users(self) -> list[User]: ...
+
+    @abstractmethod
+    async def add_user(self, username: str, permission: str, remark: str = "", *,
+                       key: str) -> User: ...
+
+    @abstractmethod
+    async def modify_user(self, username: str, *, permission: str | None = None,
+                          remark: str | None = None, key: str) -> User: ...
+
+    @abstractmethod
+    async def disable_user(self, username: str, *, key: str) -> User: ...
+
+    @abstractmethod
+    async def enable_user(self, username: str, *, key: str) -> User: ...
+
+    @abstractmethod
+    async def reset_user_password(self, username: str, *, key: str) -> User: ...
+
+    # -- home (SPEC H2, H4) ------------------------------------------------------------------
+
+    @abstractmethod
+    async def home_todo(self) -> list[TodoItem]: ...
+
+    @abstractmethod
+    async def notices(self) -> list[Notice]:
+        """通知公告 and 消息中心 messages (``kind``), newest first."""
+
+    @abstractmethod
+    async def messages(self) -> list[Message]:
+        """消息中心 messages with their read flags, newest first."""
+
+    @abstractmethod
+    async def mark_message_read(self, message_id: str, *, key: str) -> Message: ...
 
     @abstractmethod
     async def registrations(self) -> list[UnitRegistration]: ...

@@ -7,9 +7,10 @@ once that change is confirmed or refused (:meth:`RegistryMixin.settle`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic_core import to_json
+from pydantic_core import from_json, to_json
 
 from sbtui.domain.models import Employee, EmployeeDoc, UnitRegistration
 
@@ -217,6 +218,18 @@ class RegistryMixin:
             sql += " LIMIT ?"
             params.append(limit)
         return self._employee_dicts(sql, params, detail)
+
+    def wage_rows(self, *, status: str | None = None) -> Iterator[tuple[str, str, str, list[str], list[dict]]]:
+        """``(id, name, status, insured type codes, wage documents)`` of every employee (of
+        ``status``), in id order, read lazily: the cheap pass behind whole-registry checks such
+        as the empty-wage alert (SPEC H3)."""
+        sql = "SELECT id, name, status, insured_types, wages FROM employees"
+        params: list[Any] = []
+        if status is not None:
+            sql += " WHERE status = ?"
+            params.append(status)
+        for ident, name, state, types, wages in self.db.execute(sql + " ORDER BY id", params):
+            yield ident, name, state, _split(types, TYPE_SEP), from_json(wages)
 
     def employee(self, employee_id: str) -> dict[str, Any] | None:
         rows = self._employee_dicts("SELECT * FROM employees WHERE id = ?", [employee_id])

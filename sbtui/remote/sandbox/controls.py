@@ -2,17 +2,14 @@
 lists (notices, collection notices, special dues, projects, agreements, paid periods)."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from . import registry
-from .auth import Caller, caller
+from .auth import PayWho, Who
 from .seed import DEMO_USCC
 
 router = APIRouter()
-Who = Annotated[Caller, Depends(caller)]
 
 
 class SimulateIn(BaseModel):
@@ -69,8 +66,9 @@ def _rows(request: Request, sql: str, params: tuple) -> list[dict]:
 
 
 @router.get("/notices")
-async def notices(request: Request, who: Who) -> list[dict]:
-    """通知公告 (kind ``notice``) and 消息中心 messages (kind ``message``), newest first."""
+async def notices(request: Request, who: PayWho) -> list[dict]:
+    """通知公告 (kind ``notice``) and 消息中心 messages (kind ``message``), newest first; every
+    role (they are on every user's home page). ``GET /messages`` adds the read flags."""
     return _rows(request, "SELECT id, kind, title, date, body FROM notices"
                  " WHERE uscc IS NULL OR uscc = ? ORDER BY date DESC, id", (who.uscc,))
 

@@ -70,6 +70,17 @@ CREATE TABLE IF NOT EXISTS agreements (
 CREATE TABLE IF NOT EXISTS notices (
     id TEXT PRIMARY KEY, uscc TEXT, kind TEXT NOT NULL, title TEXT NOT NULL,
     date TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS message_reads (
+    uscc TEXT NOT NULL, id TEXT NOT NULL, read_at TEXT NOT NULL, PRIMARY KEY (uscc, id));
+CREATE TABLE IF NOT EXISTS employer_details (
+    uscc TEXT PRIMARY KEY, registration_type TEXT NOT NULL, industry TEXT NOT NULL,
+    address TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users (
+    uscc TEXT NOT NULL, username TEXT NOT NULL COLLATE NOCASE, permission TEXT NOT NULL,
+    remark TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'normal',
+    password_hash TEXT, must_change INTEGER NOT NULL DEFAULT 1,
+    failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT, created_at TEXT NOT NULL,
+    PRIMARY KEY (uscc, username));
 """
 
 

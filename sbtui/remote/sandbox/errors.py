@@ -8,12 +8,24 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
 
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 401: "token_invalid"}
 HTTP_MESSAGES = {404: "请求的资源不存在。", 405: "不支持的请求方法。"}
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    detail: dict = Field(default_factory=dict)
+
+
+# the ``responses=`` of a route: every error status answers the envelope (OpenAPI schema)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    s: {"model": ErrorBody} for s in (400, 401, 403, 404, 409, 410, 422, 423)}
 
 
 class ApiError(Exception):

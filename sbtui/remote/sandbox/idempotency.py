@@ -20,9 +20,9 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any, Protocol
 
-from fastapi import Request, Response
+from fastapi import Header, Request, Response
 
 from .db import Db, dumps, iso
 from .errors import ApiError
@@ -35,9 +35,23 @@ MAX_KEY_LENGTH = 200
 Mutation = Callable[[sqlite3.Connection], tuple[int, Any, list[tuple[str, str]]]]
 
 
-def fingerprint(method: str, path: str, body: Any) -> str:
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key",
+                                        description="required; see API.md Idempotency")]
+
+
+class Principal(Protocol):
+    """Who sends a keyed request (a route's ``Caller``)."""
+
+    uscc: str  # the key's scope
+    username: str | None  # a sub-user, or None for the employer password
+
+
+def fingerprint(method: str, path: str, body: Any, principal: str | None = None) -> str:
+    """Method + path + canonical JSON body, and the sub-user sending it (so a key can never
+    replay one principal's answer to another)."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{method.upper()} {path}\n{canonical}".encode()).hexdigest()
+    who = f"\n{principal}" if principal else ""
+    return hashlib.sha256(f"{method.upper()} {path}\n{canonical}{who}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -67,14 +81,17 @@ class Keyed:
                                (iso(self.now() - KEEP_FOR),))
             return cur.rowcount
 
-    async def run(self, request: Request, uscc: str, key: str | None, body: Any,
+    async def run(self, request: Request, who: Principal, key: str | None, body: Any,
                   mutation: Mutation) -> Response:
+        """Run ``mutation`` once for ``who``'s employer and ``key``; ``body`` is the request
+        body as JSON data (it only goes into the fingerprint)."""
+        uscc = who.uscc
         if not key or not key.strip():
             raise ApiError(400, "idempotency_key_required", "缺少幂等键（Idempotency-Key）。")
         if len(key) > MAX_KEY_LENGTH:
             raise ApiError(400, "bad_request", "幂等键过长。", {"max_length": MAX_KEY_LENGTH})
         method, path = request.method, request.url.path
-        fp = fingerprint(method, path, body)
+        fp = fingerprint(method, path, body, who.username)
         slot = (uscc, key)
         with self._lock:
             if slot in self._running:

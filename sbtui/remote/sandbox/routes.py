@@ -3,39 +3,30 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from sbtui.domain.models import (
     ChangesPage,
     Employee,
+    EmployerInfo,
     EmployerRecord,
     Group,
     KeyOutcome,
     RegistryPage,
     Session,
+    SessionInfo,
     UnitRegistration,
 )
 
 from . import auth, registry
-from .auth import Caller, caller
+from .auth import PayWho, Who
 from .db import public_registration, registrations
-from .errors import ApiError
+from .errors import ERRORS, ApiError
+from .idempotency import IdemKey
 
 router = APIRouter()
-Who = Annotated[Caller, Depends(caller)]
-IdemKey = Annotated[str | None, Header(alias="Idempotency-Key",
-                                        description="required; see API.md Idempotency")]
 JSON = "application/json"
-
-
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    detail: dict = Field(default_factory=dict)
-
-
-ERRORS = {s: {"model": ErrorBody} for s in (400, 401, 403, 404, 409, 410, 422, 423)}
 
 
 class LoginIn(BaseModel):
@@ -90,12 +81,36 @@ async def login(body: LoginIn, request: Request):
 
 
 @router.post("/auth/password", response_model=Session, responses=ERRORS)
-async def change_password(body: PasswordIn, request: Request, who: Who, key: IdemKey = None):
+async def change_password(body: PasswordIn, request: Request, who: PayWho, key: IdemKey = None):
+    """Change the password of the session's principal: the declaration password for the
+    administrator, the user's own password for a sub-user (SPEC U2)."""
     sb = sandbox(request)
     return await sb.keyed.run(
-        request, who.uscc, key, body.model_dump(mode="json"),
-        lambda conn: auth.change_password(conn, who.uscc, body.old_password, body.new_password,
+        request, who, key, body.model_dump(mode="json"),
+        lambda conn: auth.change_password(conn, who, body.old_password, body.new_password,
                                           sb.now()))
+
+
+@router.get("/session", response_model=SessionInfo, responses=ERRORS)
+async def session(request: Request, who: PayWho):
+    """Who the token speaks for (any role)."""
+    sb = sandbox(request)
+    row = sb.db.one("SELECT t.expires_at, e.name FROM tokens t JOIN employers e USING (uscc)"
+                    " WHERE t.token = ?", (who.token,))
+    return {"uscc": who.uscc, "name": row["name"], "role": who.role, "username": who.username,
+            "must_change_password": who.must_change, "expires_at": row["expires_at"]}
+
+
+@router.get("/employer", response_model=EmployerInfo, responses=ERRORS)
+async def employer_info(request: Request, who: Who):
+    """单位信息 (SPEC U2): the employer's tax registration and its unit registrations."""
+    with sandbox(request).db.read() as conn:
+        row = conn.execute("SELECT * FROM employers LEFT JOIN employer_details USING (uscc)"
+                           " WHERE uscc = ?", (who.uscc,)).fetchone()
+        regs = [public_registration(r) for r in registrations(conn, who.uscc)]
+    info = {k: row[k] for k in ("uscc", "name", "tax_authority", "tax_branch", "status", "region")}
+    details = {k: row[k] or "" for k in ("registration_type", "industry", "address")}
+    return {**info, **details, "registrations": regs}
 
 
 @router.get("/registrations", response_model=list[UnitRegistration], responses=ERRORS)
@@ -131,7 +146,7 @@ async def list_groups(request: Request, who: Who):
 @router.post("/groups", response_model=Group, responses=ERRORS)
 async def create_group(body: GroupIn, request: Request, who: Who, key: IdemKey = None):
     return await sandbox(request).keyed.run(
-        request, who.uscc, key, body.model_dump(mode="json"),
+        request, who, key, body.model_dump(mode="json"),
         lambda conn: registry.create_group(conn, who.uscc, body.name, body.parent_id))
 
 
@@ -140,7 +155,7 @@ async def assign_group(employee_id: str, body: AssignIn, request: Request, who: 
                        key: IdemKey = None):
     sb = sandbox(request)
     return await sb.keyed.run(
-        request, who.uscc, key, body.model_dump(mode="json"),
+        request, who, key, body.model_dump(mode="json"),
         lambda conn: registry.assign_group(conn, who.uscc, employee_id, body.group_id, sb.today()))
 
 

@@ -35,6 +35,14 @@ EMPLOYERS = (
     ), "1507"),
 )
 
+# 单位信息 (SPEC U2): uscc -> (登记注册类型, 行业, 生产经营地址); illustrative sandbox values.
+DETAILS = {
+    DEMO_USCC: ("私营有限责任公司", "科技推广和应用服务业",
+                "内蒙古自治区鄂尔多斯市康巴什区哈巴格希街道滨河路18号"),
+    SECOND_USCC: ("私营有限责任公司", "正餐服务",
+                  "内蒙古自治区鄂尔多斯市康巴什区青春山街道康和路66号"),
+}
+
 GROUP_TREE = (  # (name, parent name)
     ("董事会", None), ("总经理办公室", None), ("财务部", None), ("会计组", "财务部"),
     ("出纳组", "财务部"), ("人力资源部", None), ("招聘组", "人力资源部"),
@@ -50,6 +58,17 @@ def local_today(now) -> date:
 
 def is_seeded(db: Db) -> bool:
     return db.one("SELECT 1 FROM meta WHERE key = 'seeded'") is not None
+
+
+def upgrade(db: Db) -> None:
+    """Fill the fixtures of tables added after a database was first seeded (idempotent)."""
+    with db.tx() as conn:
+        _seed_details(conn)
+
+
+def _seed_details(conn) -> None:
+    conn.executemany("INSERT OR IGNORE INTO employer_details VALUES (?, ?, ?, ?)",
+                     [(uscc, *d) for uscc, d in DETAILS.items()])
 
 
 def seed(db: Db, *, employees: int, seed: int, today: date) -> None:
@@ -82,6 +101,7 @@ def seed(db: Db, *, employees: int, seed: int, today: date) -> None:
             conn.executemany("INSERT INTO employees VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             _seed_fee_fixtures(conn, rng, uscc, units, today)
         _seed_notices(conn, today)
+        _seed_details(conn)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("seeded", today.isoformat()), ("seed", str(seed)), ("employees", str(employees))])
 

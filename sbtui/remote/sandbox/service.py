@@ -10,10 +10,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from . import controls, errors, routes
+from . import controls, errors, home, routes, users
 from .db import Db, public_registration, registrations
 from .idempotency import Keyed
-from .seed import DEMO_USCC, REGION, is_seeded, local_today
+from .seed import DEMO_USCC, REGION, is_seeded, local_today, upgrade
 from .seed import seed as seed_db
 
 DB_NAME = "sandbox.db"
@@ -68,6 +68,8 @@ def open_db(data_dir: Path, *, employees: int = 2000, seed_value: int = 1,
         now = clock()
         seed_db(db, employees=employees, seed=seed_value,
              today=local_today(now if now.tzinfo else now.replace(tzinfo=UTC)))
+    else:
+        upgrade(db)
     return db
 
 
@@ -81,8 +83,8 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
                   description="The tax-side service sbtui talks to (see sbtui/remote/API.md).")
     app.state.sandbox = sandbox
     errors.install(app)
-    app.include_router(routes.router, prefix=API_PREFIX)
-    app.include_router(controls.router, prefix=API_PREFIX)
+    for router in (routes.router, users.router, home.router, controls.router):
+        app.include_router(router, prefix=API_PREFIX)
     return app
 
 

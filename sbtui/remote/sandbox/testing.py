@@ -48,3 +48,24 @@ async def activate(c: httpx.AsyncClient, uscc: str, unit_number: str,
     token = r.json()["token"]
     c.headers["Authorization"] = f"Bearer {token}"
     return token
+
+
+async def add_user(c: httpx.AsyncClient, username: str, permission: str, remark: str = "") -> dict:
+    """As the administrator (the client's default token): a new sub-user."""
+    r = await c.post("/users", json={"username": username, "permission": permission,
+                                     "remark": remark}, headers={"Idempotency-Key": new_key()})
+    r.raise_for_status()
+    return r.json()
+
+
+async def user_token(c: httpx.AsyncClient, uscc: str, username: str,
+                     new_password: str = "Userpass1") -> str:
+    """A sub-user's first login (initial password = its name) and forced change; returns its
+    token (the client's default ``Authorization`` is left alone)."""
+    r = await c.post("/auth/login", json={"uscc": uscc, "password": username, "username": username})
+    r.raise_for_status()
+    r = await c.post("/auth/password", json={"old_password": username, "new_password": new_password},
+                     headers={"Authorization": f"Bearer {r.json()['token']}",
+                              "Idempotency-Key": new_key()})
+    r.raise_for_status()
+    return r.json()["token"]
