@@ -19,21 +19,23 @@ def cli(ctx: click.Context, home: str | None, remote: str | None, as_json: bool,
         insecure_token_file: bool) -> None:
     """sbtui — 社保费管理客户端 for the terminal.
 
-    Without a command: the demo on the embedded sandbox service (adds the demo employer,
-    syncs it and lists its employees).
+    Without a command: the full-screen client (TUI), on the embedded sandbox service unless
+    --remote is given. `sbtui demo` is the command-line demo.
     """
     ctx.obj = Ctx(home=home, remote=remote, json=as_json, allow_token_file=insecure_token_file)
     if ctx.invoked_subcommand is None:
-        from sbtui.cli.demo import demo
+        from sbtui.tui import run as run_tui
 
-        ctx.invoke(demo)
+        run_tui(home, remote, insecure_token_file)
 
 
 def _register() -> None:
-    from sbtui.cli import bench, data, demo, employer, sandbox
+    from sbtui.cli import bench, data, demo, employer, home, sandbox, settings
 
-    for group in (sandbox.sandbox, employer.employer, data.employees, bench.bench):
+    for group in (sandbox.sandbox, employer.employer, data.employees, bench.bench, settings.users,
+                  settings.password, home.home):
         cli.add_command(group)
+    employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)
     cli.add_command(data.sync_cmd)
     cli.add_command(data.outbox)

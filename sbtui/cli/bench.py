@@ -31,6 +31,25 @@ def sync_bench(obj, employees: int, changes: int, repeat: int, as_json: bool) ->
                    f"(runs {', '.join(f'{x:.3f}' for x in result['incremental_runs_s'])})")
 
 
+@bench.command("start")
+@click.option("--runs", default=5, show_default=True, help="Cold starts to time (median reported).")
+@click.option("--fresh", is_flag=True, help="A brand-new home (region choice) instead of one with the "
+                                             "demo employer added (employer list).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def start_bench(obj, runs: int, fresh: bool, as_json: bool) -> None:
+    """Cold start of the TUI in a fresh process on an 80×24 pty, to its first interactive screen."""
+    from sbtui.bench.start import run_start_bench
+
+    result = run_start_bench(runs=runs, scenario="fresh" if fresh else "employer",
+                             log=not (as_json or obj.json))
+    if as_json or obj.json:
+        emit_json(result)
+    else:
+        click.echo(f"cold start to the first screen ({result['scenario']}): median {result['start_s']:.3f} s "
+                   f"(runs {', '.join(f'{x:.3f}' for x in result['runs'])})")
+
+
 @bench.command("crash")
 @click.argument("which", type=click.Choice(["pull", "push"]))
 @click.option("--employees", default=100_000, show_default=True, help="Employees of the sandbox employer.")

@@ -7,8 +7,12 @@ Contract (for everyone writing screens):
 - ``self.session`` — the app's :class:`SessionState` (uscc, employer name, unit number, role,
   username, online). Watch ``self.app.online`` (a reactive) to react to going offline/online.
 - ``SCREEN_ID`` matches the screen's :class:`ScreenSpec` id; the F1 help shows its spec's help
-  and the keys of its actions.
+  and the keys of its actions. A screen that is not in the menu (the login steps) gives its F1
+  text in ``TITLE`` / ``HELP``.
 - One ``.tcss`` beside the module (``CSS_PATH``), UI text from ``sbtui.tui.strings``.
+- The status bar (and a Footer, when the screen composes none) are added for you.
+- Esc calls :meth:`go_back`: pop this screen (never the last one). A step of a flow that was
+  pushed for a result overrides it to ``self.dismiss(None)``.
 """
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
 
 if TYPE_CHECKING:
     from sbtui.workspace import Workspace
@@ -31,10 +37,17 @@ class SessionState:
     unit_number: str | None = None  # the registration worked in (SPEC L6)
     role: str | None = None  # admin / all / pay
     username: str | None = None
+    offline: bool = False  # entered with local data only (离线使用): no service session yet
+
+    @property
+    def logged_in(self) -> bool:
+        return self.uscc is not None
 
 
 class BaseScreen(Screen):
     SCREEN_ID = ""
+    TITLE = ""  # F1 title of a screen without a registry spec
+    HELP = ""  # F1 text of a screen without a registry spec
     BINDINGS = [
         Binding("escape", "app.back", "返回", id="screen.back"),
     ]
@@ -46,3 +59,19 @@ class BaseScreen(Screen):
     @property
     def session(self) -> SessionState:
         return self.app.session  # type: ignore[attr-defined]
+
+    def go_back(self) -> None:
+        """Esc: back to the screen below (the base screen of the stack stays)."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        super()._extend_compose(widgets)
+        from sbtui.tui.widgets.status_bar import BottomBar, StatusBar
+
+        if any(isinstance(w, (StatusBar, BottomBar)) for w in widgets):
+            return
+        footer = next((w for w in widgets if isinstance(w, Footer)), None)
+        if footer is not None:
+            widgets.remove(footer)
+        widgets.append(BottomBar(footer))

@@ -1,0 +1,261 @@
+"""SPEC L1–L6 through the keyboard, on the embedded sandbox: first start to the home screen
+with bad input at every step, the lock after three wrong passwords, deleting employers."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sbtui.domain.passwords import initial_password
+from sbtui.remote.sandbox import info
+from sbtui.tui.strings import login as S
+from tests.tui_pilot import SIZE, make_app, message_of, notified, on_screen, screen_text, type_text, until
+
+NEW = "Abc12345"
+
+
+async def _set_field(pilot, selector: str, value: str) -> None:
+    field = pilot.app.screen.query_one(selector)
+    field.value = ""
+    field.focus()
+    await type_text(pilot, value)
+
+
+async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
+    app = make_app(tmp_path / "home")
+    async with app.run_test(size=SIZE) as pilot:
+        # L1: region, confirmed
+        await on_screen(pilot, "RegionScreen")
+        await until(pilot, lambda: app.screen.query_one("OptionList").option_count > 0)
+        await pilot.press("enter")
+        await on_screen(pilot, "ConfirmDialog")
+        assert "您确定选择【内蒙古自治区】进入系统吗？" in screen_text(app)
+        await pilot.press("enter")
+        await on_screen(pilot, "AddEmployerScreen")
+        assert app.ws.config.region == "nm"
+
+        facts = info(app.ws.config.sandbox_dir)
+        uscc = facts["uscc"]
+        # L2: a wrong check digit is said as you type, and blocks 下一步
+        wrong = uscc[:-1] + ("A" if uscc[-1] != "A" else "B")
+        await type_text(pilot, wrong)
+        assert f"校验位错误，应为{uscc[-1]}" in message_of(app, "#uscc-msg")
+        await pilot.press("enter")
+        await type_text(pilot, wrong)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "AddEmployerScreen"
+        # the two differ
+        await _set_field(pilot, "#uscc", uscc)
+        assert "✓" in message_of(app, "#uscc-msg")
+        await _set_field(pilot, "#uscc-again", uscc[:-2] + "00")
+        assert S.ADD_MISMATCH in message_of(app, "#again-msg")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "AddEmployerScreen"
+        await _set_field(pilot, "#uscc-again", uscc)
+        await pilot.press("enter")
+
+        # 确认单位
+        await on_screen(pilot, "ConfirmEmployerScreen")
+        assert facts["name"] in screen_text(app)
+        await pilot.press("enter")
+
+        # 安全认证 with a wrong initial password: the official 20101 text and attempts left
+        await on_screen(pilot, "SecurityScreen")
+        assert "初始化申报密码为任一单位编号后6位" in screen_text(app)
+        await type_text(pilot, "000000")
+        await pilot.press("enter")
+        await until(pilot, lambda: "20101" in message_of(app, "#security-msg"))
+        assert ("申报密码验证失败：[20101]您输入的申报密码有误，请重新输入。（还可尝试2次）"
+                in message_of(app, "#security-msg"))
+        first = initial_password(facts["unit_numbers"][0])
+        await type_text(pilot, first)
+        await pilot.press("enter")
+
+        # forced change: the two differ, then equal to the initial one, then good
+        await on_screen(pilot, "ForcedChangeScreen")
+        await type_text(pilot, NEW)
+        await pilot.press("enter")
+        await type_text(pilot, NEW + "x")
+        await pilot.press("enter")
+        assert "两次输入的新密码不一致" in message_of(app, "#change-msg")
+        await _set_field(pilot, "#new", first)
+        await _set_field(pilot, "#again", first)
+        await pilot.press("enter")
+        assert S.CHANGE_SAME_AS_INITIAL in message_of(app, "#change-msg")
+        assert type(app.screen).__name__ == "ForcedChangeScreen"
+        await _set_field(pilot, "#new", NEW)
+        await _set_field(pilot, "#again", NEW)
+        await pilot.press("enter")
+
+        # 确认参保登记信息: 确定 is refused until 我已确认无误 is ticked; unticking blocks again
+        await on_screen(pilot, "RegistrationInfoScreen")
+        await until(pilot, lambda: app.screen.query_one("#reginfo-table").row_count == 4)
+        assert "我已确认无误" in screen_text(app)
+        app.screen.action_submit()
+        await pilot.pause(0.1)
+        assert S.REGINFO_MUST_TICK in message_of(app, "#reginfo-msg")
+        tick = app.screen.query_one("#tick")
+        tick.focus()
+        await pilot.press("space")
+        assert tick.value and not app.screen.query_one("#reginfo-ok").disabled
+        tick.focus()
+        await pilot.press("space")
+        assert app.screen.query_one("#reginfo-ok").disabled
+        app.screen.action_submit()
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "RegistrationInfoScreen"
+        assert app.ws.config.employer(uscc) is None
+        tick.focus()
+        await pilot.press("space")
+        await pilot.press("enter")  # on 确定
+
+        # L5 initialization (full download), then L6: four registrations to choose from
+        await on_screen(pilot, "ChooseUnitScreen", timeout=30)
+        assert notified(app, S.TOKEN_NOT_KEPT)  # the fail keyring: said once, plainly
+        assert app.ws.config.employer(uscc) is not None
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.session.logged_in)
+        assert app.session.uscc == uscc and app.session.role == "admin"
+        assert app.session.unit_number in facts["unit_numbers"]
+        assert type(app.screen).__name__ == "HomeScreen"
+        text = screen_text(app)
+        assert uscc in text and "在线" in text
+        assert app.ws.store(uscc).employee_count() == 200
+
+
+async def _logged_in_home(tmp_path):
+    """A home with the demo employer added (password NEW) and synced; returns (home, facts)."""
+    from tests.tui_sandbox import sandbox_workspace
+
+    home = tmp_path / "home"
+    ws, facts = await sandbox_workspace(home)
+    ws.config.region = "nm"
+    ws.config.save()
+    await ws.aclose()
+    return home, facts
+
+
+async def test_three_wrong_passwords_lock_and_say_until_when(tmp_path):
+    home, facts = await _logged_in_home(tmp_path)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_screen(pilot, "EmployerListScreen")
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
+        await pilot.press("enter")
+        await on_screen(pilot, "SecurityScreen")
+        assert S.MODE_EMPLOYER in screen_text(app) and S.MODE_USER in screen_text(app)
+        for left in (2, 1):
+            await type_text(pilot, "wrong1")
+            await pilot.press("enter")
+            await until(pilot, lambda: f"还可尝试{left}次" in message_of(app, "#security-msg"))
+        await type_text(pilot, "wrong1")
+        await pilot.press("enter")
+        await until(pilot, lambda: "锁定" in message_of(app, "#security-msg"))
+        text = message_of(app, "#security-msg")
+        when = re.search(r"请于(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)后重试", text)
+        assert when, text
+        # the right password is refused while locked, with the same time
+        from tests.tui_sandbox import PASSWORD
+
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert when.group(1) in message_of(app, "#security-msg")
+        assert datetime.strptime(when.group(1), "%Y-%m-%d %H:%M:%S")
+        assert not app.session.logged_in
+
+
+async def test_login_then_delete_refuses_the_current_employer(tmp_path):
+    from sbtui.config import EmployerEntry
+    from tests.tui_sandbox import PASSWORD
+
+    home, facts = await _logged_in_home(tmp_path)
+    app = make_app(home)
+    other = EmployerEntry(uscc="91150691MA0P9D3L62", name="鄂尔多斯市康巴什区草原味道餐饮有限公司")
+    app.ws.config.add_employer(other)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_screen(pilot, "EmployerListScreen")
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 2)
+        await pilot.press("enter")
+        await on_screen(pilot, "SecurityScreen")
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await on_screen(pilot, "ChooseUnitScreen", timeout=30)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.session.logged_in)
+
+        # 单位管理 (F6): the employer list over the home screen
+        await pilot.press("f6")
+        await on_screen(pilot, "EmployerListScreen")
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 2)
+        assert S.STATE_CURRENT in screen_text(app)
+        app.screen.query_one("DataTable").move_cursor(row=0)
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        assert notified(app, S.DELETE_CURRENT)
+        assert type(app.screen).__name__ == "EmployerListScreen"
+        assert app.ws.config.employer(facts["uscc"]) is not None
+
+        # another employer: asked first (确认删除？), 取消 keeps it, 确定 deletes it
+        app.screen.query_one("DataTable").move_cursor(row=1)
+        await pilot.press("d")
+        await on_screen(pilot, "ConfirmDialog")
+        assert "确认删除？" in screen_text(app)
+        await pilot.press("enter")  # the focus is on 取消 for a deletion
+        await on_screen(pilot, "EmployerListScreen")
+        assert app.ws.config.employer(other.uscc) is not None
+        await pilot.press("d")
+        await on_screen(pilot, "ConfirmDialog")
+        await pilot.press("y")
+        await until(pilot, lambda: app.ws.config.employer(other.uscc) is None)
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
+
+        # Esc: back to the home of the employer still logged in
+        await pilot.press("escape")
+        await until(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        assert app.session.uscc == facts["uscc"]
+
+
+async def test_switch_unit_without_logging_out(tmp_path):
+    from tests.tui_sandbox import PASSWORD
+
+    home, facts = await _logged_in_home(tmp_path)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_screen(pilot, "EmployerListScreen")
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
+        await pilot.press("enter")
+        await on_screen(pilot, "SecurityScreen")
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await on_screen(pilot, "ChooseUnitScreen", timeout=30)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.session.logged_in)
+        before = app.session.unit_number
+        await pilot.press("f4")  # 切换单位
+        await on_screen(pilot, "ChooseUnitScreen")
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: app.session.unit_number != before)
+        assert app.session.logged_in and app.session.uscc == facts["uscc"]
+        assert app.ws.config.employer(facts["uscc"]).unit_number == app.session.unit_number
+        assert app.session.unit_number in screen_text(app)
+
+
+async def test_user_mode_login_shows_the_services_reason(tmp_path):
+    home, facts = await _logged_in_home(tmp_path)
+    app = make_app(home)
+    async with app.run_test(size=SIZE) as pilot:
+        await on_screen(pilot, "EmployerListScreen")
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
+        await pilot.press("enter")
+        await on_screen(pilot, "SecurityScreen")
+        await pilot.press("f8")  # 用户名密码登录
+        await until(pilot, lambda: app.screen.query_one("#username").display)
+        await type_text(pilot, "nobody1")
+        await pilot.press("enter")
+        await type_text(pilot, "nobody1")
+        await pilot.press("enter")
+        await until(pilot, lambda: message_of(app, "#security-msg").strip() not in ("", S.CHECKING))
+        assert not app.session.logged_in
+        assert type(app.screen).__name__ == "SecurityScreen"
