@@ -259,3 +259,23 @@ async def test_user_mode_login_shows_the_services_reason(tmp_path):
         await until(pilot, lambda: message_of(app, "#security-msg").strip() not in ("", S.CHECKING))
         assert not app.session.logged_in
         assert type(app.screen).__name__ == "SecurityScreen"
+
+
+async def test_login_password_gates_opening_the_employer(tmp_path):
+    """登录密码 (manual 001 §2.6.1, SPEC U2): when set, it is asked before the security check;
+    a wrong one is refused and cleared, the right one goes on."""
+    home, facts = await _logged_in_home(tmp_path)
+    app = make_app(home)
+    app.ws.set_login_password(facts["uscc"], "local-42", "local-42")
+    async with app.run_test(size=SIZE) as pilot:
+        await on_screen(pilot, "EmployerListScreen")
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
+        await pilot.press("enter")
+        await on_screen(pilot, "LoginPasswordScreen")
+        await type_text(pilot, "nope")
+        await pilot.press("enter")
+        await until(pilot, lambda: S.GATE_WRONG in message_of(app, "#gate-msg"))
+        assert app.screen.query_one("#gate").value == ""
+        await type_text(pilot, "local-42")
+        await pilot.press("enter")
+        await on_screen(pilot, "SecurityScreen")

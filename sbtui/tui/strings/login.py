@@ -146,3 +146,11 @@ HINT_OK = "Enter 确定 · Esc 上一步"
 HINT_TICK = "Tab 到“我已确认无误” · 空格勾选 · Enter 确定"
 HINT_LOGIN = "Enter 登录 · Tab 切换登录方式 · Esc 返回"
 HINT_EMPLOYERS = "Enter 登录 · a 添加 · d 删除"
+
+# 登录密码 (local guard set in 系统设置 › 登录密码设置, manual 001 §2.6.1)
+GATE_TITLE = "登录密码"
+GATE_LEAD = "本单位已启用登录密码，请输入登录密码后继续。"
+GATE_LABEL = "登录密码"
+GATE_WRONG = "登录密码输入有误，请重新输入。"
+GATE_HELP = ("登录密码：在「系统设置 › 登录密码设置」中启用后，打开本单位（联网登录或离线使用）前须先输入登录密码。"
+             "它只保存在本机（加盐散列），与申报密码无关；忘记时可由能登录的人员在本机停用后重新设置。")

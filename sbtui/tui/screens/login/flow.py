@@ -43,7 +43,19 @@ class LoginFlow:
         self.app.run_worker(self._login(uscc, name), group="flow", exclusive=True)
 
     def offline(self, uscc: str, name: str) -> None:
-        self.app.run_worker(self._enter(uscc, name, None), group="flow", exclusive=True)
+        self.app.run_worker(self._offline(uscc, name), group="flow", exclusive=True)
+
+    async def _gate(self, uscc: str, name: str) -> bool:
+        """The local 登录密码 when one is set (manual 001 §2.6.1); True when it may go on."""
+        from sbtui.tui.screens.login.gate import LoginPasswordScreen
+
+        if not await self.app.run_in_thread(self.app.ws.has_login_password, uscc):
+            return True
+        return bool(await self.app.push_screen_wait(LoginPasswordScreen(uscc, name)))
+
+    async def _offline(self, uscc: str, name: str) -> None:
+        if await self._gate(uscc, name):
+            await self._enter(uscc, name, None)
 
     # -- L2 -------------------------------------------------------------------------------
     async def _add_employer(self) -> None:
@@ -95,10 +107,12 @@ class LoginFlow:
         from sbtui.tui.screens.login.password import ForcedChangeScreen
         from sbtui.tui.screens.login.security import SecurityScreen
 
+        if not await self._gate(uscc, name):
+            return
         entered = await self.app.push_screen_wait(SecurityScreen(uscc, name, first_time=False))
         if entered is None:
             return
-        if entered.offline:
+        if entered.offline:  # already past the gate
             await self._enter(uscc, name, None)
             return
         session = entered.session
