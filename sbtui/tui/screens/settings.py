@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from sbtui.tui.widgets.text_input import TextInput
 from sbtui.domain.passwords import password_problem
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.keys import keyed
@@ -37,7 +38,7 @@ class _PasswordForm(BaseScreen):
             for field_id, label in self.FIELDS:
                 with Horizontal(classes="field-row", id=f"row-{field_id}"):
                     yield Label(label, classes="field-label")
-                    yield Input(password=True, id=field_id, max_length=20, compact=True)
+                    yield TextInput(password=True, id=field_id, max_length=20, compact=True)
             yield Static("", id="form-message")
             yield Label(self.keys_text(), id="form-keys")
 

@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.validation import Function
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
+from sbtui.tui.widgets.text_input import TextInput
 from sbtui.domain.passwords import username_problem
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
@@ -53,7 +54,7 @@ class UserForm(ModalScreen[UserDraft | None]):
         with Vertical(id="user-form"):
             with Horizontal(classes="row"):
                 yield Label(S.USERNAME, classes="field")
-                yield Input(self.initial.username, id="username", max_length=12, compact=True,
+                yield TextInput(self.initial.username, id="username", max_length=12, compact=True,
                             disabled=self.editing is not None,
                             validators=[Function(lambda v: username_problem(v) is None, S.USERNAME_RULE)],
                             placeholder=S.USERNAME_RULE)
@@ -68,7 +69,7 @@ class UserForm(ModalScreen[UserDraft | None]):
                                       id="perm-pay")
             with Horizontal(classes="row"):
                 yield Label(S.REMARK, classes="field")
-                yield Input(self.initial.remark, id="remark", max_length=100, compact=True)
+                yield TextInput(self.initial.remark, id="remark", max_length=100, compact=True)
             if self.editing is None:
                 yield Static(S.INITIAL_PASSWORD_NOTE, id="user-note")
             yield Static("", id="user-error")

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
+from sbtui.tui.widgets.text_input import TextInput
 from sbtui.domain.ids import InvalidIdError, check_uscc
 from sbtui.domain.models import EmployerRecord
 from sbtui.remote.errors import OfflineError, ServiceError
@@ -57,11 +58,11 @@ class AddEmployerScreen(StepScreen):
             box.border_title = S.ADD_TITLE
             box.border_subtitle = S.HINT_NEXT
             yield Label(S.ADD_USCC)
-            yield Input(self.initial, placeholder=S.ADD_USCC_PLACEHOLDER, id="uscc", max_length=24,
+            yield TextInput(self.initial, placeholder=S.ADD_USCC_PLACEHOLDER, id="uscc", max_length=24,
                         select_on_focus=False)
             yield Static("", id="uscc-msg", classes="field-msg")
             yield Label(S.ADD_USCC_AGAIN)
-            yield Input(self.initial, placeholder=S.ADD_USCC_PLACEHOLDER, id="uscc-again", max_length=24,
+            yield TextInput(self.initial, placeholder=S.ADD_USCC_PLACEHOLDER, id="uscc-again", max_length=24,
                         select_on_focus=False)
             yield Static("", id="again-msg", classes="field-msg")
             yield Static("", id="add-status", classes="step-status")

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from sbtui.tui.widgets.text_input import TextInput
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
@@ -36,7 +37,7 @@ class LoginPasswordScreen(BaseScreen):
             box.border_subtitle = S.HINT_OK
             yield Static(S.GATE_LEAD, classes="step-lead")
             yield Label(S.GATE_LABEL)
-            yield Input(password=True, id="gate", max_length=64)
+            yield TextInput(password=True, id="gate", max_length=64)
             yield Static("", id="gate-msg", classes="step-status")
 
     def on_mount(self) -> None:

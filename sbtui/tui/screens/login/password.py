@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
+from sbtui.tui.widgets.text_input import TextInput
 from sbtui.domain.passwords import password_problem
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.keys import keyed
@@ -48,9 +49,9 @@ class ForcedChangeScreen(BaseScreen):
             box.border_subtitle = S.HINT_OK
             yield Static(S.CHANGE_USER_LEAD if self.username else S.CHANGE_LEAD, classes="step-lead")
             yield Label(S.CHANGE_NEW)
-            yield Input(password=True, id="new", max_length=20)
+            yield TextInput(password=True, id="new", max_length=20)
             yield Label(S.CHANGE_AGAIN)
-            yield Input(password=True, id="again", max_length=20)
+            yield TextInput(password=True, id="again", max_length=20)
             yield Static("", id="change-msg", classes="step-status")
             yield Static(S.CHANGE_NOTE, classes="step-hint")
 

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
+from sbtui.tui.widgets.text_input import TextInput
 from sbtui.domain.models import Session
 from sbtui.remote.errors import LockedError, OfflineError, ServiceError, WrongPasswordError
 from sbtui.tui.keys import keyed
@@ -73,9 +74,9 @@ class SecurityScreen(BaseScreen):
                     yield RadioButton(S.MODE_EMPLOYER, value=True, id="mode-employer")
                     yield RadioButton(S.MODE_USER, id="mode-user")
                 yield Label(S.USERNAME, id="username-label")
-                yield Input(id="username", max_length=12)
+                yield TextInput(id="username", max_length=12)
             yield Label(S.PASSWORD)
-            yield Input(password=True, id="password", max_length=20)
+            yield TextInput(password=True, id="password", max_length=20)
             yield Static("", id="security-msg", classes="step-status")
             if self.first_time:
                 yield Static(S.SECURITY_HINT, classes="step-hint")
