@@ -18,6 +18,7 @@ from textual.validation import Function
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from sbtui.tui.widgets.text_input import TextInput
+from sbtui.tui.widgets.toggles import Radio
 from sbtui.domain.passwords import username_problem
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
@@ -63,9 +64,9 @@ class UserForm(ModalScreen[UserDraft | None]):
             with Horizontal(classes="row"):
                 yield Label(S.ROLE, classes="field")
                 with RadioSet(id="permission", compact=True):
-                    yield RadioButton(S.ROLE_LABELS["all"], value=self.initial.permission == "all",
+                    yield Radio(S.ROLE_LABELS["all"], value=self.initial.permission == "all",
                                       id="perm-all")
-                    yield RadioButton(S.ROLE_LABELS["pay"], value=self.initial.permission == "pay",
+                    yield Radio(S.ROLE_LABELS["pay"], value=self.initial.permission == "pay",
                                       id="perm-pay")
             with Horizontal(classes="row"):
                 yield Label(S.REMARK, classes="field")

@@ -10,6 +10,7 @@ from textual.widgets import Button, Checkbox, DataTable, Static
 
 from sbtui.domain.models import EmployerRecord, Session, UnitRegistration
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.widgets.toggles import TickBox
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
@@ -45,7 +46,7 @@ class RegistrationInfoScreen(BaseScreen):
             yield table
             yield Static(S.REGINFO_LOADING, id="reginfo-detail")
             with Horizontal(id="reginfo-actions"):
-                yield Checkbox(S.REGINFO_TICK, id="tick", compact=True)
+                yield TickBox(S.REGINFO_TICK, id="tick", compact=True)
                 yield Button(S.KEY_OK, id="reginfo-ok", variant="primary", compact=True, disabled=True)
             yield Static("", id="reginfo-msg", classes="step-status")
             yield Static(S.REGINFO_WRONG, classes="step-hint")

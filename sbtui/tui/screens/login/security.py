@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from sbtui.tui.widgets.text_input import TextInput
+from sbtui.tui.widgets.toggles import Radio
 from sbtui.domain.models import Session
 from sbtui.remote.errors import LockedError, OfflineError, ServiceError, WrongPasswordError
 from sbtui.tui.keys import keyed
@@ -71,8 +72,8 @@ class SecurityScreen(BaseScreen):
                          id="security-who")
             if not self.first_time:
                 with RadioSet(id="mode"):
-                    yield RadioButton(S.MODE_EMPLOYER, value=True, id="mode-employer")
-                    yield RadioButton(S.MODE_USER, id="mode-user")
+                    yield Radio(S.MODE_EMPLOYER, value=True, id="mode-employer")
+                    yield Radio(S.MODE_USER, id="mode-user")
                 yield Label(S.USERNAME, id="username-label")
                 yield TextInput(id="username", max_length=12)
             yield Label(S.PASSWORD)
