@@ -47,7 +47,7 @@ class RegistrationInfoScreen(BaseScreen):
             yield Static(S.REGINFO_LOADING, id="reginfo-detail")
             with Horizontal(id="reginfo-actions"):
                 yield TickBox(S.REGINFO_TICK, id="tick", compact=True)
-                yield Button(S.KEY_OK, id="reginfo-ok", variant="primary", compact=True, disabled=True)
+                yield Button(S.KEY_OK, id="reginfo-ok", variant="primary", compact=True)
             yield Static("", id="reginfo-msg", classes="step-status")
             yield Static(S.REGINFO_WRONG, classes="step-hint")
 
@@ -95,11 +95,8 @@ class RegistrationInfoScreen(BaseScreen):
 
     @on(Checkbox.Changed)
     def _ticked(self, event: Checkbox.Changed) -> None:
-        button = self.query_one("#reginfo-ok", Button)
-        button.disabled = not event.value
         if event.value:
             self.say("", "info")
-            button.focus()
 
     @on(Button.Pressed, "#reginfo-ok")
     def _ok(self) -> None:
