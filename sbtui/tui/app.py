@@ -11,6 +11,7 @@ above the base.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import importlib
 import os
 import pkgutil
@@ -81,6 +82,11 @@ class SbtuiApp(App[float | None]):
 
     # -- start ----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        # Every thread this app starts (thread workers, asyncio.to_thread) runs in one executor
+        # of its own, so that on exit the local stores are closed only after the last thread
+        # using them has finished (closing a SQLite connection under a running query crashes).
+        self._io = ThreadPoolExecutor(thread_name_prefix="sbtui-io")
+        asyncio.get_running_loop().set_default_executor(self._io)
         import_screens()
         if self.ws.config.keymap:
             self.set_keymap(self.ws.config.keymap)
@@ -90,6 +96,10 @@ class SbtuiApp(App[float | None]):
         self.background.start()
 
     async def on_unmount(self) -> None:
+        self.workers.cancel_all()
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor())  # for whatever runs after this app
+        await loop.run_in_executor(None, self._io.shutdown, True)  # wait for running threads
         await self.ws.aclose()
 
     def screen_ready(self, screen: Screen) -> None:
