@@ -200,11 +200,25 @@ class Workspace:
 
     # -- 用户管理 (SPEC U1): administrator only, enforced by the service ----------------------
     async def users(self) -> list[User]:
-        return await self.service().users()
+        rows = await self.service().users()
+        if self.session is not None:
+            self.note_users(self.session.uscc, bool(rows))
+        return rows
 
     async def add_user(self, username: str, permission: str, remark: str = "") -> User:
         """A new sub-user; its initial password is its name, changed at its first login."""
-        return await self.service().add_user(username, permission, remark, key=_key())
+        user = await self.service().add_user(username, permission, remark, key=_key())
+        if self.session is not None:
+            self.note_users(self.session.uscc, True)
+        return user
+
+    def has_users(self, uscc: str) -> bool:
+        """Whether this employer has sub-users, as last seen here: login then offers
+        单位密码登录 and 用户名密码登录 (SPEC L4)."""
+        return bool(self.store(uscc).meta_get("has_users"))
+
+    def note_users(self, uscc: str, present: bool) -> None:
+        self.store(uscc).meta_set("has_users", present)
 
     async def modify_user(self, username: str, *, permission: str | None = None,
                           remark: str | None = None) -> User:

@@ -144,7 +144,9 @@ async def test_three_wrong_passwords_lock_and_say_until_when(tmp_path):
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         await pilot.press("enter")
         await on_screen(pilot, "SecurityScreen")
-        assert S.MODE_EMPLOYER in screen_text(app) and S.MODE_USER in screen_text(app)
+        await pilot.pause(0.3)
+        # no sub-users known here: only 单位密码登录, no mode choice (SPEC L4)
+        assert S.MODE_USER not in screen_text(app)
         for left in (2, 1):
             await type_text(pilot, "wrong1")
             await pilot.press("enter")
@@ -245,11 +247,14 @@ async def test_switch_unit_without_logging_out(tmp_path):
 async def test_user_mode_login_shows_the_services_reason(tmp_path):
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
+    app.ws.note_users(facts["uscc"], True)  # sub-users were seen here (SPEC L4: both modes now)
     async with app.run_test(size=SIZE) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         await pilot.press("enter")
         await on_screen(pilot, "SecurityScreen")
+        await until(pilot, lambda: S.MODE_USER in screen_text(app))
+        assert S.MODE_EMPLOYER in screen_text(app)
         await pilot.press("f8")  # 用户名密码登录
         await until(pilot, lambda: app.screen.query_one("#username").display)
         await type_text(pilot, "nobody1")

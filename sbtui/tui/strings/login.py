@@ -145,6 +145,7 @@ HINT_NEXT = "Enter 下一步 · Esc 上一步"
 HINT_OK = "Enter 确定 · Esc 上一步"
 HINT_TICK = "Tab 到“我已确认无误” · 空格勾选 · Enter 确定"
 HINT_LOGIN = "Enter 登录 · Tab 切换登录方式 · Esc 返回"
+HINT_LOGIN_SINGLE = "Enter 登录 · Esc 返回"  # no sub-users known: one login mode
 HINT_EMPLOYERS = "Enter 登录 · a 添加 · d 删除"
 
 # 登录密码 (local guard set in 系统设置 › 登录密码设置, manual 001 §2.6.1)

@@ -162,9 +162,24 @@ class InitScreen(BaseScreen):
         app.sync_text = ""  # type: ignore[attr-defined]
         app.after_sync(result, quiet=True)  # type: ignore[attr-defined]
         await self._notices()
+        await self._users_known()
         self.say(S.INIT_DONE.format(total=result.total, added=result.added, changed=result.changed,
                                     stopped=result.stopped), "ok")
         self.dismiss(result)
+
+    async def _users_known(self) -> None:
+        """Remember whether sub-users exist, so that the next login offers both modes (SPEC L4).
+        Quiet and optional: a failure changes nothing."""
+        session = self.ws.session
+        if session is None or session.uscc != self.uscc:
+            return
+        try:
+            if session.role == "admin":
+                await self.ws.users()
+            else:  # a sub-user logged in: users exist
+                await self.app.run_in_thread(self.ws.note_users, self.uscc, True)  # type: ignore[attr-defined]
+        except ServiceError:
+            pass
 
     async def _notices(self) -> None:
         """Optional: a failure is a warning, never a stop."""

@@ -62,12 +62,13 @@ class SecurityScreen(BaseScreen):
         self.employer_name = name
         self.first_time = first_time
         self.local_count = 0
+        self.users_known = False  # sub-users exist: offer 用户名密码登录 too (SPEC L4)
         self.HELP = S.SECURITY_HELP if first_time else S.LOGIN_HELP
 
     def compose(self) -> ComposeResult:
         with Vertical(id="security-box", classes="step-box") as box:
             box.border_title = S.SECURITY_TITLE
-            box.border_subtitle = S.HINT_OK if self.first_time else S.HINT_LOGIN
+            box.border_subtitle = S.HINT_OK if self.first_time else S.HINT_LOGIN_SINGLE
             yield Static(f"{S.SECURITY_USCC}：{self.uscc}\n{S.SECURITY_NAME}：{self.employer_name}",
                          id="security-who")
             if not self.first_time:
@@ -85,6 +86,7 @@ class SecurityScreen(BaseScreen):
     def on_mount(self) -> None:
         self.query_one("#password", Input).focus()
         if not self.first_time:
+            self.query_one("#mode").display = False
             self._show_user_fields(False)
             self.prepare()
 
@@ -95,7 +97,7 @@ class SecurityScreen(BaseScreen):
         if action == "offline":
             return not self.first_time and self.local_count > 0
         if action == "toggle_mode":
-            return not self.first_time
+            return not self.first_time and self.users_known
         return True
 
     def say(self, message: str, kind: str = "error") -> None:
@@ -126,6 +128,10 @@ class SecurityScreen(BaseScreen):
         """Local data (for 离线使用), then a kept session token (no password needed)."""
         app = self.app
         self.local_count = await app.run_in_thread(self._local_count)  # type: ignore[attr-defined]
+        self.users_known = await app.run_in_thread(self.ws.has_users, self.uscc)  # type: ignore[attr-defined]
+        self.query_one("#mode").display = self.users_known
+        if self.users_known:
+            self.query_one("#security-box").border_subtitle = S.HINT_LOGIN
         self.refresh_bindings()
         try:
             await app.service_ready()  # type: ignore[attr-defined]
