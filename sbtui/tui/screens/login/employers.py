@@ -2,6 +2,8 @@
 「单位管理」 after login. Enter 登录, a 添加, d 删除 (never the employer logged in; confirmed)."""
 from __future__ import annotations
 
+import asyncio
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -30,6 +32,7 @@ class EmployerListScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        self._store_lock = asyncio.Lock()
         self.rows: list[tuple[str, str]] = []  # (uscc, name) in table order
         self.first_load = True
 
@@ -51,8 +54,13 @@ class EmployerListScreen(BaseScreen):
     def on_screen_resume(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="employers")
-    def load(self) -> None:
+    @work(exclusive=True, group="employers")
+    async def load(self) -> None:
+        async with self._store_lock:  # never count rows in a store that a delete is closing
+            rows = await self.app.run_in_thread(self._rows)  # type: ignore[attr-defined]
+        self._show(rows)
+
+    def _rows(self) -> list[tuple[str, str, int | None]]:
         ws = self.ws
         rows = []
         for entry in ws.config.employers:
@@ -60,7 +68,7 @@ class EmployerListScreen(BaseScreen):
             if ws.config.store_path(entry.uscc).exists():
                 count = ws.store(entry.uscc).employee_count()
             rows.append((entry.uscc, entry.name, count))
-        self.app.call_from_thread(self._show, rows)
+        return rows
 
     def _show(self, rows: list[tuple[str, str, int | None]]) -> None:
         table = self.query_one(DataTable)
@@ -119,15 +127,17 @@ class EmployerListScreen(BaseScreen):
 
         self.app.push_screen(ConfirmDialog(S.DELETE_CONFIRM.format(name=name), default=False), answered)
 
-    @work(thread=True, group="employers-delete")
-    def delete(self, uscc: str, name: str) -> None:
+    @work(group="employers-delete")
+    async def delete(self, uscc: str, name: str) -> None:
         try:
-            self.ws.remove_employer(uscc, logged_in=self.session.uscc)
+            async with self._store_lock:
+                await self.app.run_in_thread(  # type: ignore[attr-defined]
+                    lambda: self.ws.remove_employer(uscc, logged_in=self.session.uscc))
         except ValueError:
-            self.app.call_from_thread(self.notify, S.DELETE_CURRENT, severity="error")
+            self.notify(S.DELETE_CURRENT, severity="error")
             return
-        self.app.call_from_thread(self.notify, S.DELETED.format(name=name))
-        self.app.call_from_thread(self.load)
+        self.notify(S.DELETED.format(name=name))
+        self.load()
 
 
 register_screen(ScreenSpec(
