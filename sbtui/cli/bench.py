@@ -50,6 +50,36 @@ def start_bench(obj, runs: int, fresh: bool, as_json: bool) -> None:
                    f"(runs {', '.join(f'{x:.3f}' for x in result['runs'])})")
 
 
+@bench.command("grid")
+@click.option("--rows", default=100_000, show_default=True, help="Rows of the grid (realistic employees).")
+@click.option("--no-datatable", is_flag=True, help="Measure only our grid (DataTable is always skipped "
+                                                    "above 100,000 rows).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def grid_bench(obj, rows: int, no_datatable: bool, as_json: bool) -> None:
+    """Our virtual grid against Textual's DataTable, each in its own process: open to first
+    paint, cursor-move and page-down medians (key to the next finished paint), edit to painted
+    (with the UPDATE + commit), peak RSS."""
+    from sbtui.bench.grid import KEYS, run_grid_bench
+
+    result = run_grid_bench(rows=rows, datatable=not no_datatable, log=not (as_json or obj.json))
+    if as_json or obj.json:
+        emit_json({k: result[k] for k in KEYS})
+        return
+
+    def show(value, unit):
+        return "—" if value is None else f"{value:.3f} {unit}" if unit == "s" else f"{value:.1f} {unit}"
+
+    click.echo(f"{rows} rows       open        move      page-down  edit→painted  RSS")
+    click.echo(f"sbtui grid   {show(result['sbtui_open_s'], 's'):>10}  {show(result['sbtui_move_ms'], 'ms'):>9}  "
+               f"{show(result['sbtui_pagedown_ms'], 'ms'):>9}  {show(result['sbtui_edit_ms'], 'ms'):>11}  "
+               f"{show(result['sbtui_rss_mb'], 'MB')}")
+    click.echo(f"DataTable    {show(result['datatable_open_s'], 's'):>10}  "
+               f"{show(result['datatable_move_ms'], 'ms'):>9}  "
+               f"{show(result.get('datatable_pagedown_ms'), 'ms'):>9}  {'—':>11}  "
+               f"{show(result['datatable_rss_mb'], 'MB')}")
+
+
 @bench.command("crash")
 @click.argument("which", type=click.Choice(["pull", "push"]))
 @click.option("--employees", default=100_000, show_default=True, help="Employees of the sandbox employer.")

@@ -1,0 +1,1 @@
+"""Reusable widgets of sbtui that are not tied to a screen (the virtual grid)."""
