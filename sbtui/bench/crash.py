@@ -5,7 +5,6 @@ command line in a child process against a real sandbox server on loopback.
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -219,10 +218,6 @@ def server_effects(url: str, kind: str) -> list[dict]:
 
 def set_reply_delay(url: str, ms: int) -> None:
     httpx.post(f"{url}/api/v1/sandbox/settings", json={"reply_delay_ms": ms}, timeout=10).raise_for_status()
-
-
-def dumps(report: DrillReport) -> str:
-    return json.dumps(report.__dict__, ensure_ascii=False)
 
 
 __all__ = ["drill_pull", "drill_push", "server_registry", "local_registry", "integrity", "server_effects",

@@ -29,13 +29,13 @@ class Background:
 
     def start(self) -> None:
         app = self.app
-        app.run_worker(self._check(), group="health", exclusive=True)
+        app.run_worker(self._check, group="health", exclusive=True)
         app.set_interval(self.health_interval, self.check_health)
         app.set_interval(OUTBOX_INTERVAL, self.refresh_outbox)
 
     # -- health ---------------------------------------------------------------------------
     def check_health(self) -> None:
-        self.app.run_worker(self._check(), group="health", exclusive=True)
+        self.app.run_worker(self._check, group="health", exclusive=True)
 
     async def _check(self) -> None:
         app = self.app
