@@ -298,3 +298,10 @@ class Workspace:
         result = await sync(store, self.service(), full=full, progress=progress)
         return result
 
+
+    async def update_registrations(self, uscc: str) -> list[dict]:
+        """单位参保信息 「更新」 (SPEC E8): the service's registrations replace the local ones."""
+        regs = await self.service().registrations()
+        store = self.store(uscc)
+        store.replace_registrations(regs)
+        return store.registrations()

@@ -9,7 +9,8 @@ from pathlib import Path
 import sbtui
 
 ROOT = Path(sbtui.__file__).parent
-CORE = ["domain", "store", "remote", "sync.py", "sync", "workspace.py", "config.py", "secrets.py"]
+CORE = ["domain", "store", "remote", "sync.py", "sync", "workspace.py", "config.py", "secrets.py",
+        "employees.py", "xlsx"]
 
 
 def _core_files():

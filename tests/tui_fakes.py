@@ -79,11 +79,30 @@ class ScreenApp(App):
         self.session = SessionState(uscc=uscc, employer_name=name, unit_number=unit, role=role)
         self.opened: list[str] = []
 
+    sync_text = ""
+
     def on_mount(self) -> None:
         self.push_screen(self.screen_factory())
 
     def open_screen(self, screen_id: str) -> None:
         self.opened.append(screen_id)
+
+    async def run_in_thread(self, fn, *args):
+        import asyncio
+
+        return await asyncio.to_thread(fn, *args)
+
+    def screen_ready(self, screen) -> None:
+        pass
+
+    def refresh_outbox(self) -> None:
+        pass
+
+    def note_offline(self) -> None:
+        self.online = False
+
+    def after_sync(self, result, *, quiet: bool = False) -> None:
+        self.synced = [*getattr(self, "synced", []), result]
 
     async def service_ready(self) -> None:
         """The shell makes the embedded sandbox here; the tests' workspace has it already."""

@@ -47,7 +47,7 @@ async def demo(obj: Ctx, limit: int = 20) -> None:
     result = await ws.sync(uscc, progress=progress)
     progress.end()
     store = ws.store(uscc)
-    from sbtui.cli.data import print_employees
+    from sbtui.cli.employees import print_employees
 
     print_employees(store.employees(limit=limit), total=store.employee_count())
     click.echo(f"数据目录：{ws.data_dir}    更多命令：sbtui --help")

@@ -34,6 +34,9 @@ from sbtui.domain.models import (
 MUTATIONS: dict[str, tuple[str, str]] = {
     "group.create": ("POST", "/groups"),
     "group.assign": ("POST", "/employees/{employee_id}/group"),
+    "group.rename": ("POST", "/groups/{group_id}"),
+    "group.delete": ("POST", "/groups/{group_id}/delete"),
+    "group.assign_many": ("POST", "/employees/group-assignments"),
 }
 
 

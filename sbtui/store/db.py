@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from sbtui.domain.models import Employee, Group
+from sbtui.store.filters import FiltersMixin
+from sbtui.store.group_batch import GroupBatchMixin
 from sbtui.store.groups import GroupsMixin
 from sbtui.store.migrations import migrations
 from sbtui.store.outbox import Outbox, OutboxItem
@@ -36,8 +38,9 @@ def open_store(path: Path) -> Store:
     return Store(db, path)
 
 
-class Store(RegistryMixin, GroupsMixin):
-    """The local store of one employer: meta, sync state, registry, groups and the outbox."""
+class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin):
+    """The local store of one employer: meta, sync state, registry, filters, groups and the
+    outbox."""
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
@@ -98,13 +101,15 @@ class Store(RegistryMixin, GroupsMixin):
         the local rows, in one transaction. An answer of the wrong shape still confirms the
         item (the service applied it) and is noted in ``last_error``."""
         body = response.get("body")
-        entity: Employee | Group | None = None
+        entity: Employee | Group | dict[str, Any] | None = None
         try:
             if item.kind == "group.assign":
                 entity = Employee.model_validate(body)  # one row: the full model check is cheap
-            elif item.kind == "group.create":
+            elif item.kind in ("group.create", "group.rename"):
                 entity = Group.model_validate(body)
-        except ValidationError:
+            elif item.kind in ("group.delete", "group.assign_many"):
+                entity = _seqs_answer(body)
+        except (ValidationError, ValueError, TypeError):
             entity = None
             problem: str | None = "服务返回的数据格式有误"
         else:
@@ -116,4 +121,23 @@ class Store(RegistryMixin, GroupsMixin):
             elif isinstance(entity, Employee):
                 self.put_employee(entity)
             elif isinstance(entity, Group):
-                self.put_group(entity, temp_id=item.entity.partition(":")[2])
+                temp = item.entity.partition(":")[2] if item.kind == "group.create" else None
+                self.put_group(entity, temp_id=temp)
+            elif item.kind == "group.delete":
+                self.group_deleted(item.payload["group_id"], entity)
+            elif item.kind == "group.assign_many":
+                self.batch_assigned(item, entity)
+
+
+def _seqs_answer(body: Any) -> dict[str, Any]:
+    """An answer carrying ``seqs`` (employee id → new seq) and ``changed_on``, checked."""
+    if not isinstance(body, dict):
+        raise ValueError("not an object")
+    seqs = body.get("seqs", {})
+    if not isinstance(seqs, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) for k, v in seqs.items()):
+        raise ValueError("bad seqs")
+    day = body.get("changed_on")
+    if day is not None and not (isinstance(day, str) and len(day) == 10):
+        raise ValueError("bad changed_on")
+    return {"seqs": seqs, "changed_on": day}

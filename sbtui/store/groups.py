@@ -1,12 +1,17 @@
 """Employee groups in the local store (SPEC E4) and the local edits that go through the outbox.
 
 A group created offline gets a temporary id ``local-…`` until the service confirms it; then
-the real id replaces it everywhere (groups, employees, queued outbox payloads).
+the real id replaces it everywhere (groups, employees, queued outbox payloads). A group with a
+pending outbox item (``group:<id>``: create, rename, delete) keeps its local state through
+pulls until the service has answered.
+
+Batch assignment (many employees in one outbox item) is in :mod:`sbtui.store.group_batch`.
 """
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sbtui.domain.models import Group
@@ -19,6 +24,8 @@ if TYPE_CHECKING:
 LOCAL_PREFIX = "local-"
 MAX_DEPTH = 3
 PATH_SEP = "/"
+HAS_CHILDREN = "该分组下还有下级分组，不能删除。"
+EMPTY_NAME = "分组名称不能为空。"
 
 
 class GroupsMixin:
@@ -26,31 +33,32 @@ class GroupsMixin:
 
     db: Database
     outbox: Outbox
+    _took_seqs: Callable[[dict[str, Any]], None]  # GroupBatchMixin
 
     def replace_groups(self, groups: list[Group]) -> None:
-        """Replace the groups with the service's list (groups created locally and not yet
-        confirmed are kept)."""
+        """Replace the groups with the service's list, except groups with a pending local
+        change (created, renamed or deleted here and not yet answered): they keep their local
+        state (row or no row)."""
         with self.db.atomic():
-            self.db.execute(
-                "DELETE FROM groups WHERE NOT (substr(id, 1, ?) = ? AND 'group:' || id IN"
-                " (SELECT entity FROM outbox WHERE state IN ('queued', 'sent')))",
-                [len(LOCAL_PREFIX), LOCAL_PREFIX],
-            )
+            pending = self.outbox.pending_entities("group")
+            self.db.execute("DELETE FROM groups WHERE id NOT IN (SELECT value FROM json_each(?))",
+                            [json.dumps(sorted(pending))])
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO groups (id, name, parent_id) VALUES (?, ?, ?)",
-                [(g.id, g.name, g.parent_id) for g in groups],
+                [(g.id, g.name, g.parent_id) for g in groups if g.id not in pending],
             )
 
     def groups(self) -> list[dict[str, Any]]:
         """Groups ordered by path: ``id, name, parent_id, path`` ("财务部/会计组"), ``level``
-        (1–3) and ``pending`` (created locally, not yet confirmed)."""
+        (1–3) and ``pending`` (created or renamed locally, not yet confirmed)."""
         rows = self._group_rows()
         paths = _paths(rows)
+        pending = self.outbox.pending_entities("group")
         out = []
         for row in rows.values():
             path = paths[row["id"]]
             out.append({**row, "path": path, "level": path.count(PATH_SEP) + 1,
-                        "pending": row["id"].startswith(LOCAL_PREFIX)})
+                        "pending": row["id"] in pending or row["id"].startswith(LOCAL_PREFIX)})
         out.sort(key=lambda g: g["path"])
         return out
 
@@ -58,8 +66,32 @@ class GroupsMixin:
         """Group id → path name."""
         return _paths(self._group_rows())
 
+    def group_ids_by_path(self) -> dict[str, str]:
+        """Path name ("财务部/会计组") → group id (the smallest id if two share a path)."""
+        out: dict[str, str] = {}
+        for gid, path in sorted(self.group_paths().items()):
+            out.setdefault(path, gid)
+        return out
+
+    def subgroup_ids(self, group_id: str) -> list[str]:
+        """``group_id`` and all its descendants; ``KeyError`` for an unknown group."""
+        rows = self._group_rows()
+        if group_id not in rows:
+            raise KeyError(group_id)
+        children: dict[str | None, list[str]] = {}
+        for row in rows.values():
+            children.setdefault(row["parent_id"], []).append(row["id"])
+        out: list[str] = []
+        todo = [group_id]
+        while todo:  # depth first, children in id order: tree order
+            gid = todo.pop()
+            if gid not in out:
+                out.append(gid)
+                todo.extend(sorted(children.get(gid, []), reverse=True))
+        return out
+
     def _group_rows(self) -> dict[str, dict[str, Any]]:
-        cursor = self.db.execute("SELECT id, name, parent_id FROM groups")
+        cursor = self.db.execute("SELECT id, name, parent_id FROM groups ORDER BY id")
         return {r[0]: {"id": r[0], "name": r[1], "parent_id": r[2]} for r in cursor}
 
     # -- local edits (each with its outbox item, in one transaction) ------------------------
@@ -74,7 +106,7 @@ class GroupsMixin:
             if row is None:
                 raise KeyError(employee_id)
             if group_id is not None and not self._group_exists(group_id):
-                raise ValueError(f"unknown group: {group_id}")
+                raise ValueError(f"分组不存在：{group_id}")
             self.db.execute("UPDATE employees SET group_id = ? WHERE id = ?", [group_id, employee_id])
             return self.outbox.enqueue(
                 "group.assign",
@@ -85,16 +117,16 @@ class GroupsMixin:
 
     def create_group(self, name: str, parent_id: str | None = None) -> tuple[str, str]:
         """Create a group locally (temporary id) and queue it; return ``(temp id, key)``.
-        Raises ``ValueError`` for an empty name, an unknown parent or a fourth level."""
-        name = name.strip()
-        if not name:
-            raise ValueError("group name is empty")
+        Raises ``ValueError`` for an empty name (or one with "/"), an unknown parent, a fourth
+        level or a sibling of the same name."""
+        name = _clean_name(name)
         with self.db.atomic():
             if parent_id is not None:
                 if not self._group_exists(parent_id):
-                    raise ValueError(f"unknown group: {parent_id}")
+                    raise ValueError(f"上级分组不存在：{parent_id}")
                 if self.group_paths()[parent_id].count(PATH_SEP) + 1 >= MAX_DEPTH:
-                    raise ValueError("groups have at most three levels")
+                    raise ValueError(f"分组最多只能设置{MAX_DEPTH}级。")
+            self._refuse_sibling(name, parent_id)
             temp = LOCAL_PREFIX + uuid.uuid4().hex[:12]
             self.db.execute("INSERT INTO groups (id, name, parent_id) VALUES (?, ?, ?)",
                             [temp, name, parent_id])
@@ -106,16 +138,94 @@ class GroupsMixin:
 
     def put_group(self, group: Group, *, temp_id: str | None = None) -> None:
         """Write a group confirmed by the service. With ``temp_id``, the local temporary id is
-        replaced by the real one in groups, employees and queued outbox items."""
+        replaced by the real one in groups, employees and queued outbox items. If a later
+        local change of the group is still pending (a rename, a delete), the local state
+        stays (only the id changes)."""
         with self.db.atomic():
+            local = None
             if temp_id and temp_id != group.id:
+                local = self.db.execute("SELECT name, parent_id FROM groups WHERE id = ?",
+                                        [temp_id]).fetchone()
                 self.db.execute("DELETE FROM groups WHERE id = ?", [temp_id])
                 for sql in ("UPDATE groups SET parent_id = ? WHERE parent_id = ?",
                             "UPDATE employees SET group_id = ? WHERE group_id = ?"):
                     self.db.execute(sql, [group.id, temp_id])
                 self._rewrite_outbox(temp_id, group.id)
+            if self.outbox.has_pending(f"group:{group.id}"):
+                if local is not None:
+                    self.db.execute("INSERT OR REPLACE INTO groups (id, name, parent_id)"
+                                    " VALUES (?, ?, ?)", [group.id, local[0], local[1]])
+                return
             self.db.execute("INSERT OR REPLACE INTO groups (id, name, parent_id) VALUES (?, ?, ?)",
                             [group.id, group.name, group.parent_id])
+
+    def rename_group(self, group_id: str, name: str) -> str:
+        """Rename a group locally and queue it (``group.rename``); return the outbox key.
+        ``KeyError`` for an unknown group; ``ValueError`` for an empty name or a sibling of
+        that name."""
+        name = _clean_name(name)
+        with self.db.atomic():
+            row = self.db.execute("SELECT name, parent_id FROM groups WHERE id = ?",
+                                  [group_id]).fetchone()
+            if row is None:
+                raise KeyError(group_id)
+            self._refuse_sibling(name, row[1], group_id)
+            self.db.execute("UPDATE groups SET name = ? WHERE id = ?", [name, group_id])
+            return self.outbox.enqueue(
+                "group.rename", {"group_id": group_id, "body": {"name": name}},
+                entity=f"group:{group_id}",
+                undo={"table": "groups", "id": group_id, "set": {"name": row[0]}},
+            )
+
+    def delete_group(self, group_id: str) -> str:
+        """Delete a group locally and queue it (``group.delete``); return the outbox key.
+
+        Its employees keep their ``group_id`` until the service confirms (it then shows as no
+        group); the confirmation clears it. ``KeyError`` for an unknown group; ``ValueError``
+        while it has subgroups. A refusal puts the group back."""
+        with self.db.atomic():
+            row = self.db.execute("SELECT name, parent_id FROM groups WHERE id = ?",
+                                  [group_id]).fetchone()
+            if row is None:
+                raise KeyError(group_id)
+            if self.db.execute("SELECT 1 FROM groups WHERE parent_id = ? LIMIT 1",
+                               [group_id]).fetchone():
+                raise ValueError(HAS_CHILDREN)
+            self.db.execute("DELETE FROM groups WHERE id = ?", [group_id])
+            return self.outbox.enqueue(
+                "group.delete", {"group_id": group_id}, entity=f"group:{group_id}",
+                undo={"table": "groups", "id": group_id,
+                      "insert": {"name": row[0], "parent_id": row[1]}},
+            )
+
+    def group_deleted(self, group_id: str, answer: dict[str, Any]) -> None:
+        """The service confirmed deleting ``group_id``: its employees lose the group and take
+        the ``seq`` and ``changed_on`` the service gave them (``answer``)."""
+        with self.db.atomic():
+            if not self.outbox.has_pending(f"group:{group_id}"):
+                self.db.execute("DELETE FROM groups WHERE id = ?", [group_id])
+            self.db.execute("UPDATE employees SET group_id = NULL WHERE group_id = ?", [group_id])
+            self._took_seqs(answer)
+
+    def ensure_group_paths(self, paths: list[list[str]]) -> dict[str, str]:
+        """Create every missing group along each path (1–3 names, top first) with
+        :meth:`create_group`, in one transaction; return path ("a/b/c") → group id for every
+        given path. ``ValueError`` (nothing saved) for an empty path or name, a name with "/",
+        or a fourth level."""
+        out: dict[str, str] = {}
+        with self.db.atomic():
+            for names in paths:
+                names = [_clean_name(n) for n in names]
+                if not names or len(names) > MAX_DEPTH:
+                    raise ValueError(f"分组最多只能设置{MAX_DEPTH}级：{PATH_SEP.join(names)}")
+                parent: str | None = None
+                for name in names:
+                    row = self.db.execute(
+                        "SELECT id FROM groups WHERE name = ? AND parent_id IS ? ORDER BY id LIMIT 1",
+                        [name, parent]).fetchone()
+                    parent = row[0] if row else self.create_group(name, parent)[0]
+                out[PATH_SEP.join(names)] = parent
+        return out
 
     def _rewrite_outbox(self, old: str, new: str) -> None:
         """Replace a temporary id in items not sent yet (their key was never used, so their
@@ -138,6 +248,20 @@ class GroupsMixin:
 
     def _group_exists(self, group_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM groups WHERE id = ?", [group_id]).fetchone() is not None
+
+    def _refuse_sibling(self, name: str, parent_id: str | None, self_id: str | None = None) -> None:
+        if self.db.execute("SELECT 1 FROM groups WHERE name = ? AND parent_id IS ? AND id IS NOT ?",
+                           [name, parent_id, self_id]).fetchone():
+            raise ValueError(f"同一上级下已存在名为“{name}”的分组。")
+
+
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValueError(EMPTY_NAME)
+    if PATH_SEP in name:
+        raise ValueError(f"分组名称不能包含“{PATH_SEP}”。")
+    return name
 
 
 def _paths(rows: dict[str, dict[str, Any]]) -> dict[str, str]:

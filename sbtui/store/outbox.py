@@ -5,8 +5,12 @@ as the local change it stands for; every (re)send uses that key, so the service 
 most once. Items go ``queued`` → ``sent`` (a request was started; ``attempts`` counts them) →
 ``confirmed`` or ``refused``; the last two are final. FIFO order is ``seq``.
 
-An item may carry an ``undo``: how to put the local row back if the service refuses the change
-(applied by :meth:`Outbox.mark_refused` unless a later pending item touches the same entity).
+An item may carry an ``undo``: how to put the local rows back if the service refuses the change
+(applied by :meth:`Outbox.mark_refused`, row by row unless a later pending item changes the
+same row; forms in :mod:`sbtui.store.undo`).
+
+An employee has a pending change while an item for ``employee:<id>`` is pending or a pending
+batch item (:data:`BATCH_KIND`, entity ``employees:batch-…``) lists it.
 """
 from __future__ import annotations
 
@@ -21,11 +25,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from sbtui.remote.interface import MUTATIONS
+from sbtui.store import undo as undos
 
 STATES = ("queued", "sent", "confirmed", "refused")
 PENDING = ("queued", "sent")
-# tables and key columns an undo may touch
-_UNDO_TABLES = {"employees": "id", "groups": "id"}
+# Items about many employees at once (entity ``employees:batch-…``): their payload lists them.
+BATCH_KIND = "group.assign_many"
+_MEMBERS = ("SELECT json_extract(j.value, '$.employee_id') AS employee_id, o.seq AS seq"
+            " FROM outbox o, json_each(o.payload, '$.body.assignments') j"
+            " WHERE o.kind = '" + BATCH_KIND + "'")
 
 
 def _default(value: Any) -> Any:
@@ -100,8 +108,8 @@ class Outbox:
         so that both or neither are saved."""
         if kind not in MUTATIONS:
             raise ValueError(f"unknown outbox kind: {kind!r}")
-        if undo is not None and undo.get("table") not in _UNDO_TABLES:
-            raise ValueError(f"undo of an unknown table: {undo.get('table')!r}")
+        if undo is not None:
+            undos.check(undo)
         key = str(uuid.uuid4())
         stamp = now_iso()
         with self.db.atomic():
@@ -144,38 +152,32 @@ class Outbox:
                 self.on_settle(item.entity)
 
     def _undo(self, entity: str, undo: dict[str, Any]) -> None:
-        """Apply ``undo`` now, or hand it to the next pending item of the same entity (whose
-        own undo would otherwise restore the refused value)."""
-        row = self.db.execute(
-            "SELECT seq, undo FROM outbox WHERE entity = ? AND state IN ('queued', 'sent')"
-            " ORDER BY seq LIMIT 1", [entity]).fetchone()
-        if row is None:
-            self._apply_undo(undo)
-            return
-        later = json.loads(row[1]) if row[1] else None
-        if later is None or undo.get("delete"):
-            merged = undo
-        elif later.get("delete"):
-            merged = later
-        elif (later.get("table"), later.get("id")) == (undo.get("table"), undo.get("id")):
-            merged = {**later, "set": {**later.get("set", {}), **undo.get("set", {})}}
-        else:  # another row: nothing to hand on
-            self._apply_undo(undo)
-            return
-        self.db.execute("UPDATE outbox SET undo = ? WHERE seq = ?", [canonical_json(merged), row[0]])
+        """Apply ``undo`` now, or hand each row's part to the next pending item changing that
+        row (whose own undo would otherwise restore the refused value)."""
+        def load(seq: int) -> dict[str, Any] | None:
+            row = self.db.execute("SELECT undo FROM outbox WHERE seq = ?", [seq]).fetchone()
+            return json.loads(row[0]) if row and row[0] else None
 
-    def _apply_undo(self, undo: dict[str, Any]) -> None:
-        table = undo["table"]
-        pk = _UNDO_TABLES[table]
-        if undo.get("delete"):
-            self.db.execute(f"DELETE FROM [{table}] WHERE [{pk}] = ?", [undo["id"]])
-            return
-        columns = set(self.db[table].columns_dict)
-        values = {k: v for k, v in undo.get("set", {}).items() if k in columns and k != pk}
-        if values:
-            assignments = ", ".join(f"[{k}] = ?" for k in values)
-            self.db.execute(f"UPDATE [{table}] SET {assignments} WHERE [{pk}] = ?",
-                            [*values.values(), undo["id"]])
+        def store(seq: int, value: dict[str, Any]) -> None:
+            self.db.execute("UPDATE outbox SET undo = ? WHERE seq = ?", [canonical_json(value), seq])
+
+        undos.undo_refused(self.db, undo, self._touching, load, store)
+
+    def _touching(self, table: str, ids: list[str]) -> dict[str, int]:
+        """Row id → seq of the oldest pending item changing that row of ``table``."""
+        wanted = set(ids)
+        prefix = {"employees": "employee:", "groups": "group:"}[table]
+        found: dict[str, int] = {}
+        rows = list(self.db.execute(
+            "SELECT substr(entity, ?), min(seq) FROM outbox WHERE state IN ('queued', 'sent')"
+            " AND substr(entity, 1, ?) = ? GROUP BY entity",
+            [len(prefix) + 1, len(prefix), prefix]))
+        if table == "employees" and self._batch_pending():
+            rows += self.db.execute(f"{_MEMBERS} AND o.state IN ('queued', 'sent')").fetchall()
+        for ident, seq in rows:
+            if ident in wanted and (ident not in found or seq < found[ident]):
+                found[ident] = seq
+        return found
 
     def _update(self, key: str, from_states: tuple[str, ...], assignments: str,
                 params: list[Any]) -> None:
@@ -238,6 +240,34 @@ class Outbox:
             [len(head), head],
         )
         return {entity[len(head):] for (entity,) in rows}
+
+    def pending_employee_ids(self) -> set[str]:
+        """Employees with a change still to send (their own items or a pending batch)."""
+        ids = self.pending_entities("employee")
+        if self._batch_pending():
+            ids.update(r[0] for r in self.db.execute(
+                f"{_MEMBERS} AND o.state IN ('queued', 'sent')"))
+        return ids
+
+    def employee_pending(self, employee_id: str, *, excluding: str | None = None) -> bool:
+        """Has ``employee_id`` a change still to send (other than item ``excluding``)?"""
+        if self.has_pending(f"employee:{employee_id}", excluding=excluding):
+            return True
+        if not self._batch_pending():
+            return False
+        row = self.db.execute(
+            f"SELECT 1 FROM ({_MEMBERS} AND o.state IN ('queued', 'sent') AND o.key IS NOT ?)"
+            " WHERE employee_id = ? LIMIT 1", [excluding, employee_id]).fetchone()
+        return row is not None
+
+    def members(self, key: str) -> list[str]:
+        """The employees a batch item lists (``[]`` for other items)."""
+        return [r[0] for r in self.db.execute(f"{_MEMBERS} AND o.key = ?", [key])]
+
+    def _batch_pending(self) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM outbox WHERE kind = ? AND state IN ('queued', 'sent') LIMIT 1",
+            [BATCH_KIND]).fetchone() is not None
 
     def _select(self, where: str, params: list[Any]) -> list[OutboxItem]:
         cursor = self.db.execute(f"SELECT * FROM outbox {where}", params)

@@ -1,13 +1,14 @@
 """The employee registry in the local store: employees, the employer's unit registrations.
 
 Rows written by a pull never replace a row with a pending local change (an outbox item for
-``employee:<id>`` that is queued or sent): the service's version is *held* instead and applied
-once that change is confirmed or refused (:meth:`RegistryMixin.settle`).
+``employee:<id>`` that is queued or sent, or a pending batch listing it): the service's
+version is *held* instead and applied once that change is confirmed or refused
+(:meth:`RegistryMixin.settle`).
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic_core import from_json, to_json
@@ -67,6 +68,7 @@ class RegistryMixin:
 
     db: Database
     outbox: Outbox
+    employee_where: Callable[..., tuple[str, list[Any]]]  # FiltersMixin
 
     # -- employees: writing ----------------------------------------------------------------
 
@@ -79,7 +81,7 @@ class RegistryMixin:
         added = changed = stopped = 0
         rows: list[tuple[Any, ...]] = []
         with self.db.atomic():
-            pending = self.outbox.pending_entities("employee")
+            pending = self.outbox.pending_employee_ids()
             docs = [as_doc(e) for e in employees]
             existing = self._rows_by_id([e["id"] for e in docs])
             for e in docs:
@@ -109,23 +111,37 @@ class RegistryMixin:
         with self.db.atomic():
             held = self._held(employee["id"])
             best = held if held is not None and held["seq"] > employee["seq"] else employee
-            if self.outbox.has_pending(f"employee:{employee['id']}"):
+            if self.outbox.employee_pending(employee["id"]):
                 self._hold(best)
             else:
                 self.db.conn.execute(_UPSERT, employee_row(best))
                 self.db.execute("DELETE FROM held WHERE id = ?", [employee["id"]])
 
     def settle(self, entity: str) -> None:
-        """After an item for ``entity`` was refused: if nothing is pending for it any more,
-        write the service's version a pull held back."""
+        """After an item for ``entity`` was refused: for its employees with nothing pending
+        any more, write the service's version a pull held back."""
         kind, _, ident = entity.partition(":")
-        if kind != "employee" or self.outbox.has_pending(entity):
-            return
-        held = self._held(ident)
-        if held is not None:
-            with self.db.atomic():
-                self.db.conn.execute(_UPSERT, employee_row(held))
-                self.db.execute("DELETE FROM held WHERE id = ?", [ident])
+        if kind == "employee":
+            self._release_held([ident], {})
+        elif kind == "employees":
+            keys = [r[0] for r in self.db.execute("SELECT key FROM outbox WHERE entity = ?", [entity])]
+            self._release_held([eid for key in keys for eid in self.outbox.members(key)], {})
+
+    def _release_held(self, ids: list[str], floors: dict[str, int]) -> None:
+        """Of ``ids`` with nothing pending: write the held service version if its ``seq`` is
+        at least ``floors[id]`` (default 0), else drop it as outdated."""
+        with self.db.atomic():
+            rows = self.db.execute(
+                "SELECT id, seq, employee FROM held WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(ids)]).fetchall()
+            if not rows:
+                return
+            pending = self.outbox.pending_employee_ids()
+            done = [(ident,) for ident, _, _ in rows if ident not in pending]
+            self.db.conn.executemany(_UPSERT, [
+                employee_row(json.loads(doc)) for ident, seq, doc in rows
+                if ident not in pending and seq >= floors.get(ident, 0)])
+            self.db.conn.executemany("DELETE FROM held WHERE id = ?", done)
 
     def remove_missing(self, seen: list[str], *, after: str | None, upto: str | None) -> int:
         """Delete local employees with ``after < id <= upto`` (open bounds when ``None``) that
@@ -139,9 +155,8 @@ class RegistryMixin:
         if upto is not None:
             clauses.append("id <= ?")
             params.append(upto)
-        clauses.append(
-            "'employee:' || id NOT IN (SELECT entity FROM outbox WHERE state IN ('queued', 'sent'))"
-        )
+        clauses.append("id NOT IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(self.outbox.pending_employee_ids())))
         with self.db.atomic():
             cursor = self.db.execute(f"DELETE FROM employees WHERE {' AND '.join(clauses)}", params)
             return cursor.rowcount
@@ -178,41 +193,28 @@ class RegistryMixin:
         id_number: str | None = None,
         unit_number: str | None = None,
         type_code: str | None = None,
+        agency: str | None = None,
+        subgroups: bool = False,
+        ungrouped: bool = False,
+        changed_since: str | None = None,
         limit: int | None = None,
         detail: bool = True,
     ) -> list[dict[str, Any]]:
-        """Employees in id order, filtered by: exact ``status`` / ``group_id`` /
-        ``unit_number`` / ``type_code`` (insured for it); ``name`` and ``id_number`` match a
-        part (substring).
+        """Employees in id order, filtered as :meth:`employee_where` says (here ``group_id``
+        is that group only unless ``subgroups``).
 
         Each row is a dict: ``id, name, id_type, id_number, status, group_id, group`` (path
         name or ``None``), ``unit_numbers`` and ``insured_types`` (lists), ``added_on,
         changed_on, seq``, ``pending`` (a local change not yet confirmed) and, with ``detail``
         (the default; about twice as slow), ``registrations`` and ``wages`` (lists of dicts,
         money as strings)."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if status is not None:
-            clauses.append("status = ?")
-            params.append(status)
-        if group_id is not None:
-            clauses.append("group_id = ?")
-            params.append(group_id)
-        if name:
-            clauses.append("instr(name, ?) > 0")
-            params.append(name)
-        if id_number:
-            clauses.append("instr(id_number, ?) > 0")
-            params.append(id_number.upper())
-        if unit_number:
-            clauses.append(f"instr('{UNIT_SEP}' || unit_numbers || '{UNIT_SEP}', ?) > 0")
-            params.append(f"{UNIT_SEP}{unit_number}{UNIT_SEP}")
-        if type_code:
-            clauses.append(f"instr('{TYPE_SEP}' || insured_types || '{TYPE_SEP}', ?) > 0")
-            params.append(f"{TYPE_SEP}{type_code}{TYPE_SEP}")
+        where, params = self.employee_where(
+            name=name, id_number=id_number, unit_number=unit_number, agency=agency,
+            type_code=type_code, status=status, group_id=group_id, subgroups=subgroups,
+            ungrouped=ungrouped, changed_since=changed_since)
         sql = "SELECT * FROM employees"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
+        if where:
+            sql += " WHERE " + where
         sql += " ORDER BY id"
         if limit is not None:
             sql += " LIMIT ?"
@@ -232,12 +234,16 @@ class RegistryMixin:
             yield ident, name, state, _split(types, TYPE_SEP), from_json(wages)
 
     def employee(self, employee_id: str) -> dict[str, Any] | None:
-        rows = self._employee_dicts("SELECT * FROM employees WHERE id = ?", [employee_id])
+        pending = {employee_id} if self.outbox.employee_pending(employee_id) else set()
+        rows = self._employee_dicts("SELECT * FROM employees WHERE id = ?", [employee_id],
+                                    pending=pending)
         return rows[0] if rows else None
 
-    def _employee_dicts(self, sql: str, params: list[Any], detail: bool = True) -> list[dict[str, Any]]:
+    def _employee_dicts(self, sql: str, params: list[Any], detail: bool = True, *,
+                        pending: set[str] | None = None) -> list[dict[str, Any]]:
         paths = self.group_paths()
-        pending = self.outbox.pending_entities("employee")
+        if pending is None:
+            pending = self.outbox.pending_employee_ids()
         cursor = self.db.execute(sql, params)
         names = [d[0] for d in cursor.description]
         out = []

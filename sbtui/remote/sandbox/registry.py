@@ -1,5 +1,5 @@
-"""The employee registry: keyset paging, the change feed, groups, and the agency-side changes
-the training control ``/sandbox/simulate`` makes."""
+"""The employee registry: keyset paging, the change feed, and the agency-side changes the
+training control ``/sandbox/simulate`` makes (groups: :mod:`.groups`)."""
 from __future__ import annotations
 
 import json
@@ -14,9 +14,6 @@ from .db import Db, load_employee, save_employee
 from .errors import ApiError
 from .people import change_wage, money, month_of, random_wage_cents
 from .seed import make_employee
-
-MAX_GROUP_DEPTH = 3
-
 
 def _page_bytes(docs: list[str], tail: dict) -> bytes:
     """``{"items": [...docs], **tail}`` without decoding the stored documents."""
@@ -64,62 +61,6 @@ def employee(db: Db, uscc: str, eid: str) -> dict:
     if doc is None:
         raise ApiError(404, "not_found", "未找到该职工。", {"employee_id": eid})
     return doc
-
-
-# --- groups -------------------------------------------------------------------------------------
-
-def groups(db: Db, uscc: str) -> list[dict]:
-    rows = db.all("SELECT id, name, parent_id FROM groups WHERE uscc = ? ORDER BY id", (uscc,))
-    return [dict(r) for r in rows]
-
-
-def _depth(conn: sqlite3.Connection, uscc: str, group_id: str) -> int:
-    depth, current = 0, group_id
-    while current is not None and depth <= MAX_GROUP_DEPTH:
-        row = conn.execute("SELECT parent_id FROM groups WHERE uscc = ? AND id = ?",
-                           (uscc, current)).fetchone()
-        depth, current = depth + 1, row[0]
-    return depth
-
-
-def _group_exists(conn: sqlite3.Connection, uscc: str, group_id: str) -> bool:
-    return conn.execute("SELECT 1 FROM groups WHERE uscc = ? AND id = ?",
-                        (uscc, group_id)).fetchone() is not None
-
-
-def create_group(conn: sqlite3.Connection, uscc: str, name: str, parent_id: str | None):
-    """The keyed mutation behind ``POST /groups``."""
-    name = name.strip()
-    if not name:
-        raise ApiError(400, "bad_request", "分组名称不能为空。")
-    if parent_id is not None:
-        if not _group_exists(conn, uscc, parent_id):
-            raise ApiError(400, "group_not_found", "上级分组不存在。", {"group_id": parent_id})
-        if _depth(conn, uscc, parent_id) >= MAX_GROUP_DEPTH:
-            raise ApiError(400, "group_depth", f"分组最多只能设置{MAX_GROUP_DEPTH}级。",
-                           {"parent_id": parent_id, "max_depth": MAX_GROUP_DEPTH})
-    same = conn.execute("SELECT id FROM groups WHERE uscc = ? AND name = ? AND parent_id IS ?",
-                        (uscc, name, parent_id)).fetchone()
-    if same:
-        raise ApiError(400, "group_exists", f"同一上级下已存在名为“{name}”的分组。",
-                       {"group_id": same[0]})
-    number = conn.execute("UPDATE employers SET next_group = next_group + 1 WHERE uscc = ?"
-                          " RETURNING next_group - 1", (uscc,)).fetchone()[0]
-    group = {"id": f"G{number:04d}", "name": name, "parent_id": parent_id}
-    conn.execute("INSERT INTO groups VALUES (?, ?, ?, ?)", (uscc, group["id"], name, parent_id))
-    return 200, group, [("group.create", group["id"])]
-
-
-def assign_group(conn: sqlite3.Connection, uscc: str, eid: str, group_id: str | None, today: date):
-    """The keyed mutation behind ``POST /employees/{id}/group``: the employee, ``seq`` bumped."""
-    doc = load_employee(conn, uscc, eid)
-    if doc is None:
-        raise ApiError(404, "not_found", "未找到该职工。", {"employee_id": eid})
-    if group_id is not None and not _group_exists(conn, uscc, group_id):
-        raise ApiError(400, "group_not_found", "分组不存在。", {"group_id": group_id})
-    doc["group_id"] = group_id
-    save_employee(conn, uscc, doc, changed_on=today.isoformat())
-    return 200, doc, [("group.assign", eid)]
 
 
 # --- training controls --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sbtui.domain.models import (
     UnitRegistration,
 )
 
-from . import auth, registry
+from . import auth, groups, registry
 from .auth import PayWho, Who
 from .db import public_registration, registrations
 from .errors import ERRORS, ApiError
@@ -47,6 +47,33 @@ class GroupIn(BaseModel):
 
 class AssignIn(BaseModel):
     group_id: str | None
+
+
+class RenameIn(BaseModel):
+    name: str = Field(max_length=60)  # empty or blank: 400 bad_request (not 422)
+
+
+class AssignmentIn(BaseModel):
+    employee_id: str
+    group_id: str | None
+
+
+class AssignManyIn(BaseModel):
+    assignments: list[AssignmentIn]  # at most 5000: more is 400 bad_request
+
+
+class GroupDeleted(BaseModel):
+    deleted: str
+    ungrouped: int
+    changed_on: str
+    seqs: dict[str, int]  # each ungrouped employee's new seq
+
+
+class GroupsAssigned(BaseModel):
+    assigned: int  # employees whose group changed
+    unchanged: int
+    changed_on: str
+    seqs: dict[str, int]  # each changed employee's new seq
 
 
 def sandbox(request: Request):
@@ -140,14 +167,42 @@ async def one_employee(employee_id: str, request: Request, who: Who):
 
 @router.get("/groups", response_model=list[Group], responses=ERRORS)
 async def list_groups(request: Request, who: Who):
-    return registry.groups(sandbox(request).db, who.uscc)
+    return groups.groups(sandbox(request).db, who.uscc)
 
 
 @router.post("/groups", response_model=Group, responses=ERRORS)
 async def create_group(body: GroupIn, request: Request, who: Who, key: IdemKey = None):
     return await sandbox(request).keyed.run(
         request, who, key, body.model_dump(mode="json"),
-        lambda conn: registry.create_group(conn, who.uscc, body.name, body.parent_id))
+        lambda conn: groups.create_group(conn, who.uscc, body.name, body.parent_id))
+
+
+# The fixed paths come before the templated ones (and a segment never matches "/"), so
+# "/groups/{group_id}" cannot take ".../delete" and "/employees/{id}…" cannot take
+# "/employees/group-assignments".
+@router.post("/groups/{group_id}/delete", response_model=GroupDeleted, responses=ERRORS)
+async def delete_group(group_id: str, request: Request, who: Who, key: IdemKey = None):
+    sb = sandbox(request)
+    return await sb.keyed.run(
+        request, who, key, None,
+        lambda conn: groups.delete_group(conn, who.uscc, group_id, sb.today()))
+
+
+@router.post("/groups/{group_id}", response_model=Group, responses=ERRORS)
+async def rename_group(group_id: str, body: RenameIn, request: Request, who: Who,
+                       key: IdemKey = None):
+    return await sandbox(request).keyed.run(
+        request, who, key, body.model_dump(mode="json"),
+        lambda conn: groups.rename_group(conn, who.uscc, group_id, body.name))
+
+
+@router.post("/employees/group-assignments", response_model=GroupsAssigned, responses=ERRORS)
+async def assign_groups(body: AssignManyIn, request: Request, who: Who, key: IdemKey = None):
+    sb = sandbox(request)
+    pairs = [(a.employee_id, a.group_id) for a in body.assignments]
+    return await sb.keyed.run(
+        request, who, key, {"assignments": [{"employee_id": e, "group_id": g} for e, g in pairs]},
+        lambda conn: groups.assign_many(conn, who.uscc, pairs, sb.today()))
 
 
 @router.post("/employees/{employee_id}/group", response_model=Employee, responses=ERRORS)
@@ -156,7 +211,7 @@ async def assign_group(employee_id: str, body: AssignIn, request: Request, who: 
     sb = sandbox(request)
     return await sb.keyed.run(
         request, who, key, body.model_dump(mode="json"),
-        lambda conn: registry.assign_group(conn, who.uscc, employee_id, body.group_id, sb.today()))
+        lambda conn: groups.assign_group(conn, who.uscc, employee_id, body.group_id, sb.today()))
 
 
 @router.get("/idempotency/{key}", response_model=KeyOutcome, responses=ERRORS)

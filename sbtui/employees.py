@@ -1,0 +1,269 @@
+"""Employee work of the service layer (SPEC E1–E8): the list's filter, the views of 本月更新数据
+and 停止缴费职工清单, export to xlsx, the group template and its imports, unit insurance info.
+
+Used by the TUI screens (in workers) and by the CLI twins; no Textual here. Every function
+takes the employer's :class:`sbtui.store.Store`; remote calls go through the
+:class:`sbtui.workspace.Workspace`.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sbtui.domain.catalogue import catalogue
+
+if TYPE_CHECKING:
+    from sbtui.store import Store
+    from sbtui.xlsx.common import CellError
+
+Progress = Callable[[int, int], None]
+
+STATUS_LABELS = {"normal": "正常缴费", "stopped": "停止缴费"}
+CHANGE_LABELS = {"added": "新增", "stopped": "停止缴费", "changed": "变更"}
+VIEWS = ("all", "month", "stopped")  # 职工参保信息管理, 本月更新数据, 停止缴费职工清单
+
+
+@dataclass(frozen=True)
+class EmployeeFilter:
+    """The query conditions of 职工参保信息管理 (SPEC E2). Empty fields do not filter."""
+
+    name: str = ""
+    id_number: str = ""
+    unit_number: str | None = None
+    agency: str | None = None
+    type_code: str | None = None
+    status: str | None = None  # "normal" / "stopped"
+    group_id: str | None = None  # with its subgroups
+    ungrouped: bool = False
+    changed_since: str | None = None  # YYYY-MM-DD: added or changed since (本月更新数据)
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def where(self, store: "Store") -> tuple[str, list[Any]]:
+        """SQL condition over the ``employees`` table and its parameters."""
+        return store.employee_where(
+            name=self.name or None, id_number=self.id_number or None,
+            unit_number=self.unit_number, agency=self.agency, type_code=self.type_code,
+            status=self.status, group_id=self.group_id, ungrouped=self.ungrouped,
+            changed_since=self.changed_since)
+
+    def describe(self, group_paths: dict[str, str]) -> list[str]:
+        """The active conditions in words (for the line above the list and exports)."""
+        cat = catalogue()
+        out = []
+        if self.name:
+            out.append(f"姓名含“{self.name}”")
+        if self.id_number:
+            out.append(f"证件号码含“{self.id_number}”")
+        if self.unit_number:
+            out.append(f"单位编号 {self.unit_number}")
+        if self.agency:
+            out.append(self.agency)
+        if self.type_code:
+            out.append(cat.types[self.type_code].name if self.type_code in cat.types else self.type_code)
+        if self.status:
+            out.append(STATUS_LABELS.get(self.status, self.status))
+        if self.group_id:
+            out.append(f"分组 {group_paths.get(self.group_id, self.group_id)}")
+        if self.ungrouped:
+            out.append("未分组")
+        if self.changed_since:
+            out.append(f"{self.changed_since} 以来新增或变更")
+        return out
+
+
+def month_start(today: date | None = None) -> str:
+    today = today or date.today()
+    return today.replace(day=1).isoformat()
+
+
+def view_filter(view: str, base: EmployeeFilter | None = None, *, today: date | None = None) -> EmployeeFilter:
+    """The fixed condition of a view on top of the user's filter."""
+    base = base or EmployeeFilter()
+    if view == "month":
+        return replace(base, changed_since=month_start(today))
+    if view == "stopped":
+        return replace(base, status="stopped")
+    return base
+
+
+def change_kind_sql(since: str) -> str:
+    """SQL giving 新增 / 停止缴费 / 变更 of a row changed since ``since`` (本月更新数据)."""
+    since = since.replace("'", "")
+    return (f"CASE WHEN added_on >= '{since}' THEN '{CHANGE_LABELS['added']}'"
+            f" WHEN status = 'stopped' THEN '{CHANGE_LABELS['stopped']}'"
+            f" ELSE '{CHANGE_LABELS['changed']}' END")
+
+
+def registered_types(store: "Store") -> list[str]:
+    """The insurance type codes of the employer's registrations, in catalogue order (the ✓
+    columns); every catalogue type when no registration is known."""
+    codes = {c for r in store.registrations() for c in r["insurance_types"]}
+    cat = catalogue()
+    return [c for c in cat.types if c in codes] or list(cat.types)
+
+
+# -- export (SPEC E7) -----------------------------------------------------------------------
+
+def iter_employees(store: "Store", flt: EmployeeFilter, *, order_by: str = "id",
+                   rowids: list[int] | None = None,
+                   limit: int | None = None) -> tuple[int, Iterator[dict[str, Any]]]:
+    """``(count, rows)`` of the filtered employees (or of just the rows ``rowids``, ticked in
+    the grid, whatever the filter) as the exporters want them, read lazily."""
+    where, params = flt.where(store)
+    if rowids is not None:
+        where, params = "rowid IN (SELECT value FROM json_each(?))", [json.dumps(list(rowids))]
+    clause = f" WHERE {where}" if where else ""
+    total = store.db.execute(f"SELECT count(*) FROM employees{clause}", params).fetchone()[0]
+    paths = store.group_paths()
+    since = flt.changed_since
+
+    def rows() -> Iterator[dict[str, Any]]:
+        kind = f", {change_kind_sql(since)}" if since else ", NULL"
+        sql = (f"SELECT id, name, id_type, id_number, unit_numbers, insured_types, status, group_id,"
+               f" changed_on{kind} FROM employees{clause} ORDER BY {order_by}")
+        args = list(params)
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        # a long read gets a connection of its own (the store's is shared with other workers)
+        conn = sqlite3.connect(str(store.path)) if store.path else store.db.conn
+        try:
+            for ident, name, id_type, id_number, units, types, status, gid, changed, change in conn.execute(sql, args):
+                yield {"id": ident, "name": name, "id_type": id_type, "id_number": id_number,
+                       "unit_numbers": units.split("，") if units else [],
+                       "insured_types": types.split(",") if types else [],
+                       "status": status, "group_id": gid, "group": paths.get(gid) if gid else None,
+                       "changed_on": changed, "change": change}
+        finally:
+            if conn is not store.db.conn:
+                conn.close()
+
+    return total, rows()
+
+
+def export_employees(store: "Store", path: str | Path, flt: EmployeeFilter, *,
+                     order_by: str = "id", rowids: list[int] | None = None,
+                     progress: Progress | None = None, title: str = "职工参保信息") -> int:
+    """Write the filtered list (or the ticked ``rowids``) to ``path``; returns the row count."""
+    from sbtui.xlsx.employees import write_employees
+
+    total, rows = iter_employees(store, flt, order_by=order_by, rowids=rowids)
+    extra = [("变动类型", "change")] if flt.changed_since else []
+    return write_employees(path, rows, total=total, progress=progress,
+                           type_codes=registered_types(store), title=title, extra=extra)
+
+
+def export_units(store: "Store", path: str | Path, *, unit_number: str | None = None,
+                 agency: str | None = None) -> int:
+    """单位参保信息 (SPEC E8) to xlsx; returns the row count."""
+    from sbtui.xlsx.employees import write_units
+
+    regs = filter_units(store.registrations(), unit_number=unit_number, agency=agency)
+    write_units(path, regs)
+    return len(regs)
+
+
+def filter_units(regs: list[dict], *, unit_number: str | None = None,
+                 agency: str | None = None) -> list[dict]:
+    return [r for r in regs if (not unit_number or r["unit_number"] == unit_number)
+            and (not agency or r["agency"] == agency)]
+
+
+# -- groups (SPEC E4) -----------------------------------------------------------------------
+
+def group_template(store: "Store", path: str | Path, *, flt: EmployeeFilter | None = None,
+                   progress: Progress | None = None) -> int:
+    """批量编辑职工分组模板: the existing groups, and (with ``flt``) the listed employees
+    prefilled with their current group. Returns the number of prefilled rows."""
+    from sbtui.xlsx.groups import write_group_template
+
+    paths = store.group_paths()
+    employees: list[tuple[str, str, str, str | None]] = []
+    total = 0
+    if flt is not None:
+        total, rows = iter_employees(store, flt)
+        employees_iter = ((r["name"], r["id_type"], r["id_number"], r["group"]) for r in rows)
+    else:
+        employees_iter = iter(employees)
+    write_group_template(path, group_paths=sorted(paths.values()), employees=employees_iter,
+                         total=total, progress=progress)
+    return total
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: rows loaded (and queued for the service), skipped (empty), and every
+    bad cell by row and column; ``keys`` are the outbox items made."""
+
+    loaded: int = 0
+    skipped: int = 0
+    errors: list["CellError"] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"loaded": self.loaded, "skipped": self.skipped,
+                "errors": [e.to_json() for e in self.errors], "keys": self.keys}
+
+
+def import_group_assignments(store: "Store", path: str | Path, *,
+                             progress: Progress | None = None) -> ImportOutcome:
+    """批量编辑职工分组导入: good rows are saved and queued; bad cells are reported."""
+    from sbtui.xlsx.groups import read_group_assignments
+
+    lookup = {number: (ident, name) for ident, name, number in
+              store.db.execute("SELECT id, name, id_number FROM employees")}
+    result = read_group_assignments(path, employees=lookup, groups=store.group_ids_by_path(),
+                                    progress=progress)
+    keys = store.assign_groups(result.assignments) if result.assignments else []
+    return ImportOutcome(loaded=len(result.assignments), skipped=result.skipped,
+                         errors=list(result.errors), keys=keys)
+
+
+def import_group_tree(store: "Store", path: str | Path, *,
+                      progress: Progress | None = None) -> ImportOutcome:
+    """分组批量导入: every missing group of the file's tree is created (and queued)."""
+    from sbtui.xlsx.groups import read_group_tree
+
+    result = read_group_tree(path, progress=progress)
+    before = set(store.group_ids_by_path())
+    if result.paths:
+        store.ensure_group_paths(result.paths)
+    after = store.group_ids_by_path()
+    created = len(set(after) - before)
+    return ImportOutcome(loaded=created, skipped=result.skipped, errors=list(result.errors))
+
+
+def group_tree_template(store: "Store", path: str | Path) -> int:
+    from sbtui.xlsx.groups import write_group_tree_template
+
+    paths = sorted(store.group_paths().values())
+    write_group_tree_template(path, group_paths=paths)
+    return len(paths)
+
+
+def employee_ids(store: "Store", rowids: list[int]) -> list[str]:
+    """The employee ids of grid rows (the grid is keyed on the table's rowid)."""
+    cursor = store.db.execute("SELECT id FROM employees WHERE rowid IN (SELECT value FROM json_each(?))",
+                              [json.dumps(list(rowids))])
+    return [r[0] for r in cursor]
+
+
+def status_counts(store: "Store") -> dict[str, int]:
+    """职工总数 / 正常缴费 / 停止缴费 (manual 004 §3)."""
+    counts = dict(store.db.execute("SELECT status, count(*) FROM employees GROUP BY status").fetchall())
+    return {"total": sum(counts.values()), "normal": counts.get("normal", 0),
+            "stopped": counts.get("stopped", 0)}
+
+
+def default_path(stem: str, today: date | None = None) -> str:
+    """Where an export goes unless the user says otherwise: the working directory."""
+    today = today or date.today()
+    return str(Path.cwd() / f"{stem}_{today:%Y%m%d}.xlsx")

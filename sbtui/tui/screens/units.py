@@ -1,0 +1,130 @@
+"""单位参保信息查询 (SPEC E8; manual 000 §2.1, 001 §2.5.1): per unit number the agency, tax
+authority, payer type, insured types and status. Read-only: 「更新」 (u) fetches what the tax
+side holds now, 「导出」 (x) writes the shown rows to xlsx; the unit number and agency
+choices at the top narrow the list.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Select, Static
+
+from sbtui import employees as svc
+from sbtui.domain.catalogue import catalogue
+from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.keys import keyed
+from sbtui.tui.registry import ScreenSpec, register_screen
+from sbtui.tui.screens.base import BaseScreen
+from sbtui.tui.screens.employees_export import ExportMixin
+from sbtui.tui.strings import employees as S
+
+
+def type_names(codes: list[str]) -> str:
+    types = catalogue().types
+    return "、".join(types[c].name if c in types else c for c in codes)
+
+
+class UnitsScreen(ExportMixin, BaseScreen):
+    SCREEN_ID = "units"
+    CSS_PATH = "units.tcss"
+    BINDINGS = [
+        *BaseScreen.BINDINGS,
+        keyed("units", "update", "u", "update", S.U_KEY_UPDATE),
+        keyed("units", "export", "x", "export", S.KEY_EXPORT),
+        keyed("units", "filter", "f", "filter", S.U_KEY_FILTER),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regs: list[dict[str, Any]] = []
+
+    @property
+    def store(self):
+        return self.ws.store(self.session.uscc)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="units-body") as body:
+            body.border_title = f" {S.TITLE_UNITS} "
+            with Horizontal(id="units-query"):
+                yield Select([], prompt=f"{S.F_UNIT}：{S.U_ALL}", id="units-unit", compact=True)
+                yield Select([], prompt=f"{S.F_AGENCY}：{S.U_ALL}", id="units-agency", compact=True)
+            table: DataTable = DataTable(id="units-table", cursor_type="row", zebra_stripes=True)
+            table.add_columns(*S.U_COLUMNS)
+            yield table
+            yield Static("", id="units-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.load()
+
+    @work(exclusive=True, group="units-load")
+    async def load(self) -> None:
+        store = self.store
+        self._fill(await self.app.run_in_thread(store.registrations))
+
+    def _fill(self, regs: list[dict[str, Any]]) -> None:
+        self.regs = regs
+        unit, agency = self.query_one("#units-unit", Select), self.query_one("#units-agency", Select)
+        keep_unit, keep_agency = unit.value, agency.value
+        unit.set_options([(r["unit_number"], r["unit_number"]) for r in regs])
+        agency.set_options([(a, a) for a in sorted({r["agency"] for r in regs})])
+        if keep_unit in {r["unit_number"] for r in regs}:
+            unit.value = keep_unit
+        if keep_agency in {r["agency"] for r in regs}:
+            agency.value = keep_agency
+        self._show()
+
+    def _chosen(self) -> tuple[str | None, str | None]:
+        values = [self.query_one(f"#units-{w}", Select).value for w in ("unit", "agency")]
+        return tuple(None if v is Select.NULL else str(v) for v in values)  # type: ignore[return-value]
+
+    def _show(self) -> None:
+        unit, agency = self._chosen()
+        table = self.query_one(DataTable)
+        table.clear()
+        rows = svc.filter_units(self.regs, unit_number=unit, agency=agency)
+        for r in rows:
+            table.add_row(r["unit_number"], r["agency"], catalogue().agency_systems.get(r["agency_system"], r["agency_system"]),
+                          r["tax_authority"], r["payer_type"], type_names(r["insurance_types"]), r["status"])
+        empty = self.query_one("#units-empty", Static)
+        empty.update(S.U_EMPTY if not self.regs else "")
+        empty.display = not self.regs
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        self._show()
+
+    def action_filter(self) -> None:
+        self.query_one("#units-unit", Select).focus()
+
+    @work(exclusive=True, group="units-update")
+    async def action_update(self) -> None:
+        try:
+            await self.app.service_ready()  # type: ignore[attr-defined]
+            regs = await self.ws.update_registrations(self.session.uscc)
+        except OfflineError:
+            self.app.note_offline()  # type: ignore[attr-defined]
+            self.notify(S.UPDATE_OFFLINE, severity="warning")
+            return
+        except ServiceError as exc:
+            self.notify(S.UPDATE_FAILED.format(error=exc.message), severity="error")
+            return
+        self._fill(regs)
+        self.notify(S.U_UPDATED.format(n=len(regs)))
+
+    def action_export(self) -> None:
+        store = self.store
+        unit, agency = self._chosen()
+        n = len(svc.filter_units(self.regs, unit_number=unit, agency=agency))
+        self.ask_and_write(S.U_EXPORT_PROMPT.format(n=n),
+                           svc.default_path(S.STEM_UNITS),
+                           lambda path, progress: svc.export_units(store, path, unit_number=unit, agency=agency))
+
+
+register_screen(ScreenSpec(id="units", title=S.TITLE_UNITS, menu=(S.MENU_QUERY, S.TITLE_UNITS),
+                           roles=frozenset({"admin", "all"}), order=10, help=S.HELP_UNITS,
+                           factory=lambda app: UnitsScreen()))

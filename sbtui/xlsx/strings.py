@@ -1,0 +1,79 @@
+"""Every Chinese text of :mod:`sbtui.xlsx`: sheet titles, headers, error messages.
+
+The official client's words where it has them (manual 000 §2.2). Templates with ``{…}`` are
+filled with :meth:`str.format`. An English catalog can sit beside this module with the same
+names.
+"""
+from __future__ import annotations
+
+# -- CellError / XlsxError ------------------------------------------------------------------
+CELL_ERROR = "第 {row} 行 {column} 列：{reason}"
+FILE_MISSING = "文件不存在：{path}"
+FILE_NOT_XLSX = "无法读取文件：不是有效的 Excel（.xlsx）文件"
+FILE_OLD_XLS = "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入"
+FILE_UNREADABLE = "无法读取文件：{error}"
+FILE_NO_SHEET = "文件中没有工作表“{sheet}”"
+FILE_EMPTY = "文件中没有工作表"
+MISSING_HEADER = "不是社保费管理客户端的模板：缺少表头“{header}”"
+WRITE_FAILED = "无法写入文件：{error}"
+
+SHEET_DEFAULT = "Sheet1"
+
+# -- cell checks shared by the readers ---------------------------------------------------
+REQUIRED = "{header}不能为空"
+ID_AS_NUMBER = "证件号码须为文本格式（请将单元格设为文本后重新录入）"
+ID_TYPE_UNKNOWN = "身份证件类型代码无效：{value}"
+UNKNOWN_EMPLOYEE = "本单位无此职工"
+NAME_MISMATCH = "姓名与证件号码不符（登记为{name}）"
+GROUP_UNKNOWN = "分组不存在：{path}"
+DUPLICATE_ROW = "与第 {row} 行重复"
+
+# -- 批量编辑职工分组 (SPEC E4) --------------------------------------------------------------
+GROUP_TEMPLATE_TITLE = "批量编辑职工分组"
+GROUP_TEMPLATE_SHEET = "职工分组"
+H_NAME = "*姓名"
+H_ID_TYPE_CODE = "*身份证件类型代码"
+H_ID_NUMBER = "*身份证件号码"
+H_GROUP = "分组"
+GROUP_LIST_SHEET = "分组"
+GROUP_LIST_HEADER = "已建立的分组"
+GROUP_DV_TITLE = "分组"
+GROUP_DV_PROMPT = "请从下拉列表选择已建立的分组；留空表示不分组"
+GROUP_DV_ERROR = "分组不存在，请从下拉列表中选择已建立的分组"
+ID_TYPE_DV_PROMPT = "201 居民身份证；208 外国护照；210 港澳居民来往内地通行证；213 台湾居民来往大陆通行证"
+
+# -- 分组批量导入 (group tree) -------------------------------------------------------------
+TREE_TEMPLATE_TITLE = "职工分组批量导入"
+TREE_TEMPLATE_SHEET = "分组"
+H_LEVEL1 = "一级分组"
+H_LEVEL2 = "二级分组"
+H_LEVEL3 = "三级分组"
+TREE_GAP = "{header}不能为空（已填写下级分组）"
+TREE_TOO_LONG = "分组名称不能超过{limit}个字符（当前{length}个）"
+TREE_SLASH = "分组名称不能包含“/”"
+
+# -- 职工参保信息 export (SPEC E1, E7) --------------------------------------------------------
+EMPLOYEES_TITLE = "职工参保信息"
+EMPLOYEES_SHEET = "职工参保信息"
+H_SEQ = "序号"
+H_NAME_PLAIN = "姓名"
+H_ID_TYPE = "身份证件类型"
+H_ID_NUMBER_PLAIN = "身份证件号码"
+H_UNIT_NUMBERS = "单位编号"
+H_STATUS = "缴费状态"
+H_GROUP_PLAIN = "分组"
+H_CHANGED_ON = "最后变更日期"
+INSURED_MARK = "√"
+UNIT_SEP = "，"
+
+# -- 单位参保信息 export (SPEC E8) ------------------------------------------------------------
+UNITS_TITLE = "单位参保信息"
+UNITS_SHEET = "单位参保信息"
+H_UNIT_NUMBER = "单位编号"
+H_AGENCY = "社保（医保）经办机构"
+H_AGENCY_SYSTEM = "业务系统"
+H_TAX_AUTHORITY = "主管税务机关"
+H_PAYER_TYPE = "缴费人类型"
+H_INSURANCE_TYPES = "参保险种"
+H_UNIT_STATUS = "参保状态"
+TYPE_SEP = "、"
