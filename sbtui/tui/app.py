@@ -191,6 +191,15 @@ class SbtuiApp(App[float | None]):
     def refresh_outbox(self) -> None:
         self.background.refresh_outbox()
 
+    def send_queued(self) -> bool:
+        """A screen queued work in the outbox: send it now when online (True), else it waits
+        for the service to come back (the health check then syncs)."""
+        self.background.refresh_outbox()
+        if self.online and not self.session.offline:
+            self.background.sync_now()
+            return True
+        return False
+
     # -- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in NEEDS_SESSION and not self.session.logged_in:

@@ -46,12 +46,14 @@ class EmployeeDetail(ModalScreen[None]):
             box.border_subtitle = "Enter/Esc " + S.D_CLOSE
             yield Static("\n".join(lines), id="detail-head")
             yield Static(S.D_REGS, classes="detail-caption")
-            regs: DataTable = DataTable(id="detail-regs", cursor_type="row", show_cursor=False)
-            regs.add_columns(*S.D_REG_COLUMNS)
+            # as lines, not a table: agency names are long and 80 columns are few
+            regs = []
             for reg in r.get("registrations", []):
-                regs.add_row(reg["unit_number"], reg["agency"], reg["person_number"],
-                             "、".join(_type_name(c) for c in reg["insurance_types"]))
-            yield regs
+                regs.append(f"{S.D_REG_COLUMNS[0]} {reg['unit_number']}    "
+                            f"{S.D_REG_COLUMNS[2]} {reg['person_number']}\n"
+                            f"  {reg['agency']}\n"
+                            f"  {'、'.join(_type_name(c) for c in reg['insurance_types'])}")
+            yield Static("\n".join(regs) or "—", id="detail-regs")
             yield Static(S.D_WAGES, classes="detail-caption")
             wages = r.get("wages", [])
             if wages:

@@ -105,7 +105,7 @@ class EmployeesScreen(ExportMixin, BaseScreen):
         else:
             self.grid.set_filter(*where)
         self._show_filter()
-        self._show_empty(counts)
+        self._show_empty(counts, len(self.grid.source))
         self.app.screen_ready(self)  # type: ignore[attr-defined]
 
     def _read_meta(self, store) -> tuple:
@@ -122,13 +122,14 @@ class EmployeesScreen(ExportMixin, BaseScreen):
         text = S.FILTERED.format(conditions=" · ".join(words)) if words else S.NO_FILTER
         self.query_one("#employees-filter", Static).update(text)
 
-    def _show_empty(self, counts: dict[str, int]) -> None:
+    def _show_empty(self, counts: dict[str, int], shown: int) -> None:
+        """Say why the list is empty (``shown``: rows read so far; 0 means none match)."""
         empty = self.query_one("#employees-empty", Static)
         if counts["total"] == 0:
             empty.update(S.EMPTY)
-            empty.display = True
-        else:
-            empty.display = False
+        elif shown == 0:
+            empty.update(S.EMPTY_FILTERED)
+        empty.display = counts["total"] == 0 or shown == 0
 
     def reload(self) -> None:
         """After a write (group, update): fresh counts, group names and rows."""
@@ -212,8 +213,8 @@ class EmployeesScreen(ExportMixin, BaseScreen):
         except (KeyError, ValueError) as exc:
             self.notify(S.ASSIGN_FAILED.format(error=exc), severity="error")
             return
-        self.notify(S.ASSIGNED.format(n=n))
-        self.app.refresh_outbox()  # type: ignore[attr-defined]
+        sending = self.app.send_queued()  # type: ignore[attr-defined]
+        self.notify((S.ASSIGNED_SENDING if sending else S.ASSIGNED).format(n=n))
         if self.grid is not None:
             self.grid.action_clear_ticks()
         self.reload()

@@ -98,5 +98,5 @@ class ExportMixin:
             progress.dismiss()
         if after is not None:
             after()
-        app.refresh_outbox()
+        app.send_queued()
         await app.push_screen_wait(ImportResult(summary(outcome), outcome.errors))

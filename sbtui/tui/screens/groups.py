@@ -91,7 +91,8 @@ class GroupsScreen(ExportMixin, BaseScreen):
         empty.update(S.G_EMPTY if not groups else "")
         empty.display = not groups
         if keep in nodes and keep is not None:
-            self.call_after_refresh(tree.move_cursor, nodes[keep])
+            _ = tree.last_line  # builds the tree's lines, so the node has its line now
+            tree.move_cursor(nodes[keep])
 
     def _current_id(self) -> str | None:
         node = self.query_one(Tree).cursor_node
@@ -135,6 +136,9 @@ class GroupsScreen(ExportMixin, BaseScreen):
         group = self._current()
         if group is None:
             return
+        if any(g["parent_id"] == group["id"] for g in self.groups):
+            self.notify(S.G_HAS_CHILDREN, severity="warning")
+            return
         store = self.store
         n = await self.app.run_in_thread(lambda: store.db.execute(
             "SELECT count(*) FROM employees WHERE group_id = ?", [group["id"]]).fetchone()[0])
@@ -150,8 +154,8 @@ class GroupsScreen(ExportMixin, BaseScreen):
         except (KeyError, ValueError) as exc:
             self.notify(S.G_FAILED.format(error=exc.args[0] if exc.args else exc), severity="error")
             return None
-        self.notify(S.G_SAVED)
-        self.app.refresh_outbox()  # type: ignore[attr-defined]
+        sending = self.app.send_queued()  # type: ignore[attr-defined]
+        self.notify(S.G_SAVED_SENDING if sending else S.G_SAVED)
         return result if result is not None else True
 
     # -- xlsx --------------------------------------------------------------------------------

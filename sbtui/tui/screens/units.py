@@ -40,6 +40,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.regs: list[dict[str, Any]] = []
+        self.shown: list[dict[str, Any]] = []
 
     @property
     def store(self):
@@ -54,6 +55,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
             table: DataTable = DataTable(id="units-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*S.U_COLUMNS)
             yield table
+            yield Static("", id="units-detail")
             yield Static("", id="units-empty")
         yield Footer()
 
@@ -87,12 +89,25 @@ class UnitsScreen(ExportMixin, BaseScreen):
         table = self.query_one(DataTable)
         table.clear()
         rows = svc.filter_units(self.regs, unit_number=unit, agency=agency)
+        self.shown = rows
         for r in rows:
             table.add_row(r["unit_number"], r["agency"], catalogue().agency_systems.get(r["agency_system"], r["agency_system"]),
                           r["tax_authority"], r["payer_type"], type_names(r["insurance_types"]), r["status"])
         empty = self.query_one("#units-empty", Static)
         empty.update(S.U_EMPTY if not self.regs else "")
         empty.display = not self.regs
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole row below the table (the long columns do not fit 80 columns)."""
+        detail = self.query_one("#units-detail", Static)
+        if not 0 <= event.cursor_row < len(self.shown):
+            detail.update("")
+            return
+        r = self.shown[event.cursor_row]
+        cols = S.U_COLUMNS
+        detail.update(f"{cols[1]}：{r['agency']}\n{cols[3]}：{r['tax_authority']}    {cols[4]}：{r['payer_type']}"
+                      f"    {cols[6]}：{r['status']}\n{cols[5]}：{type_names(r['insurance_types'])}")
 
     @on(Select.Changed)
     def _changed(self, event: Select.Changed) -> None:
