@@ -50,3 +50,12 @@ def test_update_is_committed(source, tmp_path):
 def test_computed_columns_are_not_editable(source):
     with pytest.raises(ValueError):
         source.update(source.ids[0], "t110", "✓")
+
+
+def test_the_source_and_the_editor_state_run_without_textual():
+    import subprocess
+    import sys
+
+    code = ("import sys, sbtui.widgets.grid_source, sbtui.widgets.grid_editor; "
+            "sys.exit('textual' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

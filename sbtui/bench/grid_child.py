@@ -2,8 +2,16 @@
 
     python -m sbtui.bench.grid_child sbtui|datatable DB N
 
-prints one JSON object: open_s, move_ms, pagedown_ms, edit_ms (sbtui only), rss_mb, and for
-sbtui all_ids_s: when the full id list (read in a thread after the first paint) was in.
+prints one JSON object: open_s, move_ms, pagedown_ms, scroll_ms, edit_ms (sbtui only), rss_mb,
+and for sbtui all_ids_s: when the full id list (read in a thread after the first paint) was in.
+Our grid is keyed on the table's integer rowid (ids in an ``array('q')``).
+
+move_ms is ↓ from the top (most of the 60 moves stay within the view); scroll_ms is ↓ after the
+page-downs, where the cursor is on the view's last line and every move scrolls the whole view.
+edit_ms is the editor's path: with the editor open on a name and the new text typed, from
+posting Enter to the end of the paint that shows the saved value (validate, UPDATE + commit
+with ``synchronous=FULL`` in WAL mode as the local store, the row re-rendered, the cursor one row
+down, within the view: the edits start on its first line).
 
 A paint is timed at the compositor: ``App._display`` is wrapped so that each screen update is
 also turned into the terminal's text (what a real driver writes), and a measurement runs from
@@ -41,11 +49,12 @@ class _Bench(App):
 
     def compose(self) -> ComposeResult:
         conn = sqlite3.connect(self.db)
+        conn.execute("PRAGMA synchronous=FULL")  # durable commits, as the local store's
         if self.kind == "sbtui":
             from sbtui.bench.grid_data import employee_source
             from sbtui.widgets.grid import Grid
 
-            self.widget = Grid(employee_source(conn, eager=False), frozen=2, background=True)
+            self.widget = Grid(employee_source(conn, key="rowid", eager=False), frozen=2, background=True)
         else:
             from textual.widgets import DataTable
 
@@ -104,12 +113,18 @@ async def _run(kind: str, db: str, t0: float) -> dict:
 
         result["move_ms"] = statistics.median([await _timed(app, key("down")) for _ in range(MOVES)])
         result["pagedown_ms"] = statistics.median([await _timed(app, key("pagedown")) for _ in range(PAGES)])
+        result["scroll_ms"] = statistics.median([await _timed(app, key("down")) for _ in range(MOVES // 2)])
         if kind == "sbtui":
             grid = app.widget
+            grid.move_to(grid.scroll_offset.y, 0)  # the name, on the view's first line
+            await asyncio.sleep(GAP)
             edits = []
             for i in range(EDITS):
+                await _timed(app, lambda: grid.open_editor(f"改名{i}"))
                 rid = grid.cursor_row_id
-                edits.append(await _timed(app, lambda: grid.edit_cell(rid, "name", f"改名{i}")))
+                edits.append(await _timed(app, key("enter")))
+                if grid.source.value(rid, "name") != f"改名{i}" or grid.editor is not None:
+                    raise RuntimeError("the edit was not saved")
             result["edit_ms"] = statistics.median(edits)
         else:
             result["edit_ms"] = None

@@ -1,5 +1,5 @@
 """Realistic rows for the grid benchmark and tests: an ``employees`` table (the local store's
-schema and indexes) of N employees with Chinese names, 18-character resident ids, unit
+schema, indexes and WAL mode) of N employees with Chinese names, 18-character resident ids, unit
 numbers, groups and insurance types, and the grid's 16 declared columns over it."""
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ def build_employees(path: Path | str, rows: int, *, seed: int = 1) -> None:
     """Write ``rows`` employees to a new SQLite file at ``path``."""
     rnd = random.Random(seed)
     conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")  # as the local store (sbtui.store.db)
     conn.execute(SCHEMA)
 
     def gen():

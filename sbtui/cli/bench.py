@@ -70,14 +70,15 @@ def grid_bench(obj, rows: int, no_datatable: bool, as_json: bool) -> None:
     def show(value, unit):
         return "—" if value is None else f"{value:.3f} {unit}" if unit == "s" else f"{value:.1f} {unit}"
 
-    click.echo(f"{rows} rows       open        move      page-down  edit→painted  RSS")
-    click.echo(f"sbtui grid   {show(result['sbtui_open_s'], 's'):>10}  {show(result['sbtui_move_ms'], 'ms'):>9}  "
-               f"{show(result['sbtui_pagedown_ms'], 'ms'):>9}  {show(result['sbtui_edit_ms'], 'ms'):>11}  "
-               f"{show(result['sbtui_rss_mb'], 'MB')}")
-    click.echo(f"DataTable    {show(result['datatable_open_s'], 's'):>10}  "
-               f"{show(result['datatable_move_ms'], 'ms'):>9}  "
-               f"{show(result.get('datatable_pagedown_ms'), 'ms'):>9}  {'—':>11}  "
-               f"{show(result['datatable_rss_mb'], 'MB')}")
+    click.echo(f"{rows} rows       open        move  page-down     scroll  edit→painted  RSS")
+    for name, prefix in (("sbtui grid", "sbtui"), ("DataTable", "datatable")):
+        click.echo(f"{name:<12} {show(result.get(prefix + '_open_s'), 's'):>10}  "
+                   f"{show(result.get(prefix + '_move_ms'), 'ms'):>9}  "
+                   f"{show(result.get(prefix + '_pagedown_ms'), 'ms'):>9}  "
+                   f"{show(result.get(prefix + '_scroll_ms'), 'ms'):>9}  "
+                   f"{show(result.get(prefix + '_edit_ms'), 'ms'):>11}  {show(result.get(prefix + '_rss_mb'), 'MB')}")
+    if result.get("sbtui_all_ids_s") is not None:
+        click.echo(f"sbtui grid: every row id in memory after {result['sbtui_all_ids_s']:.2f} s (background read)")
 
 
 @bench.command("crash")

@@ -134,7 +134,7 @@ class EmployeesScreen(ExportMixin, BaseScreen):
     def reload(self) -> None:
         """After a write (group, update): fresh counts, group names and rows."""
         if self.grid is not None:
-            self.grid.clear_cache() if hasattr(self.grid, "clear_cache") else None
+            self.grid.clear_cache()
         self.load()
 
     # -- query conditions (SPEC E2) ------------------------------------------------------------
@@ -183,13 +183,7 @@ class EmployeesScreen(ExportMixin, BaseScreen):
             return
         ticked = list(grid.ticked)
         rowids = ticked or [grid.cursor_row_id]
-        self._choose_group(rowids, hidden=self._hidden_ticks(ticked))
-
-    def _hidden_ticks(self, ticked: list) -> int:
-        if not ticked or self.grid is None:
-            return 0
-        visible = self.grid.source.index_of
-        return sum(1 for r in ticked if visible(r) is None)
+        self._choose_group(rowids, hidden=(grid.ticks_hidden or 0) if ticked else 0)
 
     @work(exclusive=True, group="employees-group")
     async def _choose_group(self, rowids: list[int], hidden: int) -> None:
