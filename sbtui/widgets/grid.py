@@ -86,14 +86,14 @@ class Grid(GridTicks, GridEditing, can_focus=True):
         keyed("grid", "first", "ctrl+home", "first_last(0)", S.KEY_FIRST, show=False),
         keyed("grid", "last", "ctrl+end", "first_last(1)", S.KEY_LAST, show=False),
         keyed("grid", "edit", "enter,f2", "edit", S.KEY_EDIT),
-        keyed("grid", "sort", "s", "sort", S.KEY_SORT),
+        keyed("grid", "sort", "s", "sort", S.KEY_SORT, show=False),
         keyed("grid", "search", "slash", "search", S.KEY_SEARCH),
         keyed("grid", "search_next", "n", "search_next", S.KEY_SEARCH_NEXT, show=False),
         keyed("grid", "tick", "space", "tick", S.KEY_TICK),
         keyed("grid", "tick_up", "shift+up", "tick_move(-1)", S.KEY_TICK_UP, show=False),
         keyed("grid", "tick_down", "shift+down", "tick_move(1)", S.KEY_TICK_DOWN, show=False),
-        keyed("grid", "tick_all", "ctrl+a", "tick_all", S.KEY_TICK_ALL),
-        keyed("grid", "clear_ticks", "ctrl+u", "clear_ticks", S.KEY_CLEAR_TICKS),
+        keyed("grid", "tick_all", "ctrl+a", "tick_all", S.KEY_TICK_ALL, show=False),
+        keyed("grid", "clear_ticks", "ctrl+u", "clear_ticks", S.KEY_CLEAR_TICKS, show=False),
     ]
 
     class CursorMoved(Message):
