@@ -94,9 +94,13 @@ class Workspace:
         """The embedded sandbox's demo employer (None when a remote is configured)."""
         if not self.embedded:
             return None
+        return self.sandbox_facts()["uscc"]
+
+    def sandbox_facts(self) -> dict:
+        """The embedded sandbox's summary (it is seeded here, at the configured size, when new)."""
         from sbtui.remote.sandbox import info
 
-        return info(self.config.sandbox_dir)["uscc"]
+        return info(self.config.sandbox_dir, employees=self.config.sandbox_employees)
 
     # -- local stores ---------------------------------------------------------------------
     def store(self, uscc: str):

@@ -22,9 +22,7 @@ async def demo(obj: Ctx, limit: int = 20) -> None:
     ws = obj.ws
     if not ws.embedded:
         fail("演示只在内置沙箱上运行：请去掉 --remote / SBTUI_REMOTE。", EXIT_USAGE)
-    from sbtui.remote.sandbox import info as sandbox_info
-
-    facts = sandbox_info(ws.config.sandbox_dir)
+    facts = ws.sandbox_facts()
     uscc = facts["uscc"]
     password = os.environ.get("SBTUI_PASSWORD") or DEMO_PASSWORD
     if ws.config.employer(uscc) is None:

@@ -88,9 +88,9 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
     return app
 
 
-def info(data_dir: Path) -> dict:
-    """A summary of the sandbox database (seeded with the defaults when missing)."""
-    db = open_db(data_dir)
+def info(data_dir: Path, *, employees: int = 2000) -> dict:
+    """A summary of the sandbox database (seeded with ``employees`` when missing)."""
+    db = open_db(data_dir, employees=employees)
     try:
         with db.read() as conn:
             employer = conn.execute("SELECT * FROM employers WHERE uscc = ?", (DEMO_USCC,)).fetchone()

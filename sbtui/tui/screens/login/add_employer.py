@@ -82,10 +82,9 @@ class AddEmployerScreen(StepScreen):
     async def load_demo(self) -> None:
         """In embedded mode, the demo employer's USCC and initial password as a hint."""
         from sbtui.domain.passwords import initial_password
-        from sbtui.remote.sandbox import info
 
         await self.app.service_ready()  # type: ignore[attr-defined]
-        facts = await self.app.run_in_thread(info, self.ws.config.sandbox_dir)  # type: ignore[attr-defined]
+        facts = await self.app.run_in_thread(self.ws.sandbox_facts)  # type: ignore[attr-defined]
         self.demo = facts["uscc"]
         password = initial_password(facts["unit_numbers"][0])
         self.query_one("#add-hint", Static).update(S.ADD_DEMO_HINT.format(uscc=self.demo, password=password))
