@@ -207,3 +207,38 @@ def test_the_editor_shows_the_part_of_a_long_text_around_the_caret():
     assert editor.key("ctrl+k", None) and editor.text == "欧"
     assert editor.key("x", "x") and editor.text == "欧x"
     assert editor.key("f5", None) is None  # not an editing key: left to the screen
+
+
+async def test_a_writer_saves_the_edit_and_may_refuse_it(tmp_path):
+    """``writer`` replaces the one-cell UPDATE (a store method that also sets bound cells);
+    its ValueError keeps the editor open with the reason."""
+    import sqlite3
+
+    from tests.grid_helpers import SIZE, GridApp, make_db
+
+    path = make_db(tmp_path)
+    saved: list = []
+
+    def writer(row_id, column, value):
+        if value == "0":
+            raise ValueError("缴费工资必须大于0")
+        conn = sqlite3.connect(path)
+        with conn:
+            conn.execute(f'UPDATE employees SET "{column}" = ?, status = ? WHERE id = ?', (value, "bound", row_id))
+        conn.close()
+        saved.append((row_id, column, value))
+
+    app = GridApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        grid.writer = writer
+        column = next(c for c in grid.source.columns if c.editable)
+        grid.move_to(0, grid.source.columns.index(column))
+        rid = grid.cursor_row_id
+        assert grid.open_editor("0")
+        assert grid.commit_edit(down=1) is False
+        assert grid.editor is not None and grid.editor.error == "缴费工资必须大于0"
+        grid.editor.text = "12"
+        assert grid.commit_edit(down=1) is True
+        assert saved == [(rid, column.key, "12")]
+        assert grid.source.value(rid, "status") == "bound"  # the writer's other cell is seen

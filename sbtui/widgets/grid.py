@@ -42,7 +42,7 @@ from textual.message import Message
 
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import grid as S
-from sbtui.widgets.grid_edit import GridEditing, Validator
+from sbtui.widgets.grid_edit import GridEditing, Validator, Writer
 from sbtui.widgets.grid_paint import GUTTER
 from sbtui.widgets.grid_source import GridSource
 from sbtui.widgets.grid_ticks import GridTicks
@@ -51,14 +51,17 @@ FIRST_PAGE = 200  # ids read before the first paint when the rest is read in the
 ACTIONS = frozenset({"cursor", "column", "page", "row_edge", "first_last", "search", "search_next",
                      "tick", "tick_move", "tick_all", "clear_ticks", "sort", "edit"})
 
-__all__ = ["Grid", "Validator"]
+__all__ = ["Grid", "Validator", "Writer"]
 
 
 class Grid(GridTicks, GridEditing, can_focus=True):
     """A keyboard-driven table of a :class:`GridSource`.
 
     ``frozen`` is how many of the leading columns stay in place; ``validator`` is asked before
-    every edit and refuses it by returning a message."""
+    every edit and refuses it by returning a message; ``writer`` (row id, column, value), when
+    given, saves an edit instead of the source's one-cell UPDATE — e.g. a store method that
+    also sets bound cells of the row in the same transaction — and refuses it by raising
+    ValueError with the reason."""
 
     DEFAULT_CSS = """
     Grid { height: 1fr; scrollbar-size-horizontal: 0; background: $surface; }
@@ -146,13 +149,14 @@ class Grid(GridTicks, GridEditing, can_focus=True):
             return self.grid
 
     def __init__(self, source: GridSource, *, frozen: int = 0, validator: Validator | None = None,
-                 background: bool = False, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+                 writer: Writer | None = None, background: bool = False, name: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
         """``background``: paint the first page at once and read the full id list in a thread
         (for a source made with ``eager=False``; "共 … 行" until it is in), also after each
         filter or sort change."""
         super().__init__(source, frozen=frozen, name=name, id=id, classes=classes)
         self.validator = validator
+        self.writer = writer
         self.background = background
         self.search_text = ""
         self._anchor: int | None = None

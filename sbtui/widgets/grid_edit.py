@@ -23,6 +23,7 @@ from sbtui.widgets.grid_paint import GridPainter
 from sbtui.widgets.grid_source import Column
 
 Validator = Callable[[Any, str, Any], "str | None"]  # (row_id, column, value) -> error or None
+Writer = Callable[[Any, str, Any], Any]  # saves (row_id, column, value); ValueError refuses
 
 MOVES = {"enter": (1, 0), "down": (1, 0), "up": (-1, 0), "tab": (0, 1), "shift+tab": (0, -1)}
 
@@ -31,6 +32,7 @@ class GridEditing(GridPainter):
     """The editing half of the grid (the cursor and the messages live in the subclass)."""
 
     validator: Validator | None = None
+    writer: Writer | None = None
 
     def _editable_column(self) -> Column | None:
         col = self.source.columns[self.cursor_col] if self.source.columns else None
@@ -141,7 +143,13 @@ class GridEditing(GridPainter):
             error = self.validator(row_id, col.key, value)
             if error:
                 return error
-        self.source.update(row_id, col.key, value)
+        if self.writer is not None:
+            try:
+                self.writer(row_id, col.key, value)
+            except ValueError as exc:
+                return str(exc) or S.EDIT_INVALID
+        else:
+            self.source.update(row_id, col.key, value)
         self._cache.pop(row_id, None)
         if self.cursor_row_id == row_id:
             index: int | None = self.cursor_row
