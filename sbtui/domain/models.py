@@ -254,3 +254,43 @@ class KeyOutcome(_Model):
     status_code: int | None = None
     response: dict | list | None = None
     created_at: datetime
+
+
+# -- Wage declaration (SPEC W7–W9, W12) -------------------------------------------------------
+
+WageDeclarationStatus = Literal["processing", "done"]  # 处理中 / 已反馈
+WageDeclarationSummary = Literal["全部申报成功", "部分成功", "全部失败"]
+
+
+class WageItemResult(_Model):
+    """The service's verdict on one insurance type of one declared row."""
+
+    type: str  # insurance type code, e.g. "110"
+    ok: bool  # the item itself passed (it is applied only when the whole row is accepted)
+    reason: str | None = None
+
+
+class WageRowResult(_Model):
+    """The service's verdict on one employee of a wage declaration (SPEC W8, W12)."""
+
+    employee_id: str
+    id_number: str
+    name: str
+    ok: bool  # accepted: every item passed and the new wages were applied
+    reason: str | None = None  # a refused row: the first item's reason
+    items: list[WageItemResult] = Field(default_factory=list)
+
+
+class WageDeclaration(_Model):
+    """One 缴费工资申报 submission and its feedback (SPEC W8, W12). ``results`` is present only
+    when ``status`` is ``done`` and the declaration was read by id (never in the list)."""
+
+    id: str  # e.g. "WD0000001", per employer
+    status: WageDeclarationStatus
+    submitted_at: datetime
+    feedback_at: datetime  # when the feedback is (or was) due
+    rows: int
+    accepted: int = 0  # 0 while processing
+    refused: int = 0
+    summary: WageDeclarationSummary | None = None  # None while processing
+    results: list[WageRowResult] | None = None

@@ -33,6 +33,7 @@ from sbtui.domain.models import (
     TodoItem,
     UnitRegistration,
     User,
+    WageDeclaration,
 )
 from sbtui.remote.errors import (
     AuthError,
@@ -72,6 +73,8 @@ _TODO = TypeAdapter(list[TodoItem])
 _NOTICES = TypeAdapter(list[Notice])
 _MESSAGE = TypeAdapter(Message)
 _MESSAGES = TypeAdapter(list[Message])
+_WAGE_DECLARATION = TypeAdapter(WageDeclaration)
+_WAGE_DECLARATIONS = TypeAdapter(list[WageDeclaration])
 _ANY = TypeAdapter(Any)
 
 
@@ -201,6 +204,14 @@ class HttpService(RemoteService):
 
     async def groups(self) -> list[Group]:
         return _parse(_GROUPS, await self._get("/groups"))
+
+    async def wage_declaration(self, declaration_id: str) -> WageDeclaration:
+        resp = await self._get(f"/wages/declarations/{_segment(declaration_id)}")
+        return _parse(_WAGE_DECLARATION, resp)
+
+    async def wage_declarations(self, limit: int = 50) -> list[WageDeclaration]:
+        resp = await self._get("/wages/declarations", params={"limit": limit})
+        return _parse(_WAGE_DECLARATIONS, resp)
 
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
         """Send one outbox item: ``MUTATIONS[kind]`` with the path filled from ``payload`` and

@@ -27,6 +27,7 @@ from sbtui.domain.models import (
     TodoItem,
     UnitRegistration,
     User,
+    WageDeclaration,
 )
 
 # Outbox kinds and the service call each one makes: kind -> (HTTP method, path template).
@@ -37,6 +38,7 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "group.rename": ("POST", "/groups/{group_id}"),
     "group.delete": ("POST", "/groups/{group_id}/delete"),
     "group.assign_many": ("POST", "/employees/group-assignments"),
+    "wages.submit": ("POST", "/wages/declarations"),  # body: {"rows": [...]} (API.md, SPEC W8)
 }
 
 
@@ -120,6 +122,18 @@ class RemoteService(ABC):
 
     @abstractmethod
     async def groups(self) -> list[Group]: ...
+
+    # -- wage declaration (SPEC W8, W12); submitting is the outbox kind "wages.submit" -------
+    # Not abstract: test doubles written before these existed still instantiate.
+
+    async def wage_declaration(self, declaration_id: str) -> WageDeclaration:
+        """One wage declaration; its per-row ``results`` once ``status`` is ``done``. Reading
+        it after ``feedback_at`` is what makes the service process it."""
+        raise NotImplementedError
+
+    async def wage_declarations(self, limit: int = 50) -> list[WageDeclaration]:
+        """申报记录: the newest ``limit`` wage declarations, newest first, without results."""
+        raise NotImplementedError
 
     @abstractmethod
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:

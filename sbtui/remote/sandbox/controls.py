@@ -23,7 +23,8 @@ class CompactIn(BaseModel):
 
 
 class SettingsIn(BaseModel):
-    reply_delay_ms: int = Field(ge=0, le=600_000)
+    reply_delay_ms: int | None = Field(None, ge=0, le=600_000)
+    feedback_delay_ms: int | None = Field(None, ge=0, le=86_400_000)
 
 
 def sandbox(request: Request):
@@ -45,14 +46,22 @@ async def compact(request: Request, body: CompactIn | None = None) -> dict:
 
 @router.get("/sandbox/settings")
 async def get_settings(request: Request) -> dict:
-    return {"reply_delay_ms": sandbox(request).keyed.reply_delay_ms}
+    sb = sandbox(request)
+    return {"reply_delay_ms": sb.keyed.reply_delay_ms, "feedback_delay_ms": sb.feedback_delay_ms}
 
 
 @router.post("/sandbox/settings")
 async def set_settings(body: SettingsIn, request: Request) -> dict:
-    """``reply_delay_ms``: sleep that long after each mutation's commit, before replying."""
-    sandbox(request).keyed.reply_delay_ms = body.reply_delay_ms
-    return {"reply_delay_ms": body.reply_delay_ms}
+    """``reply_delay_ms``: sleep that long after each mutation's commit, before replying;
+    ``feedback_delay_ms``: how long after its submission a wage declaration gets its feedback.
+    Answers the settings it was given."""
+    sb = sandbox(request)
+    given = body.model_dump(exclude_none=True)
+    if "reply_delay_ms" in given:
+        sb.keyed.reply_delay_ms = given["reply_delay_ms"]
+    if "feedback_delay_ms" in given:
+        sb.feedback_delay_ms = given["feedback_delay_ms"]
+    return given
 
 
 @router.get("/sandbox/effects")

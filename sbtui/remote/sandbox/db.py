@@ -81,6 +81,16 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT, must_change INTEGER NOT NULL DEFAULT 1,
     failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TEXT, created_at TEXT NOT NULL,
     PRIMARY KEY (uscc, username));
+CREATE TABLE IF NOT EXISTS wage_declarations (
+    uscc TEXT NOT NULL, id TEXT NOT NULL, number INTEGER NOT NULL, key TEXT NOT NULL,
+    status TEXT NOT NULL, submitted_at TEXT NOT NULL, feedback_at TEXT NOT NULL,
+    rows INTEGER NOT NULL, accepted INTEGER NOT NULL DEFAULT 0,
+    refused INTEGER NOT NULL DEFAULT 0, summary TEXT, request TEXT NOT NULL, results TEXT,
+    PRIMARY KEY (uscc, id));
+CREATE INDEX IF NOT EXISTS wage_declarations_due ON wage_declarations (uscc, status, number);
+CREATE TABLE IF NOT EXISTS dues_regen (
+    uscc TEXT NOT NULL, unit_number TEXT NOT NULL, type TEXT NOT NULL,
+    from_period TEXT NOT NULL, PRIMARY KEY (uscc, unit_number, type));
 """
 
 
@@ -168,6 +178,26 @@ def save_employee(conn: sqlite3.Connection, uscc: str, doc: dict, *, changed_on:
         (uscc, doc["id"], doc["seq"], doc["name"], doc["id_number"], doc["status"],
          doc["group_id"], dumps(doc)))
     return doc
+
+
+def save_employees(conn: sqlite3.Connection, uscc: str, docs: list[dict], *,
+                   changed_on: str) -> dict[str, int]:
+    """Write many changed employees at once: consecutive new ``seq`` values in list order,
+    ``changed_on`` set, one ``executemany``. Returns employee id -> its new ``seq``."""
+    if not docs:
+        return {}
+    last = conn.execute("UPDATE employers SET seq = seq + ? WHERE uscc = ? RETURNING seq",
+                        (len(docs), uscc)).fetchone()[0]
+    first = last - len(docs) + 1
+    rows = []
+    for n, doc in enumerate(docs):
+        doc["seq"] = first + n
+        doc["changed_on"] = changed_on
+        rows.append((doc["seq"], doc["name"], doc["id_number"], doc["status"], doc["group_id"],
+                     dumps(doc), uscc, doc["id"]))
+    conn.executemany("UPDATE employees SET seq = ?, name = ?, id_number = ?, status = ?,"
+                     " group_id = ?, doc = ? WHERE uscc = ? AND id = ?", rows)
+    return {doc["id"]: doc["seq"] for doc in docs}
 
 
 def registrations(conn: sqlite3.Connection, uscc: str) -> list[dict]:

@@ -19,7 +19,7 @@ from sbtui.domain.models import (
     UnitRegistration,
 )
 
-from . import auth, groups, registry
+from . import auth, groups, registry, wages
 from .auth import PayWho, Who
 from .db import public_registration, registrations
 from .errors import ERRORS, ApiError
@@ -149,6 +149,7 @@ async def unit_registrations(request: Request, who: Who):
 @router.get("/registry/employees", response_model=RegistryPage, responses=ERRORS)
 async def employees_page(request: Request, who: Who, after: str | None = None,
                          limit: Annotated[int, Query(ge=1, le=5000)] = 2000):
+    wages.catch_up(sandbox(request), who.uscc)  # due wage feedback lands before the read
     content = registry.employees_page(sandbox(request).db, who.uscc, after, limit)
     return Response(content, media_type=JSON)
 
@@ -156,12 +157,14 @@ async def employees_page(request: Request, who: Who, after: str | None = None,
 @router.get("/registry/changes", response_model=ChangesPage, responses=ERRORS)
 async def changes_page(request: Request, who: Who, since: Annotated[int, Query(ge=0)],
                        limit: Annotated[int, Query(ge=1, le=5000)] = 2000):
+    wages.catch_up(sandbox(request), who.uscc)
     content = registry.changes_page(sandbox(request).db, who.uscc, since, limit)
     return Response(content, media_type=JSON)
 
 
 @router.get("/employees/{employee_id}", response_model=Employee, responses=ERRORS)
 async def one_employee(employee_id: str, request: Request, who: Who):
+    wages.catch_up(sandbox(request), who.uscc)
     return registry.employee(sandbox(request).db, who.uscc, employee_id)
 
 

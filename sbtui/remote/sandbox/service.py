@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from . import controls, errors, home, routes, users
+from . import controls, errors, home, routes, users, wages
 from .db import Db, public_registration, registrations
 from .idempotency import Keyed
 from .seed import DEMO_USCC, REGION, is_seeded, local_today, upgrade
@@ -38,6 +38,7 @@ class Sandbox:
         self.db = db
         self._clock = clock
         self.keyed = Keyed(db, self.now)
+        self.feedback_delay_ms = wages.DEFAULT_FEEDBACK_DELAY_MS  # wage declaration feedback
         self.version = _version()
         self.region_id = REGION
 
@@ -83,7 +84,8 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
                   description="The tax-side service sbtui talks to (see sbtui/remote/API.md).")
     app.state.sandbox = sandbox
     errors.install(app)
-    for router in (routes.router, users.router, home.router, controls.router):
+    for router in (routes.router, users.router, home.router, wages.router,
+                   controls.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 
