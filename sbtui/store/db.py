@@ -22,6 +22,11 @@ from sbtui.store.groups import GroupsMixin
 from sbtui.store.migrations import migrations
 from sbtui.store.outbox import Outbox, OutboxItem
 from sbtui.store.registry import RegistryMixin
+from sbtui.store.wage_add import WageAddMixin
+from sbtui.store.wage_query import WageQueryMixin
+from sbtui.store.wage_submit import KIND as WAGES_SUBMIT
+from sbtui.store.wage_submit import WageSubmitMixin
+from sbtui.store.wages import WagesMixin
 
 
 def open_store(path: Path) -> Store:
@@ -38,9 +43,10 @@ def open_store(path: Path) -> Store:
     return Store(db, path)
 
 
-class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin):
-    """The local store of one employer: meta, sync state, registry, filters, groups and the
-    outbox."""
+class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixin,
+            WageAddMixin, WageSubmitMixin, WageQueryMixin):
+    """The local store of one employer: meta, sync state, registry, filters, groups, the wage
+    declaration grid and its submissions, and the outbox."""
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
@@ -96,6 +102,13 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin):
 
     # -- outbox results applied locally ----------------------------------------------------
 
+    def settle(self, entity: str) -> None:
+        """After an item for ``entity`` was refused (the outbox's ``on_settle``)."""
+        if entity.startswith("wages:"):
+            self.wage_chunk_refused(entity)
+        else:
+            super().settle(entity)
+
     def confirm(self, item: OutboxItem, response: dict[str, Any]) -> None:
         """Mark ``item`` confirmed and apply the service's answer (``perform``'s result) to
         the local rows, in one transaction. An answer of the wrong shape still confirms the
@@ -109,6 +122,8 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin):
                 entity = Group.model_validate(body)
             elif item.kind in ("group.delete", "group.assign_many"):
                 entity = _seqs_answer(body)
+            elif item.kind == WAGES_SUBMIT:
+                entity = _declaration_answer(body)
         except (ValidationError, ValueError, TypeError):
             entity = None
             problem: str | None = "服务返回的数据格式有误"
@@ -118,6 +133,8 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin):
             self.outbox.mark_confirmed(item.key, response)
             if problem:
                 self.db.execute("UPDATE outbox SET last_error = ? WHERE key = ?", [problem, item.key])
+                if item.kind == WAGES_SUBMIT:
+                    self.wage_chunk_refused(item.entity)  # no declaration id: nothing to follow
             elif isinstance(entity, Employee):
                 self.put_employee(entity)
             elif isinstance(entity, Group):
@@ -127,6 +144,8 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin):
                 self.group_deleted(item.payload["group_id"], entity)
             elif item.kind == "group.assign_many":
                 self.batch_assigned(item, entity)
+            elif item.kind == WAGES_SUBMIT:
+                self.wage_submitted(item, entity)
 
 
 def _seqs_answer(body: Any) -> dict[str, Any]:
@@ -141,3 +160,13 @@ def _seqs_answer(body: Any) -> dict[str, Any]:
     if day is not None and not (isinstance(day, str) and len(day) == 10):
         raise ValueError("bad changed_on")
     return {"seqs": seqs, "changed_on": day}
+
+
+def _declaration_answer(body: Any) -> dict[str, Any]:
+    """The answer to ``wages.submit``: ``{"id", "status", "submitted_at", "feedback_at", …}``."""
+    if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
+        raise ValueError("no declaration id")
+    for name in ("submitted_at", "feedback_at"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise ValueError(f"bad {name}")
+    return body

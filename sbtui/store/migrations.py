@@ -91,3 +91,106 @@ def m002_change_dates(db: Database) -> None:
     # 本月更新数据 (SPEC E5) filters on these: ~30 ms → < 1 ms at 100,000 rows
     db.execute("CREATE INDEX idx_employees_changed_on ON employees (changed_on)")
     db.execute("CREATE INDEX idx_employees_added_on ON employees (added_on)")
+
+
+# The type codes of the catalogue when m003 was written (SPEC W1). A new type needs a new
+# migration adding its three columns; tests check the catalogue against the table.
+M003_TYPES = ("110", "120", "130", "210", "310", "320", "330", "360", "410")
+
+
+@migrations()
+def m003_wages(db: Database) -> None:
+    # 职工工资编辑区 (SPEC W2–W8): one row per employee; per type w = 新缴费工资 ("8888.00"),
+    # f / t = 生效年月起 / 止 ("YYYY-MM"); NULL = empty. The INTEGER rowid is the grid's key.
+    cells = ",\n".join(f"w{c} TEXT, f{c} TEXT, t{c} TEXT" for c in M003_TYPES)
+    db.execute(
+        f"""
+        CREATE TABLE wage_draft (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            employee_id TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            id_type TEXT,
+            id_number TEXT,
+            group_id TEXT,
+            unit_numbers TEXT,
+            insured TEXT NOT NULL DEFAULT '',   -- type codes joined with ','
+            {cells},
+            result TEXT CHECK (result IN ('queued', 'accepted', 'refused')),
+            reason TEXT,
+            submission TEXT,
+            warn TEXT,
+            updated_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_wage_draft_submission ON wage_draft (submission)")
+    # Undo/redo of cell changes: one action per user edit; done = 1 applied, 0 undone.
+    db.execute(
+        """
+        CREATE TABLE wage_undo (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            action INTEGER NOT NULL,
+            row INTEGER NOT NULL,
+            col TEXT NOT NULL,
+            old TEXT,
+            new TEXT,
+            done INTEGER NOT NULL DEFAULT 1
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_wage_undo_action ON wage_undo (done, action)")
+    db.execute(
+        """
+        CREATE TABLE wage_submissions (
+            id TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            chunks INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'sent', 'processing', 'done')),
+            summary TEXT,
+            accepted INTEGER NOT NULL DEFAULT 0,
+            refused INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE wage_chunks (
+            submission TEXT NOT NULL REFERENCES wage_submissions (id),
+            n INTEGER NOT NULL,
+            outbox_key TEXT NOT NULL UNIQUE,
+            declaration_id TEXT,
+            rows INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'queued'
+                CHECK (status IN ('queued', 'processing', 'done', 'refused')),
+            submitted_at TEXT,
+            feedback_at TEXT,
+            accepted INTEGER NOT NULL DEFAULT 0,
+            refused INTEGER NOT NULL DEFAULT 0,
+            error TEXT,
+            PRIMARY KEY (submission, n)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_wage_chunks_declaration ON wage_chunks (declaration_id)")
+    # What each submission sent per employee and what the service answered (SPEC W12): kept
+    # when the draft rows are edited, removed or cleared.
+    db.execute(
+        """
+        CREATE TABLE wage_results (
+            submission TEXT NOT NULL REFERENCES wage_submissions (id),
+            n INTEGER NOT NULL,
+            employee_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            id_number TEXT,
+            items TEXT NOT NULL,      -- JSON: the submitted items
+            result TEXT NOT NULL DEFAULT 'queued'
+                CHECK (result IN ('queued', 'accepted', 'refused')),
+            reason TEXT,
+            detail TEXT,             -- JSON: the per-type results of the feedback
+            PRIMARY KEY (submission, employee_id)
+        )
+        """
+    )

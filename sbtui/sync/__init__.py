@@ -1,20 +1,23 @@
-"""Sync between the local store and the service: push the outbox, then pull.
+"""Sync between the local store and the service: push the outbox, fetch due wage declaration
+feedback, then pull.
 
 ``await sync(store, service)`` is what the CLI's ``sync`` command and the TUI's initialization
-step (SPEC L5) run. See :mod:`sbtui.sync.push` and :mod:`sbtui.sync.pull` for the rules.
+step (SPEC L5) run. See :mod:`sbtui.sync.push`, :mod:`sbtui.sync.feedback` and
+:mod:`sbtui.sync.pull` for the rules.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sbtui.remote.errors import OfflineError
+from sbtui.remote.errors import OfflineError, ProtocolError, ServerError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
+from sbtui.sync.feedback import fetch_feedback_once, fetch_wage_feedback
 from sbtui.sync.progress import ProgressCallback, Refusal, SyncProgress, SyncResult
 from sbtui.sync.pull import pull
 from sbtui.sync.push import push
 
-__all__ = ["Refusal", "SyncProgress", "SyncResult", "sync"]
+__all__ = ["Refusal", "SyncProgress", "SyncResult", "fetch_wage_feedback", "sync"]
 
 
 async def sync(
@@ -27,8 +30,10 @@ async def sync(
     conflict_wait: float = 0.25,
     conflict_tries: int = 8,
 ) -> SyncResult:
-    """Push the outbox, then pull (full the first time, when ``full`` or when the service asks
-    for it; incremental otherwise).
+    """Push the outbox, fetch the feedback of wage declarations whose ``feedback_at`` has passed
+    (``result.wage_feedback`` counts those settled), then pull (full the first time, when
+    ``full`` or when the service asks for it; incremental otherwise) — which brings the
+    accepted wages.
 
     Unreachable service → the result has ``offline=True`` (no exception). Refused outbox items
     are in ``result.refusals``. Other service errors (session expired, protocol, a 5xx during
@@ -40,6 +45,10 @@ async def sync(
                         conflict_wait=conflict_wait, conflict_tries=conflict_tries)
     if online:
         try:
+            try:
+                result.wage_feedback = await fetch_feedback_once(store, service, progress=emit)
+            except (ServerError, ProtocolError) as exc:  # feedback can wait; the pull need not
+                result.error = exc.message
             await pull(store, service, result, full=full, progress=emit, page_size=page_size)
         except OfflineError as exc:
             result.offline = True

@@ -5,14 +5,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Phase = Literal["push", "groups", "full", "changes"]
+Phase = Literal["push", "feedback", "groups", "full", "changes"]
 
 
 @dataclass(frozen=True)
 class SyncProgress:
     """One progress event: ``done`` of ``total`` (``None``: not known) in ``phase``.
 
-    phases: ``push`` (outbox items sent), ``groups`` (groups and unit registrations refreshed),
+    phases: ``push`` (outbox items sent), ``feedback`` (wage declarations read), ``groups`` (groups and unit registrations refreshed),
     ``full`` (employees of a full download), ``changes`` (registry changes pulled)."""
 
     phase: Phase
@@ -42,7 +42,8 @@ class SyncResult:
     ``pushed``: outbox items confirmed; ``refused``: items refused (details in ``refusals``);
     ``added`` / ``changed`` / ``stopped``: employees (SPEC E6); ``removed``: local employees
     deleted because a full download no longer had them; ``total``: employees in the store at the
-    end; ``full``: a full download was made; ``offline``: the service could not be reached, so
+    end; ``wage_feedback``: wage declarations whose feedback was applied; ``full``: a full
+    download was made; ``offline``: the service could not be reached, so
     the run stopped early (queued work stays queued/sent); ``error``: the message that stopped
     the push, if any."""
 
@@ -53,6 +54,7 @@ class SyncResult:
     stopped: int = 0
     removed: int = 0
     total: int = 0
+    wage_feedback: int = 0
     full: bool = False
     offline: bool = False
     error: str | None = None

@@ -59,7 +59,7 @@ FIXED_WIDTHS = [12, 20, 22, 20]
 BLOCK_WIDTH = 12
 
 Item = tuple[Decimal | None, str | None, str | None]
-"""One type's (缴费工资, 生效年月起, 生效年月止)."""
+# one type's (缴费工资, 生效年月起, 生效年月止)
 
 
 @dataclass
@@ -118,7 +118,7 @@ def parse_wage(value: Any) -> Decimal:
         raise ValueError(value) from e
 
 
-_MONTH_RES = (re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"), re.compile(r"^(\d{4})(\d{2})$"))
+_MONTH_RES = (re.compile(r"^(\d{4})\s*[-/.\u5e74]\s*(\d{1,2})\s*\u6708?$"), re.compile(r"^(\d{4})(\d{2})$"))
 
 
 def parse_month(value: Any) -> str:

@@ -1,0 +1,250 @@
+"""``sbtui wages …`` (SPEC W2–W13): the CLI twins of 月度缴费工资申报. The 职工工资编辑区 is the
+same local draft the TUI edits: ``add`` and ``import`` fill it, ``submit`` sends it through the
+outbox (exactly once, in chunks of any total size) and ``--wait`` fetches the feedback.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+
+from sbtui import wages as svc
+from sbtui.cli.common import (EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Ctx, current_uscc, emit_json,
+                              fail, run)
+from sbtui.cli.employees import EMPLOYER, FileProgress, _group_id
+
+STATES = {"queued": "待发送", "sent": "已提交", "processing": "等待反馈", "done": "已获取反馈"}
+
+
+def _store(obj: Ctx, uscc: str | None):
+    return obj.ws.store(current_uscc(obj, uscc))
+
+
+@click.group()
+def wages() -> None:
+    """月度缴费工资申报 (按险种申报): the local 职工工资编辑区, files, submit, records, query."""
+
+
+@wages.command("template")
+@click.argument("path", type=click.Path(dir_okay=False))
+@EMPLOYER
+@click.pass_obj
+def template(obj: Ctx, path: str, uscc: str | None) -> None:
+    """导入模板下载: the official layout (单位社保费缴费工资月度申报) with no rows."""
+    svc.wage_template(_store(obj, uscc), path)
+    _done(obj, {"path": path, "rows": 0}, f"已保存到 {path}")
+
+
+@wages.command("export")
+@click.argument("path", type=click.Path(dir_okay=False))
+@EMPLOYER
+@click.pass_obj
+def export(obj: Ctx, path: str, uscc: str | None) -> None:
+    """导出全部数据: every row of the 职工工资编辑区 in the official layout."""
+    progress = FileProgress("导出", obj.json)
+    n = svc.export_wages(_store(obj, uscc), path, progress=progress)
+    progress.end()
+    _done(obj, {"path": path, "rows": n}, f"已导出 {n} 名职工到 {path}")
+
+
+@wages.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@EMPLOYER
+@click.pass_obj
+def import_file(obj: Ctx, path: str, uscc: str | None) -> None:
+    """外部文件导入: good rows go into the 职工工资编辑区; all-empty rows are skipped; every bad
+    cell is listed (row, column, reason). Exit 2 when there are bad cells."""
+    from sbtui.xlsx.common import XlsxError
+
+    progress = FileProgress("读取", obj.json)
+    try:
+        outcome = svc.import_wages(_store(obj, uscc), path, progress=progress)
+    except XlsxError as exc:
+        fail(str(exc), EXIT_USAGE)
+    progress.end()
+    if obj.json:
+        emit_json(outcome.to_json())
+    else:
+        click.echo(f"已导入 {outcome.loaded} 名职工，跳过缴费工资全部为空的 {outcome.skipped} 行，"
+                   f"错误 {len(outcome.errors)} 处。")
+        for e in outcome.errors:
+            click.echo(f"  {e}")
+    raise SystemExit(EXIT_USAGE if outcome.errors else EXIT_OK)
+
+
+def _rule(ratio: str | None, fixed: str | None) -> tuple[str, Decimal]:
+    try:
+        if fixed is not None:
+            return ("fixed", Decimal(fixed))
+        return ("ratio", Decimal(ratio or "100"))
+    except InvalidOperation:
+        fail("缴费工资格式有误", EXIT_USAGE)
+        raise AssertionError
+
+
+@wages.command("add")
+@click.option("--all", "all_", is_flag=True, help="添加全部正常缴费职工 (current wages, 生效年月起 = this month).")
+@click.option("--empty", is_flag=True, help="The normal employees with an empty wage for an insured type.")
+@click.option("--unit-number", help="按单位编号添加缴费职工.")
+@click.option("--group", help="按分组添加缴费职工 (id or path).")
+@click.option("--ratio", help="按比率: percent of each current wage (default 100).")
+@click.option("--fixed", help="按固定金额: one amount for every type.")
+@click.option("--from", "period_from", help="生效年月起 YYYY-MM (default: this month).")
+@click.option("--to", "period_to", help="生效年月止 YYYY-MM.")
+@EMPLOYER
+@click.pass_obj
+def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str | None, ratio: str | None,
+        fixed: str | None, period_from: str | None, period_to: str | None, uscc: str | None) -> None:
+    """Add employees to the 职工工资编辑区 (SPEC W2, W3)."""
+    from sbtui.domain.wages import parse_month
+
+    store = _store(obj, uscc)
+    try:
+        start = parse_month(period_from) if period_from else svc.this_month()
+        end = parse_month(period_to) if period_to else None
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if sum(map(bool, (all_, empty, unit_number, group))) != 1:
+        fail("请指定一种添加方式：--all、--empty、--unit-number 或 --group。", EXIT_USAGE)
+    try:
+        if all_:
+            n = store.wage_add_all_normal(start)
+        elif empty:
+            n = store.wage_add_empty(start)
+        elif unit_number:
+            n = store.wage_add_by_unit(unit_number, _rule(ratio, fixed), start, end)
+        else:
+            n = store.wage_add_by_group(_group_id(store, group), _rule(ratio, fixed), start, end)
+    except (KeyError, ValueError) as exc:
+        fail(str(exc.args[0] if exc.args else exc), EXIT_USAGE)
+    _done(obj, {"added": n, "total": store.wage_draft_count()},
+          f"已添加 {n} 名职工；职工工资编辑区共 {store.wage_draft_count()} 人。")
+
+
+@wages.command("clear")
+@EMPLOYER
+@click.pass_obj
+def clear(obj: Ctx, uscc: str | None) -> None:
+    """Empty the 职工工资编辑区 (submitted declarations are not affected)."""
+    store = _store(obj, uscc)
+    store.wage_clear()
+    _done(obj, {"total": 0}, "已清空职工工资编辑区。")
+
+
+@wages.command("submit")
+@click.option("--all", "all_", is_flag=True, help="Every row not submitted yet (or refused) in the 职工工资编辑区.")
+@click.option("--wait", is_flag=True, help="Send now and wait for the feedback (per-row results).")
+@click.option("--timeout", default=120, show_default=True, help="Seconds to wait for the feedback.")
+@EMPLOYER
+@click.pass_obj
+@run
+async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | None) -> None:
+    """提交申报 (SPEC W8, W11): queue the rows in the outbox; with --wait send and fetch results."""
+    from sbtui.cli.data import ensure_session
+    from sbtui.remote.errors import OfflineError
+
+    if not all_:
+        fail("请用 --all 提交职工工资编辑区中尚未提交的全部职工。", EXIT_USAGE)
+    uscc = current_uscc(obj, uscc)
+    store = obj.ws.store(uscc)
+    rowids = [r for (r,) in store.db.execute(
+        "SELECT rowid FROM wage_draft WHERE result IS NULL OR result = 'refused' ORDER BY rowid")]
+    if not rowids:
+        fail("职工工资编辑区没有待提交的职工。", EXIT_USAGE)
+    problems = store.wage_problems(rowids)
+    if problems:
+        names = dict(store.db.execute("SELECT rowid, name || ' ' || id_number FROM wage_draft"))
+        for rowid, reason in problems[:50]:
+            click.echo(f"{names.get(rowid, rowid)}：{reason}", err=True)
+        fail(f"{len(problems)} 名职工的工资不能提交，请修改后再提交。", EXIT_USAGE)
+    submission = store.wage_submit(rowids)
+    if not wait:
+        _done(obj, {"submission": submission, "rows": len(rowids), "state": "queued"},
+              f"已加入待发送队列：{len(rowids)} 名职工（运行 sbtui sync 发送，或加 --wait）。")
+        return
+    try:
+        await ensure_session(obj, uscc)
+        await obj.ws.sync(uscc)
+        await obj.ws.wage_feedback(uscc, submission=submission, wait=True, timeout=timeout)
+        await obj.ws.sync(uscc)  # the accepted wages (W9)
+    except OfflineError as exc:
+        fail(f"{exc.message}。已保存到待发送队列，联网后发送。", EXIT_OFFLINE)
+    record = store.wage_submission(submission)
+    rows = store.wage_submission_rows(submission)
+    data = {"submission": submission, "state": record["state"], "summary": record.get("summary"),
+            "accepted": record.get("accepted") or 0, "refused": record.get("refused") or 0,
+            "rows": [{k: r.get(k) for k in ("employee_id", "name", "id_number", "result", "reason")}
+                     for r in rows]}
+    if obj.json:
+        emit_json(data)
+    else:
+        click.echo(f"{record.get('summary') or STATES.get(record['state'], record['state'])}："
+                   f"成功 {data['accepted']} 人，失败 {data['refused']} 人。")
+        for r in rows:
+            if r.get("result") == "refused":
+                click.echo(f"  {r['name']} {r['id_number']}：{r.get('reason')}")
+    raise SystemExit(EXIT_REFUSED if data["refused"] else EXIT_OK)
+
+
+@wages.command("records")
+@EMPLOYER
+@click.pass_obj
+def records(obj: Ctx, uscc: str | None) -> None:
+    """申报记录 (SPEC W12): each submission made here and its status."""
+    store = _store(obj, uscc)
+    items = store.wage_submissions()
+    if obj.json:
+        emit_json(items)
+        return
+    for r in items:
+        state = r.get("summary") if r["state"] == "done" else STATES.get(r["state"], r["state"])
+        click.echo(f"{str(r['created_at'])[:19]}  {r['rows']} 人  {state}  成功 {r.get('accepted') or 0}"
+                   f"  失败 {r.get('refused') or 0}  {r['id']}")
+
+
+@wages.command("query")
+@click.option("--name", help="姓名 contains.")
+@click.option("--id-number", help="证件号码 contains.")
+@click.option("--type", "type_code", help="险种 code.")
+@click.option("--unit-number", help="单位编号.")
+@click.option("--month", help="Only periods covering this month (YYYY-MM).")
+@click.option("--export", "path", type=click.Path(dir_okay=False), help="Write the rows to this xlsx file.")
+@click.option("--limit", type=int, help="At most this many rows (listing only).")
+@EMPLOYER
+@click.pass_obj
+def query(obj: Ctx, name, id_number, type_code, unit_number, month, path, limit, uscc) -> None:
+    """职工缴费工资查询 (SPEC W13): one row per employee × type × period."""
+    import sqlite3
+
+    from sbtui.store import wage_query
+
+    store = _store(obj, uscc)
+    conn = sqlite3.connect(str(store.path))
+    try:
+        wage_query.build(conn)
+        where, params = wage_query.where(name=name, id_number=id_number, type_code=type_code,
+                                         unit_number=unit_number, month=month)
+        sql = (f"SELECT {', '.join(wage_query.COLUMNS)} FROM temp.{wage_query.TABLE}"
+               + (f" WHERE {where}" if where else "") + " ORDER BY rowid")
+        rows: list[dict[str, Any]] = [dict(zip(wage_query.COLUMNS, r)) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+    if path:
+        svc.export_query_rows(store, path, rows)
+    shown = rows[:limit] if limit else rows
+    if obj.json:
+        emit_json(shown)
+        return
+    for r in shown:
+        click.echo(f"{r['name']}  {r['id_number']}  {r['type']}  {r['wage']}  {r['period_from']}–{r['period_to']}"
+                   f"  {r['unit_number'] or ''}")
+    click.echo(f"共 {len(rows)} 条。" + (f"已导出到 {path}" if path else ""))
+
+
+def _done(obj: Ctx, data: dict, message: str) -> None:
+    if obj.json:
+        emit_json(data)
+    else:
+        click.echo(message)
+

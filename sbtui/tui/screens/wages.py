@@ -1,0 +1,176 @@
+"""月度缴费工资申报 — 按险种申报 (SPEC W1–W11; manual 000 §5.1): the 职工工资编辑区 as one virtual
+grid of any size (no 10,000-row pages, W11). Typing a digit, Enter or F2 edits a cell; every
+commit is saved to the local store at once with the W4 binding applied in the same
+transaction (the grid's ``writer`` is the store's ``wage_set``). Adding rows, fill down, copy
+to another type, undo/redo, xlsx, and submit with feedback live in the mixins beside this.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from sbtui import wages as svc
+from sbtui.employees import registered_types
+from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.keys import keyed
+from sbtui.tui.registry import ScreenSpec, register_screen
+from sbtui.tui.screens.base import BaseScreen
+from sbtui.tui.screens.employees_export import ExportMixin
+from sbtui.tui.screens.wages_add import AddMixin
+from sbtui.tui.screens.wages_columns import FROZEN, column_type, wage_columns
+from sbtui.tui.screens.wages_edit import EditMixin
+from sbtui.tui.screens.wages_submit import SubmitMixin
+from sbtui.tui.strings import wages as S
+from sbtui.widgets.grid import Grid
+from sbtui.widgets.grid_source import GridSource
+
+FILTER_ORDER = ("all", "refused", "draft", "queued", "accepted")
+
+
+class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
+    SCREEN_ID = "wages.declare"
+    CSS_PATH = "wages.tcss"
+    BINDINGS = [
+        *BaseScreen.BINDINGS,
+        keyed("wages", "add", "a", "add", S.KEY_ADD),
+        keyed("wages", "submit", "ctrl+s", "submit", S.KEY_SUBMIT),
+        keyed("wages", "fill", "ctrl+d", "fill", S.KEY_FILL),
+        keyed("wages", "copy", "c", "copy_type", S.KEY_COPY, show=False),
+        keyed("wages", "undo", "ctrl+z", "undo", S.KEY_UNDO),
+        keyed("wages", "redo", "ctrl+y", "redo", S.KEY_REDO, show=False),
+        keyed("wages", "remove", "delete", "remove", S.KEY_REMOVE, show=False),
+        keyed("wages", "filter", "f", "cycle_filter", S.KEY_FILTER, show=False),
+        keyed("wages", "export", "x", "export", S.KEY_EXPORT),
+        keyed("wages", "import", "i", "import_file", S.KEY_IMPORT, show=False),
+        keyed("wages", "template", "t", "template", S.KEY_TEMPLATE, show=False),
+        keyed("wages", "records", "r", "app.open_screen('wages.records')", S.KEY_RECORDS, show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grid: Grid | None = None
+        self.view = "all"
+        self.type_codes: list[str] = []
+        self.group_paths: dict[str, str] = {}
+        self._conn: sqlite3.Connection | None = None
+        self._asked_empty = False
+
+    @property
+    def store(self):
+        return self.ws.store(self.session.uscc)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="wages-body") as body:
+            body.border_title = f" {S.TITLE} "
+            yield Static("", id="wages-counts")
+            yield Static("", id="wages-empty")
+            yield Static("", id="wages-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_unmount(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -- loading ----------------------------------------------------------------------------
+    @work(exclusive=True, group="wages-load")
+    async def load(self) -> None:
+        store = self.store
+        types, paths, total, empty = await self.app.run_in_thread(self._read_meta, store)
+        self.group_paths.clear()
+        self.group_paths.update(paths)
+        where = svc.draft_filter(self.view)
+        if self.grid is None:
+            self.type_codes = types
+            self._conn = sqlite3.connect(str(store.path))
+            source = GridSource(self._conn, "wage_draft", wage_columns(types, self.group_paths), key="rowid",
+                                where=where[0], params=where[1], eager=False)
+            self.grid = Grid(source, frozen=FROZEN, background=True, id="wages-grid",
+                             writer=lambda rid, column, value: self._write(store, rid, column, value))
+            await self.query_one("#wages-body").mount(self.grid, before="#wages-empty")
+            self.grid.focus()
+        else:
+            self.grid.clear_cache()
+            self.grid.set_filter(*where)
+        self._show_counts(total)
+        self.app.screen_ready(self)  # type: ignore[attr-defined]
+        if total == 0 and empty and not self._asked_empty:
+            self._asked_empty = True  # manual 000 §5.1: 存在缴费工资为空的职工 … 立即申报？
+            self.offer_empty_wages()
+
+    def _read_meta(self, store) -> tuple:
+        return (registered_types(store), store.group_paths(), store.wage_draft_count(),
+                svc.has_empty_wages(store))
+
+    def _show_counts(self, total: int) -> None:
+        line = S.COUNTS.format(total=total) + " · " + S.FILTER_LINE.format(name=S.FILTERS[self.view])
+        self.query_one("#wages-counts", Static).update(line)
+        empty = self.query_one("#wages-empty", Static)
+        empty.update(S.EMPTY if total == 0 else "")
+        empty.display = total == 0
+
+    def reload(self) -> None:
+        self.load()
+
+    def repaint(self, rowids: list[Any] | None = None) -> None:
+        """After a store change of some rows (fill, copy, undo): drop their rendering."""
+        if self.grid is not None:
+            self.grid.clear_cache()
+            self.grid.refresh()
+        self._note_cursor()
+
+    # -- editing (the grid's writer) ----------------------------------------------------------
+    def _write(self, store, rowid: int, column: str, value: Any) -> None:
+        """Save one cell with the W4 binding (ValueError = the refusal, kept in the editor)."""
+        store.wage_set(rowid, column, "" if value is None else str(value))
+
+    @on(Grid.CellEdited)
+    def _edited(self, event: Grid.CellEdited) -> None:
+        kind = column_type(event.column)
+        if kind and kind[0] in "ft" and event.value and svc.is_back_payment(str(event.value)):
+            self.notify(S.BACK_PAYMENT, severity="warning", timeout=6)  # W6
+        if self.grid is not None:
+            self.grid.clear_cache()  # bound cells of the row changed too
+            self.grid.refresh()
+
+    @on(Grid.CursorMoved)
+    def _moved(self, event: Grid.CursorMoved) -> None:
+        self._note_cursor()
+
+    def _note_cursor(self) -> None:
+        """The refusal reason of the cursor's row (W8: refused rows flagged, reason here)."""
+        grid = self.grid
+        note = self.query_one("#wages-note", Static)
+        if grid is None or grid.cursor_row_id is None or self._conn is None:
+            note.update("")
+            return
+        row = self._conn.execute("SELECT result, reason FROM wage_draft WHERE rowid = ?",
+                                 (grid.cursor_row_id,)).fetchone()
+        note.update(S.REASON.format(reason=row[1]) if row and row[0] == "refused" and row[1] else "")
+
+    # -- views --------------------------------------------------------------------------------
+    def action_cycle_filter(self) -> None:
+        self.view = FILTER_ORDER[(FILTER_ORDER.index(self.view) + 1) % len(FILTER_ORDER)]
+        self.load()
+
+    # -- the empty-wage alert (W2) ------------------------------------------------------------
+    @work(exclusive=True, group="wages-empty")
+    async def offer_empty_wages(self) -> None:
+        if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE)):
+            store = self.store
+            n = await self.app.run_in_thread(store.wage_add_empty, svc.this_month())
+            self.notify(S.ADDED.format(n=n))
+            self.load()
+
+
+register_screen(ScreenSpec(id="wages.declare", title=S.TITLE, menu=(S.MENU_GROUP, S.TITLE),
+                           roles=frozenset({"admin", "all"}), order=10, help=S.HELP,
+                           factory=lambda app: WagesScreen()))

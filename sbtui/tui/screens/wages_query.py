@@ -1,0 +1,145 @@
+"""职工缴费工资查询 (SPEC W13; manual 000 §5.3): one row per employee × insurance type × wage
+period (缴费基数, 有效期起/止, 人员编号, 单位编号, 社保经办机构) on the virtual grid, with query
+conditions (f: name, ID number, type, unit number, group, a month) and export (x).
+
+The rows are built from the local registry in a worker as a TEMP table of the grid's own
+connection (sbtui.store.wage_query): nothing is added to the store's file.
+"""
+from __future__ import annotations
+
+import sqlite3
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from sbtui import wages as svc
+from sbtui.domain.catalogue import catalogue
+from sbtui.employees import EmployeeFilter, default_path
+from sbtui.store import wage_query
+from sbtui.tui.keys import keyed
+from sbtui.tui.registry import ScreenSpec, register_screen
+from sbtui.tui.screens.base import BaseScreen
+from sbtui.tui.screens.employees_export import ExportMixin
+from sbtui.tui.strings import wages as S
+from sbtui.widgets.grid import Grid
+from sbtui.widgets.grid_source import Column, GridSource
+
+
+def query_columns(group_paths: dict[str, str]) -> list[Column]:
+    types = catalogue().types
+    labels = S.Q_COLUMNS
+    return [
+        Column("name", labels[0], 8),
+        Column("id_number", labels[1], 18),
+        Column("group_id", labels[2], 12, format=lambda g: group_paths.get(g, "") if g else ""),
+        Column("type", labels[3], 16, format=lambda c: types[c].name if c in types else str(c or "")),
+        Column("wage", labels[4], 12, align="right"),
+        Column("period_from", labels[5], 8),
+        Column("period_to", labels[6], 8),
+        Column("person_number", labels[7], 15),
+        Column("unit_number", labels[8], 15),
+        Column("agency", labels[9], 30),
+    ]
+
+
+class WageQueryScreen(ExportMixin, BaseScreen):
+    SCREEN_ID = "wages.query"
+    CSS_PATH = "wages_query.tcss"
+    BINDINGS = [
+        *BaseScreen.BINDINGS,
+        keyed("wages.query", "filter", "f", "filter", "查询条件"),
+        keyed("wages.query", "export", "x", "export", S.KEY_EXPORT),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grid: Grid | None = None
+        self.group_paths: dict[str, str] = {}
+        self.user_filter = EmployeeFilter()
+        self.month: str | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def store(self):
+        return self.ws.store(self.session.uscc)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="query-body") as body:
+            body.border_title = f" {S.TITLE_QUERY} "
+            yield Static(S.Q_LOADING, id="query-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_unmount(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @work(exclusive=True, group="query-load")
+    async def load(self) -> None:
+        store = self.store
+        self._conn = sqlite3.connect(str(store.path), check_same_thread=False)
+        conn = self._conn
+        total, paths = await self.app.run_in_thread(lambda: (wage_query.build(conn), store.group_paths()))
+        self.group_paths.update(paths)
+        source = GridSource(conn, wage_query.TABLE, query_columns(self.group_paths), key="rowid")
+        self.grid = Grid(source, frozen=2, id="query-grid")
+        await self.query_one("#query-body").mount(self.grid)
+        self.grid.focus()
+        self._show_count()
+        self.app.screen_ready(self)  # type: ignore[attr-defined]
+
+    def _show_count(self) -> None:
+        n = len(self.grid.source) if self.grid is not None else 0
+        words = self.user_filter.describe(self.group_paths) + ([f"{self.month} 月"] if self.month else [])
+        text = S.Q_COUNT.format(n=n) + (" · " + " · ".join(words) if words else "")
+        self.query_one("#query-count", Static).update(text)
+
+    @work(exclusive=True, group="query-filter")
+    async def action_filter(self) -> None:
+        from sbtui.tui.dialogs.prompt import PromptDialog
+        from sbtui.tui.screens.employees_filter import FilterDialog
+
+        if self.grid is None:
+            return
+        store = self.store
+        regs, groups = await self.app.run_in_thread(lambda: (store.registrations(), store.groups()))
+        flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view="stopped"))
+        if flt is None:
+            return
+        month = await self.app.push_screen_wait(PromptDialog(
+            "所属月份（YYYY-MM，留空为全部）：", title="查询条件", value=self.month or "",
+            check=lambda t: None if len(t) == 7 and t[4] == "-" else "生效年月格式应为YYYY-MM"))
+        self.user_filter, self.month = flt, month
+        groups_ids = await self.app.run_in_thread(store.subgroup_ids, flt.group_id) if flt.group_id else None
+        where, params = wage_query.where(name=flt.name, id_number=flt.id_number, type_code=flt.type_code,
+                                         unit_number=flt.unit_number, group_ids=groups_ids, month=month)
+        self.grid.set_filter(where, tuple(params))
+        self._show_count()
+
+    def action_export(self) -> None:
+        grid = self.grid
+        if grid is None:
+            return
+        source, store = grid.source, self.store
+
+        def job(path: str, progress) -> int:
+            conn = sqlite3.connect(str(store.path))
+            try:
+                wage_query.build(conn)
+                sql = (f"SELECT {', '.join(wage_query.COLUMNS)} FROM temp.{wage_query.TABLE}"
+                       + (f" WHERE {source.where}" if source.where else "") + " ORDER BY rowid")
+                rows = (dict(zip(wage_query.COLUMNS, r)) for r in conn.execute(sql, source.params))
+                return svc.export_query_rows(store, path, rows, total=len(source), progress=progress)
+            finally:
+                conn.close()
+
+        self.ask_and_write(S.Q_EXPORT_PROMPT.format(n=len(source)), default_path(S.STEM_QUERY), job)
+
+
+register_screen(ScreenSpec(id="wages.query", title=S.TITLE_QUERY, menu=(S.MENU_QUERY, S.TITLE_QUERY),
+                           roles=frozenset({"admin", "all"}), order=20, help=S.HELP_QUERY,
+                           factory=lambda app: WageQueryScreen()))

@@ -1,0 +1,159 @@
+"""月度缴费工资申报 at 80×24 against the embedded sandbox (SPEC W2–W8, W11): the empty-wage offer,
+添加全部正常缴费职工, typing a wage with the W4 binding, 0 refused and clear = not declared, the
+back-payment warning, undo, submit of the ticked rows with the feedback countdown and the
+per-row results (a refused row's reason under the grid), and 申报记录."""
+from __future__ import annotations
+
+import pytest
+
+from sbtui.domain.catalogue import catalogue
+from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.screens.group_pick import GroupPick
+from sbtui.tui.screens.wages import WagesScreen
+from sbtui.tui.screens.wages_records import SubmissionRows, WageRecordsScreen
+from sbtui.tui.screens.wages_submit import FeedbackDialog
+from sbtui.tui.strings import wages as S
+from tui_fakes import ScreenApp, notes, screen_text
+from tui_pilot import until
+from tui_sandbox import sandbox_workspace
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+async def sandbox(tmp_path):
+    ws, facts = await sandbox_workspace(tmp_path / "home")
+    await ws.service()._client.post("/sandbox/settings", json={"feedback_delay_ms": 300})
+    yield ws, facts
+    await ws.aclose()
+
+
+def app_for(ws, facts) -> ScreenApp:
+    return ScreenApp(WagesScreen, ws, uscc=facts["uscc"], name=facts["name"])
+
+
+async def grid_ready(pilot):
+    await until(pilot, lambda: getattr(pilot.app.screen, "grid", None) is not None
+                and pilot.app.screen.grid.source.complete)
+    await pilot.pause()
+    return pilot.app.screen.grid
+
+
+def row_of(store, employee_id):
+    return store.db.execute("SELECT * FROM wage_draft WHERE employee_id = ?", [employee_id]).fetchone()
+
+
+async def test_empty_wages_offer_then_add_all(sandbox):
+    ws, facts = sandbox
+    store = ws.store(facts["uscc"])
+    app = app_for(ws, facts)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert S.EMPTY_ALERT in app.screen.message
+        await pilot.press("y")
+        await until(pilot, lambda: any("已添加" in n for n in notes(app)))
+        empty = store.wage_draft_count()
+        assert empty > 0
+        await grid_ready(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, GroupPick))
+        keys = [k for k, _ in S.ADD_CHOICES]
+        for _ in range(keys.index("all")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        normal = len(store.employees(status="normal", detail=False))
+        await until(pilot, lambda: store.wage_draft_count() == normal)
+        await until(pilot, lambda: len(app.screen.grid.source) == normal)
+        assert S.COUNTS.format(total=normal) in screen_text(app)
+
+
+async def _one_row_with(store, types: set[str]) -> tuple[str, int]:
+    store.wage_add_all_normal("2026-01")
+    for rowid, employee_id, insured in store.db.execute("SELECT rowid, employee_id, insured FROM wage_draft"):
+        if types <= set(insured.split(",")):
+            return employee_id, rowid
+    raise AssertionError("no such employee")
+
+
+async def test_typing_a_wage_binds_its_group_and_refuses_zero(sandbox):
+    ws, facts = sandbox
+    store = ws.store(facts["uscc"])
+    employee_id, rowid = await _one_row_with(store, {"110", "410", "210"})
+    app = app_for(ws, facts)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = await grid_ready(pilot)
+        row = grid.source.index_of(rowid)
+        grid.move_to(row, [c.key for c in grid.source.columns].index("w410"))
+        await pilot.press(*"9123.5", "enter")  # typing a digit starts the editor
+        await pilot.pause()
+        saved = row_of(store, employee_id)
+        names = [d[0] for d in store.db.execute("SELECT * FROM wage_draft LIMIT 0").description]
+        values = dict(zip(names, saved))
+        assert values["w410"] == values["w110"] == values["w210"] == "9123.50"  # W4: 110+410, 110+210
+        assert grid.cursor_row == row + 1  # Enter commits and moves down
+        grid.move_to(row, [c.key for c in grid.source.columns].index("w110"))
+        await pilot.press("0", "enter")
+        assert grid.editor is not None and "缴费工资必须大于0" in grid.editor.error
+        await pilot.press("escape")
+        await pilot.press("enter", "ctrl+u", "enter")  # clear: not declared (W5)
+        await pilot.pause()
+        values = dict(zip(names, row_of(store, employee_id)))
+        assert values["w110"] is None and values["w410"] is None
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: dict(zip(names, row_of(store, employee_id)))["w110"] == "9123.50")
+        grid.move_to(row, [c.key for c in grid.source.columns].index("f110"))
+        await pilot.press(*"2020-01", "enter")
+        await until(pilot, lambda: S.BACK_PAYMENT in notes(app))
+
+
+async def test_submit_ticked_rows_feedback_and_records(sandbox):
+    ws, facts = sandbox
+    store = ws.store(facts["uscc"])
+    store.wage_add_all_normal("2026-11")
+    rowids = [r for (r,) in store.db.execute(
+        "SELECT rowid FROM wage_draft WHERE ',' || insured || ',' LIKE '%,110,%' ORDER BY rowid LIMIT 3")]
+    # the third row lowers its pension wage from a month already declared (paid): the service
+    # refuses it (W7) and the others are accepted
+    paid = (await ws.service()._get("/paid-periods")).json()
+    unit = next(r["unit_number"] for r in store.registrations() if "110" in r["insurance_types"])
+    month = max(p["period"] for p in paid if p["unit_number"] == unit)
+    store.wage_set(rowids[2], "f110", month)
+    store.wage_set(rowids[2], "w110", "1.00")
+    app = app_for(ws, facts)
+    async with app.run_test(size=SIZE) as pilot:
+        grid = await grid_ready(pilot)
+        await pilot.press("ctrl+s")
+        assert S.SUBMIT_NONE in notes(app)
+        for rowid in rowids:
+            grid.move_to(grid.source.index_of(rowid))
+            await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert S.SUBMIT_CONFIRM.format(n=3).split("\n")[0] in app.screen.message
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, FeedbackDialog), timeout=20)
+        await until(pilot, lambda: "全部获取反馈成功" in str(app.screen.query_one("#feedback-text").render()),
+                    timeout=30)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, WagesScreen))
+        results = [r for (r,) in store.db.execute(
+            "SELECT result FROM wage_draft WHERE rowid IN (?, ?, ?) ORDER BY rowid", rowids)]
+        assert results == ["accepted", "accepted", "refused"]
+        grid.move_to(grid.source.index_of(rowids[2]))
+        await pilot.pause()
+        assert f"{month}已申报，不能调低" in screen_text(app)  # the reason under the grid
+        await pilot.press("f")  # 申报失败 only
+        await until(pilot, lambda: list(app.screen.grid.source.ids) == [rowids[2]])
+    records = store.wage_submissions()
+    assert records[0]["state"] == "done" and records[0]["summary"] == "部分成功"
+    app = ScreenApp(WageRecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.screen.records)
+        assert "部分成功" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SubmissionRows))
+        assert "申报成功" in screen_text(app) and "不能调低" in screen_text(app)
+
+
+def test_catalogue_has_the_types_the_grid_shows():
+    assert set(S.TYPE_SHORT) == set(catalogue().types)
