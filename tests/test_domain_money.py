@@ -171,3 +171,16 @@ def test_money_format_rate(value, text):
 ])
 def test_money_in_words_for_certificates_c1(amount, words):
     assert money_in_words(D(amount)) == words
+
+
+def test_an_absurdly_long_number_is_refused_not_a_crash():
+    """Keys typed into a refused cell pile up (the editor stays open): 30 digits must be a
+    refusal, not decimal.InvalidOperation from quantize."""
+    import pytest
+
+    from sbtui.domain.money import parse_money
+
+    for text in ("201852022220259202962033320370", "1" * 16):
+        with pytest.raises(ValueError, match="金额过大"):
+            parse_money(text)
+    assert str(parse_money("999999999999999.99")) == "999999999999999.99"

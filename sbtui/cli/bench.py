@@ -81,6 +81,39 @@ def grid_bench(obj, rows: int, no_datatable: bool, as_json: bool) -> None:
         click.echo(f"sbtui grid: every row id in memory after {result['sbtui_all_ids_s']:.2f} s (background read)")
 
 
+@bench.command("wages")
+@click.option("--rows", default=100_000, show_default=True, help="Employees of the sandbox employer.")
+@click.option("--runs", default=3, show_default=True, help="Runs per measurement (median reported).")
+@click.option("--edits", default=200, show_default=True, help="Typed cells timed per run.")
+@click.option("--submit-runs", default=None, type=int,
+              help="Submissions to time (default: --runs, but one when it takes over 30 s).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def wages_bench(obj, rows: int, runs: int, edits: int, submit_runs: int | None, as_json: bool) -> None:
+    """The wage declaration at N employees over loopback HTTP: 添加全部正常缴费职工, a typed
+    cell saved with its binding and committed, xlsx export and import of the whole draft, and
+    the submission end to end until every chunk's feedback is applied (medians)."""
+    from sbtui.bench.wages import GOALS, run_wage_bench
+
+    result = run_wage_bench(rows=rows, runs=runs, edits=edits, submit_runs=submit_runs,
+                            log=not (as_json or obj.json))
+    if as_json or obj.json:
+        emit_json(result)
+    else:
+        click.echo(f"{result['rows']} employees, {result['draft_rows']} draft rows   median      goal  runs")
+        for key, unit, label in (("add_all_s", "s", "add all normal"), ("edit_commit_ms", "ms", "edit + commit"),
+                                 ("xlsx_export_s", "s", "xlsx export"), ("xlsx_import_s", "s", "xlsx import"),
+                                 ("submit_s", "s", "submit → feedback")):
+            goal = f"< {GOALS[key]:g} {unit}" if key in GOALS else "—"
+            runs_of = result["submit_runs"] if key == "submit_s" else result["runs"]
+            value = f"{result[key]:.1f} {unit}" if unit == "ms" else f"{result[key]:.2f} {unit}"
+            click.echo(f"{label:<20}{value:>18} {goal:>9}  {runs_of:>4}")
+        click.echo(f"submit: {result['submit_chunks']} chunks, accepted {result['submit_accepted']}, "
+                   f"refused {result['submit_refused']}; edit p95 {result['edit_commit_p95_ms']:.1f} ms")
+    if result["submit_refused"] or result["submit_accepted"] != result["draft_rows"]:
+        raise SystemExit(1)
+
+
 @bench.command("crash")
 @click.argument("which", type=click.Choice(["pull", "push"]))
 @click.option("--employees", default=100_000, show_default=True, help="Employees of the sandbox employer.")

@@ -56,6 +56,9 @@ def to_money(x: str | int | Decimal) -> Decimal:
     return _decimal(x, "money").quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+MAX_DIGITS = 15  # integer digits of an amount: far above any wage or due, far below Decimal's 28
+
+
 def parse_money(text: str) -> Decimal:
     """Parse a money amount typed by a user or read from a spreadsheet cell.
 
@@ -66,6 +69,8 @@ def parse_money(text: str) -> Decimal:
     """
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
         d = _decimal(text, "money")
+        if d.is_finite() and d.adjusted() >= MAX_DIGITS:
+            raise ValueError(f"金额过大：{text}")
         if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
             raise ValueError(f"金额最多保留两位小数：{text}")
         return d.quantize(CENT)
@@ -85,6 +90,8 @@ def parse_money(text: str) -> Decimal:
     d = Decimal(s)
     if "." in s and len(s.split(".", 1)[1]) > 2:
         raise ValueError(f"金额最多保留两位小数：“{text}”")
+    if d.adjusted() >= MAX_DIGITS:  # quantize would overflow the context (InvalidOperation)
+        raise ValueError(f"金额过大：“{text}”")
     return d.quantize(CENT)
 
 

@@ -148,6 +148,8 @@ class GridEditing(GridPainter):
                 self.writer(row_id, col.key, value)
             except ValueError as exc:
                 return str(exc) or S.EDIT_INVALID
+            except Exception as exc:  # noqa: BLE001 - a failed save is said, never a crash
+                return S.EDIT_FAILED.format(error=exc)
         else:
             self.source.update(row_id, col.key, value)
         self._cache.pop(row_id, None)

@@ -1,0 +1,206 @@
+"""``sbtui bench wages``: the wage declaration path at N employees (SPEC W2–W10, W8).
+
+A sandbox server in a child process on loopback (:class:`sbtui.bench.server.SandboxServer`), a
+fresh :class:`~sbtui.workspace.Workspace` in a temporary home with the demo employer added (the
+initial password, the forced change, the registrations, a full sync), the sandbox's
+``feedback_delay_ms`` set to 0. Then, per run: the draft cleared, 添加全部正常缴费职工 timed
+(``add_all_s``), ~200 typed cells on random rows each saved with its W4 binding and committed
+(``edit_commit_ms``), the whole draft exported to the official xlsx (``xlsx_export_s``) and that
+file imported back (``xlsx_import_s``). Last, the draft is submitted end to end
+(``submit_s``: ``store.wage_submit`` of every row, the outbox pushed over HTTP in chunks of
+5,000, every chunk's feedback fetched and applied), ``submit_runs`` times. Medians are reported.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+
+from sbtui.bench.server import SandboxServer
+from sbtui.bench.sync import _login
+from sbtui.store.wages import CODES
+from sbtui.workspace import Workspace
+
+KEYS = ("rows", "add_all_s", "edit_commit_ms", "xlsx_export_s", "xlsx_import_s", "submit_s")
+GOALS = {"add_all_s": 2.0, "edit_commit_ms": 30.0, "xlsx_export_s": 20.0, "xlsx_import_s": 20.0}
+SLOW_SUBMIT_S = 30.0  # a submission slower than this is run once only (unless asked otherwise)
+
+
+def _say(log: bool, text: str) -> None:
+    if log:
+        print(text, file=sys.stderr, flush=True)
+
+
+def first_wage_columns(store) -> list[tuple[int, str]]:
+    """Per draft row: ``(rowid, "w110" or the first wage column the row is insured for)``;
+    rows insured for nothing are left out."""
+    out = []
+    for rowid, insured in store.db.execute("SELECT id, insured FROM wage_draft ORDER BY id"):
+        codes = [c for c in CODES if c in (insured or "").split(",")]
+        if not codes:
+            continue
+        column = "w110" if "110" in codes else f"w{codes[0]}"
+        out.append((rowid, column))
+    return out
+
+
+def time_edits(store, edits: int, rng: random.Random) -> list[float]:
+    """``edits`` ``wage_set`` calls on random rows (each a distinct value, raised above the
+    current wage so that no declared month is lowered); returns each call's seconds."""
+    targets = first_wage_columns(store)
+    picks = rng.sample(targets, min(edits, len(targets)))
+    times = []
+    for n, (rowid, column) in enumerate(picks, 1):
+        current = store.db.execute(f"SELECT {column} FROM wage_draft WHERE id = ?", [rowid]).fetchone()[0]
+        value = (Decimal(current) if current else Decimal("5000")) + Decimal(n) + Decimal("0.01") * rng.randint(1, 99)
+        t0 = time.perf_counter()
+        store.wage_set(rowid, column, str(value))
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def fill_empty_wages(store, default: str = "5000.00") -> int:
+    """Give every insured type without a wage one, so that the whole draft can be submitted
+    (the seed has new hires with no wage yet): the row's highest wage (so a bound type moved
+    with it is never lowered), else ``default``. Returns how many rows changed."""
+    wage_cols = ", ".join(f"w{c}" for c in CODES)
+    changed: set[int] = set()
+    for code in CODES:
+        by_value: dict[str, list[int]] = {}
+        for rowid, insured, *wages in store.db.execute(f"SELECT id, insured, {wage_cols} FROM wage_draft"
+                                                       f" WHERE w{code} IS NULL"):
+            if code in (insured or "").split(","):
+                known = [Decimal(w) for w in wages if w is not None]
+                by_value.setdefault(str(max(known)) if known else default, []).append(rowid)
+        for value, rowids in by_value.items():
+            changed.update(store.wage_fill(rowids, f"w{code}", value))
+    return len(changed)
+
+
+async def _workspace(url: str, home: Path, uscc: str, unit: str) -> Workspace:
+    ws = Workspace(home, remote=url)
+    await _login(ws, uscc, unit)
+    [record] = await ws.lookup_employer(uscc)
+    ws.save_employer(record, await ws.service().registrations())
+    await ws.sync(uscc)
+    return ws
+
+
+async def submit_all(ws: Workspace, uscc: str, *, timeout: float = 1800) -> tuple[float, dict]:
+    """Submit every draft row and push until every chunk's feedback is applied; returns the
+    seconds and the submission record (``accepted``, ``refused``, ``state``, …)."""
+    store = ws.store(uscc)
+    rowids = [r[0] for r in store.db.execute("SELECT id FROM wage_draft ORDER BY id")]
+    deadline = time.monotonic() + timeout
+    t0 = time.perf_counter()
+    sid = store.wage_submit(rowids)
+    while True:
+        await ws.wage_feedback(uscc, wait=True, timeout=max(1.0, deadline - time.monotonic()))
+        record = store.wage_submission(sid)
+        if record["state"] == "done" or time.monotonic() > deadline:
+            break
+    return time.perf_counter() - t0, record
+
+
+async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, submit_runs: int | None,
+                   tmp: Path, log: bool, seed: int) -> dict:
+    uscc, unit = facts["uscc"], facts["unit_numbers"][0]
+    from sbtui.wages import export_wages, import_wages, this_month
+
+    t0 = time.perf_counter()
+    ws = await _workspace(url, home, uscc, unit)
+    _say(log, f"employer added and synced in {time.perf_counter() - t0:.1f} s")
+    async with httpx.AsyncClient(base_url=url, timeout=60) as admin:
+        (await admin.post("/api/v1/sandbox/settings", json={"feedback_delay_ms": 0})).raise_for_status()
+    try:
+        store = ws.store(uscc)
+        month = this_month()
+        rng = random.Random(seed)
+        adds, edit_times, edit_medians, exports, imports = [], [], [], [], []
+        added = loaded = filled = 0
+        for run in range(1, runs + 1):
+            store.wage_clear()
+            t0 = time.perf_counter()
+            added = store.wage_add_all_normal(month)
+            adds.append(time.perf_counter() - t0)
+            filled = fill_empty_wages(store)
+            times = time_edits(store, edits, rng)
+            edit_times += times
+            edit_medians.append(statistics.median(times) * 1000)
+            path = tmp / f"wages{run}.xlsx"
+            t0 = time.perf_counter()
+            export_wages(store, path)
+            exports.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            outcome = import_wages(store, path)
+            imports.append(time.perf_counter() - t0)
+            loaded = outcome.loaded
+            if outcome.errors:
+                raise RuntimeError(f"import of the exported file reported errors: {outcome.errors[:3]}")
+            _say(log, f"run {run}: add {adds[-1]:.2f} s ({added} rows; {filled} with empty wages filled), edit median {edit_medians[-1]:.1f} ms, "
+                      f"export {exports[-1]:.1f} s, import {imports[-1]:.1f} s ({loaded} rows)")
+        problems = store.wage_problems()
+        if problems:
+            raise RuntimeError(f"{len(problems)} draft problems before submitting, e.g. {problems[:3]}")
+        submits, records = [], []
+        want = submit_runs if submit_runs is not None else runs
+        for n in range(1, want + 1):
+            seconds, record = await submit_all(ws, uscc)
+            submits.append(seconds)
+            records.append(record)
+            _say(log, f"submit {n}: {seconds:.1f} s, {record['chunks']} chunks, accepted {record['accepted']}, "
+                      f"refused {record['refused']} ({record['summary']})")
+            if submit_runs is None and seconds > SLOW_SUBMIT_S:
+                break
+    finally:
+        await ws.aclose()
+    last = records[-1]
+    return {
+        "rows": facts["employees"],
+        "draft_rows": added,
+        "add_all_s": statistics.median(adds),
+        "edit_commit_ms": statistics.median(edit_times) * 1000,
+        "xlsx_export_s": statistics.median(exports),
+        "xlsx_import_s": statistics.median(imports),
+        "submit_s": statistics.median(submits),
+        "runs": runs,
+        "submit_runs": len(submits),
+        "edits_per_run": edits,
+        "edit_commit_p95_ms": statistics.quantiles(edit_times, n=20)[-1] * 1000 if len(edit_times) > 1
+        else edit_times[0] * 1000,
+        "imported_rows": loaded,
+        "empty_wage_rows_filled": filled,
+        "submit_chunks": last["chunks"],
+        "submit_accepted": last["accepted"],
+        "submit_refused": last["refused"],
+        "submit_state": last["state"],
+        "add_all_runs_s": adds,
+        "edit_commit_runs_ms": edit_medians,
+        "xlsx_export_runs_s": exports,
+        "xlsx_import_runs_s": imports,
+        "submit_runs_s": submits,
+    }
+
+
+def run_wage_bench(*, rows: int, runs: int = 3, edits: int = 200, submit_runs: int | None = None,
+                   log: bool = True, seed: int = 1) -> dict:
+    """The wage bench (module doc); ``submit_runs`` ``None``: as many as ``runs``, but only one
+    when a submission takes over :data:`SLOW_SUBMIT_S`."""
+    from sbtui.remote.sandbox import info
+
+    with tempfile.TemporaryDirectory(prefix="sbtui-bench-wages-") as tmp:
+        data = Path(tmp) / "server"
+        t0 = time.perf_counter()
+        with SandboxServer(data, employees=rows) as srv:
+            facts = info(data)
+            _say(log, f"server up with {facts['employees']} employees in {time.perf_counter() - t0:.1f} s: {srv.url}")
+            result = asyncio.run(_measure(srv.url, Path(tmp) / "home", facts, runs=runs, edits=edits,
+                                          submit_runs=submit_runs, tmp=Path(tmp), log=log, seed=seed))
+    return result
