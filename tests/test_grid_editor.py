@@ -242,3 +242,25 @@ async def test_a_writer_saves_the_edit_and_may_refuse_it(tmp_path):
         assert grid.commit_edit(down=1) is True
         assert saved == [(rid, column.key, "12")]
         assert grid.source.value(rid, "status") == "bound"  # the writer's other cell is seen
+
+
+async def test_a_locked_cell_refuses_typing_and_enter_moves_on(tmp_path):
+    """``lock`` names cells an editable column can never take in that row: a typed key is
+    refused at once (no editor to trap what follows) and Enter moves down."""
+    from tests.grid_helpers import SIZE, GridApp, make_db
+
+    app = GridApp(make_db(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        grid = app.grid
+        column = next(c for c in grid.source.columns if c.editable)
+        locked = grid.source.ids[0]
+        grid.lock = lambda rid, col: "该职工未参保工伤保险" if rid == locked else None
+        grid.move_to(0, grid.source.columns.index(column))
+        await pilot.press("1", "2")
+        assert grid.editor is None and "该职工未参保工伤保险" in grid.status_text()
+        await pilot.press("enter")
+        assert grid.cursor_row == 1 and grid.editor is None
+        await pilot.press("3")
+        assert grid.editor is not None and grid.editor.text == "3"
+        await pilot.press("escape", "down")
+        assert grid.flash is None

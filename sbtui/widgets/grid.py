@@ -42,7 +42,7 @@ from textual.message import Message
 
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import grid as S
-from sbtui.widgets.grid_edit import GridEditing, Validator, Writer
+from sbtui.widgets.grid_edit import GridEditing, Lock, Validator, Writer
 from sbtui.widgets.grid_paint import GUTTER
 from sbtui.widgets.grid_source import GridSource
 from sbtui.widgets.grid_ticks import GridTicks
@@ -51,7 +51,7 @@ FIRST_PAGE = 200  # ids read before the first paint when the rest is read in the
 ACTIONS = frozenset({"cursor", "column", "page", "row_edge", "first_last", "search", "search_next",
                      "tick", "tick_move", "tick_all", "clear_ticks", "sort", "edit"})
 
-__all__ = ["Grid", "Validator", "Writer"]
+__all__ = ["Grid", "Lock", "Validator", "Writer"]
 
 
 class Grid(GridTicks, GridEditing, can_focus=True):
@@ -61,7 +61,9 @@ class Grid(GridTicks, GridEditing, can_focus=True):
     every edit and refuses it by returning a message; ``writer`` (row id, column, value), when
     given, saves an edit instead of the source's one-cell UPDATE — e.g. a store method that
     also sets bound cells of the row in the same transaction — and refuses it by raising
-    ValueError with the reason."""
+    ValueError with the reason; ``lock`` (row id, column) names why a cell of an editable
+    column can never be edited in that row (e.g. a type the employee is not insured for):
+    typing there is refused at once and Enter moves on instead of trapping the entry."""
 
     DEFAULT_CSS = """
     Grid { height: 1fr; scrollbar-size-horizontal: 0; background: $surface; }
@@ -149,7 +151,8 @@ class Grid(GridTicks, GridEditing, can_focus=True):
             return self.grid
 
     def __init__(self, source: GridSource, *, frozen: int = 0, validator: Validator | None = None,
-                 writer: Writer | None = None, background: bool = False, name: str | None = None,
+                 writer: Writer | None = None, lock: Lock | None = None,
+                 background: bool = False, name: str | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         """``background``: paint the first page at once and read the full id list in a thread
         (for a source made with ``eager=False``; "共 … 行" until it is in), also after each
@@ -157,6 +160,7 @@ class Grid(GridTicks, GridEditing, can_focus=True):
         super().__init__(source, frozen=frozen, name=name, id=id, classes=classes)
         self.validator = validator
         self.writer = writer
+        self.lock = lock
         self.background = background
         self.search_text = ""
         self._anchor: int | None = None
@@ -221,7 +225,12 @@ class Grid(GridTicks, GridEditing, can_focus=True):
                 self.post_message(self.RowActivated(self, self.cursor_row_id, self.cursor_row))
             return  # not stopped: the screen's Enter binding runs too
         if (event.is_printable and event.character and self._editable_column() is not None
-                and event.key not in self.screen.active_bindings and self.open_editor(event.character)):
+                and event.key not in self.screen.active_bindings):
+            reason = self._locked()
+            if reason is not None:
+                self._flash(reason)  # a cell this row can never take: say so, keep the key
+            elif not self.open_editor(event.character):
+                return
             event.stop()
             event.prevent_default()
 
@@ -233,7 +242,12 @@ class Grid(GridTicks, GridEditing, can_focus=True):
         return True
 
     def action_edit(self) -> None:
-        self.open_editor()
+        reason = self._locked()
+        if reason is None:
+            self.open_editor()
+            return
+        self.move_to(self.cursor_row + 1)  # Enter on a locked cell moves on, as after an entry
+        self._flash(reason)
 
     # -- cursor ------------------------------------------------------------------------------
 
@@ -246,6 +260,8 @@ class Grid(GridTicks, GridEditing, can_focus=True):
         column = self.cursor_col if column is None else max(0, min(column, len(self.source.columns) - 1))
         if self.editor is not None and (row, column) != (self.cursor_row, self.cursor_col):
             self.cancel_edit()
+        if (row, column) != (self.cursor_row, self.cursor_col):
+            self.flash = None
         old_row, old_col = self.cursor_row, self.cursor_col
         self.cursor_row, self.cursor_col = row, column
         scrolled = self._scroll_into_view()

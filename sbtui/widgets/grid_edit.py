@@ -24,6 +24,7 @@ from sbtui.widgets.grid_source import Column
 
 Validator = Callable[[Any, str, Any], "str | None"]  # (row_id, column, value) -> error or None
 Writer = Callable[[Any, str, Any], Any]  # saves (row_id, column, value); ValueError refuses
+Lock = Callable[[Any, str], "str | None"]  # (row_id, column) -> why that cell cannot be edited
 
 MOVES = {"enter": (1, 0), "down": (1, 0), "up": (-1, 0), "tab": (0, 1), "shift+tab": (0, -1)}
 
@@ -33,6 +34,19 @@ class GridEditing(GridPainter):
 
     validator: Validator | None = None
     writer: Writer | None = None
+    lock: Lock | None = None
+    flash: str | None = None  # a refusal shown in the status line until the cursor moves
+
+    def _locked(self) -> str | None:
+        """Why the cursor's cell can never be edited in its row (``lock``), else None."""
+        col = self._editable_column()
+        if col is None or self.lock is None:
+            return None
+        return self.lock(self.cursor_row_id, col.key)
+
+    def _flash(self, reason: str) -> None:
+        self.flash = reason
+        self._refresh_status()
 
     def _editable_column(self) -> Column | None:
         col = self.source.columns[self.cursor_col] if self.source.columns else None

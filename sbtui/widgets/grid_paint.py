@@ -242,7 +242,8 @@ class GridPainter(ScrollView):
                 self._header = self._header_cells()
             return self._line(self._header, " " * GUTTER, look.header, width, look.header)
         if y == height - 1:
-            style = look.error if self.editor is not None and self.editor.error else look.status
+            refused = (self.editor is not None and self.editor.error) or (self.editor is None and self.flash)
+            style = look.error if refused else look.status
             return Strip([Segment(set_cell_size(" " + self.status_text(), width), style)], width)
         index = self.scroll_offset.y + y - 1
         ids = self.source.ids
@@ -289,6 +290,8 @@ class GridPainter(ScrollView):
             if editor.error:
                 return S.EDIT_REFUSED.format(error=editor.error)
             return S.EDITING.format(label=self.source.column(editor.column).label)
+        if self.flash:
+            return S.LOCKED.format(error=self.flash)
         total = len(self.source)
         ticked = len(self.ticked)
         if not self.source.complete:

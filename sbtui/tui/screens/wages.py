@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from sbtui import wages as svc
+from sbtui.domain.wages import not_insured
 from sbtui.employees import registered_types
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
@@ -94,7 +95,8 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
             source = GridSource(self._conn, "wage_draft", wage_columns(types, self.group_paths), key="rowid",
                                 where=where[0], params=where[1], eager=False)
             self.grid = Grid(source, frozen=FROZEN, background=True, id="wages-grid",
-                             writer=lambda rid, column, value: self._write(store, rid, column, value))
+                             writer=lambda rid, column, value: self._write(store, rid, column, value),
+                             lock=self._lock)
             await self.query_one("#wages-body").mount(self.grid, before="#wages-empty")
             self.grid.focus()
         else:
@@ -131,6 +133,16 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
     def _write(self, store, rowid: int, column: str, value: Any) -> None:
         """Save one cell with the W4 binding (ValueError = the refusal, kept in the editor)."""
         store.wage_set(rowid, column, "" if value is None else str(value))
+
+    def _lock(self, rowid: int, column: str) -> str | None:
+        """A type the row's employee is not insured for can never take a wage (W1)."""
+        kind = column_type(column)
+        if kind is None or self._conn is None:
+            return None
+        row = self._conn.execute("SELECT insured FROM wage_draft WHERE rowid = ?", (rowid,)).fetchone()
+        if row is None or kind[1] in (row[0] or "").split(","):
+            return None
+        return not_insured(kind[1])
 
     @on(Grid.CellEdited)
     def _edited(self, event: Grid.CellEdited) -> None:
