@@ -10,7 +10,7 @@ import sbtui
 
 ROOT = Path(sbtui.__file__).parent
 CORE = ["domain", "store", "remote", "sync.py", "sync", "workspace.py", "config.py", "secrets.py",
-        "employees.py", "xlsx"]
+        "employees.py", "wages.py", "xlsx"]
 
 
 def _core_files():
