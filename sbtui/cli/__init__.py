@@ -30,10 +30,10 @@ def cli(ctx: click.Context, home: str | None, remote: str | None, as_json: bool,
 
 
 def _register() -> None:
-    from sbtui.cli import bench, data, demo, employees, employer, home, sandbox, settings, wages
+    from sbtui.cli import bench, data, demo, dues, employees, employer, home, sandbox, settings, wages
 
     for group in (sandbox.sandbox, employer.employer, employees.employees, employees.units, wages.wages, bench.bench, settings.users,
-                  settings.password, home.home):
+                  settings.password, home.home, dues.dues):
         cli.add_command(group)
     employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)

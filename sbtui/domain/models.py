@@ -294,3 +294,47 @@ class WageDeclaration(_Model):
     refused: int = 0
     summary: WageDeclarationSummary | None = None  # None while processing
     results: list[WageRowResult] | None = None
+
+
+# -- Fee declaration: dues (SPEC D1, D2, D11) ---------------------------------------------------
+
+DueSource = Literal["tax", "collection"]  # 税务生成 / 征集信息
+DueStatus = Literal["初始", "申报中", "申报成功", "销账", "批扣清册生成"]  # SPEC D11
+
+
+class DueLine(_Model):
+    """One line of the 日常申报 list: a tax-generated sum per unit number × period × item
+    (``source`` ``tax``), or a collection notice's item (``collection``: ``serial`` set, no
+    headcount, totals or rate, and no per-employee detail)."""
+
+    source: DueSource
+    serial: str | None = None  # 征集通知流水号 (collection only)
+    unit_number: str
+    agency: str = ""
+    period_from: str  # 费款所属期起 YYYY-MM
+    period_to: str
+    item: str  # catalogue item id, e.g. "110-u"
+    item_name: str  # 征收品目, e.g. 职工基本养老保险(单位缴纳)
+    type_code: str = ""
+    headcount: int | None = None
+    wage_total: Decimal | None = None
+    base_total: Decimal | None = None
+    rate: str | None = None  # as printed, "16%"; None for a fixed item or a collection line
+    fixed: Decimal | None = None  # the fixed monthly amount per employee of a fixed item
+    due: Decimal  # 应缴费额
+    status: str = "初始"  # DueStatus
+    generated_at: datetime | None = None  # 核定生成日期 (tax lines)
+
+
+class DueDetailLine(_Model):
+    """One employee's part of a tax-generated line (职工预处理明细)."""
+
+    employee_id: str
+    id_number: str
+    name: str
+    person_number: str | None = None
+    wage: Decimal
+    base: Decimal
+    rate: str | None = None
+    fixed: Decimal | None = None
+    due: Decimal

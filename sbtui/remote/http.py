@@ -21,6 +21,8 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from sbtui.domain.models import (
     ChangesPage,
+    DueDetailLine,
+    DueLine,
     EmployerInfo,
     EmployerRecord,
     Group,
@@ -75,6 +77,8 @@ _MESSAGE = TypeAdapter(Message)
 _MESSAGES = TypeAdapter(list[Message])
 _WAGE_DECLARATION = TypeAdapter(WageDeclaration)
 _WAGE_DECLARATIONS = TypeAdapter(list[WageDeclaration])
+_DUES = TypeAdapter(list[DueLine])
+_DUE_DETAIL = TypeAdapter(list[DueDetailLine])
 _ANY = TypeAdapter(Any)
 
 
@@ -212,6 +216,16 @@ class HttpService(RemoteService):
     async def wage_declarations(self, limit: int = 50) -> list[WageDeclaration]:
         resp = await self._get("/wages/declarations", params={"limit": limit})
         return _parse(_WAGE_DECLARATIONS, resp)
+
+    async def dues(self, *, unit_number: str | None = None, period_from: str | None = None,
+                   period_to: str | None = None) -> list[DueLine]:
+        params = {k: v for k, v in (("unit_number", unit_number), ("period_from", period_from),
+                                    ("period_to", period_to)) if v}
+        return _parse(_DUES, await self._get("/dues", params=params))
+
+    async def due_detail(self, unit_number: str, period: str, item: str) -> list[DueDetailLine]:
+        params = {"unit_number": unit_number, "period": period, "item": item}
+        return _parse(_DUE_DETAIL, await self._get("/dues/detail", params=params))
 
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
         """Send one outbox item: ``MUTATIONS[kind]`` with the path filled from ``payload`` and

@@ -15,6 +15,8 @@ from typing import Any
 
 from sbtui.domain.models import (
     ChangesPage,
+    DueDetailLine,
+    DueLine,
     EmployerInfo,
     EmployerRecord,
     Group,
@@ -133,6 +135,18 @@ class RemoteService(ABC):
 
     async def wage_declarations(self, limit: int = 50) -> list[WageDeclaration]:
         """申报记录: the newest ``limit`` wage declarations, newest first, without results."""
+        raise NotImplementedError
+
+    # -- fee declaration: dues (SPEC D1, D2, D11); not abstract, as above --------------------
+
+    async def dues(self, *, unit_number: str | None = None, period_from: str | None = None,
+                   period_to: str | None = None) -> list[DueLine]:
+        """日常申报 / 应缴信息: tax-generated lines per unit number × period × item and the
+        collection notices' lines (``source``), optionally filtered (≤ 12 months, SPEC D11)."""
+        raise NotImplementedError
+
+    async def due_detail(self, unit_number: str, period: str, item: str) -> list[DueDetailLine]:
+        """职工预处理明细 of one tax-generated line, computed by the service on demand."""
         raise NotImplementedError
 
     @abstractmethod

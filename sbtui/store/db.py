@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from sbtui.domain.models import Employee, Group
+from sbtui.store.dues import DuesMixin
 from sbtui.store.filters import FiltersMixin
 from sbtui.store.group_batch import GroupBatchMixin
 from sbtui.store.groups import GroupsMixin
@@ -44,7 +45,7 @@ def open_store(path: Path) -> Store:
 
 
 class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixin,
-            WageAddMixin, WageSubmitMixin, WageQueryMixin):
+            WageAddMixin, WageSubmitMixin, WageQueryMixin, DuesMixin):
     """The local store of one employer: meta, sync state, registry, filters, groups, the wage
     declaration grid and its submissions, and the outbox."""
 

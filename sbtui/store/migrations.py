@@ -194,3 +194,34 @@ def m003_wages(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m004_dues(db: Database) -> None:
+    # 日常申报 / 应缴信息 (SPEC D1, D2, D11): the service's dues lines as last pulled, replaced
+    # whole by each sync. Money as text ("1422.08"); rate as printed ("16%").
+    db.execute(
+        """
+        CREATE TABLE dues (
+            n INTEGER PRIMARY KEY,            -- the service's order
+            source TEXT NOT NULL CHECK (source IN ('tax', 'collection')),
+            serial TEXT,
+            unit_number TEXT NOT NULL,
+            agency TEXT NOT NULL DEFAULT '',
+            period_from TEXT NOT NULL,
+            period_to TEXT NOT NULL,
+            item TEXT NOT NULL,
+            item_name TEXT NOT NULL,
+            type_code TEXT NOT NULL DEFAULT '',
+            headcount INTEGER,
+            wage_total TEXT,
+            base_total TEXT,
+            rate TEXT,
+            fixed TEXT,
+            due TEXT NOT NULL,
+            status TEXT NOT NULL,
+            generated_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_dues_unit_period ON dues (unit_number, period_from)")

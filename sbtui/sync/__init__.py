@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sbtui.remote.errors import OfflineError, ProtocolError, ServerError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
+from sbtui.sync.dues import pull_dues
 from sbtui.sync.feedback import fetch_feedback_once, fetch_wage_feedback
 from sbtui.sync.progress import ProgressCallback, Refusal, SyncProgress, SyncResult
 from sbtui.sync.pull import pull
@@ -33,7 +34,7 @@ async def sync(
     """Push the outbox, fetch the feedback of wage declarations whose ``feedback_at`` has passed
     (``result.wage_feedback`` counts those settled), then pull (full the first time, when
     ``full`` or when the service asks for it; incremental otherwise) — which brings the
-    accepted wages.
+    accepted wages — and last the dues lines (:mod:`sbtui.sync.dues`).
 
     Unreachable service → the result has ``offline=True`` (no exception). Refused outbox items
     are in ``result.refusals``. Other service errors (session expired, protocol, a 5xx during
@@ -50,6 +51,7 @@ async def sync(
             except (ServerError, ProtocolError) as exc:  # feedback can wait; the pull need not
                 result.error = exc.message
             await pull(store, service, result, full=full, progress=emit, page_size=page_size)
+            await pull_dues(store, service, progress=emit)  # after the registry (SPEC D1)
         except OfflineError as exc:
             result.offline = True
             result.error = exc.message

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Phase = Literal["push", "feedback", "groups", "full", "changes"]
+Phase = Literal["push", "feedback", "groups", "full", "changes", "dues"]
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,8 @@ class SyncProgress:
     """One progress event: ``done`` of ``total`` (``None``: not known) in ``phase``.
 
     phases: ``push`` (outbox items sent), ``feedback`` (wage declarations read), ``groups`` (groups and unit registrations refreshed),
-    ``full`` (employees of a full download), ``changes`` (registry changes pulled)."""
+    ``full`` (employees of a full download), ``changes`` (registry changes pulled), ``dues``
+    (the dues lines replaced)."""
 
     phase: Phase
     done: int

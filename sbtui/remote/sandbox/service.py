@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from . import controls, errors, home, routes, users, wages
+from . import controls, dues, errors, home, routes, users, wages
 from .db import Db, public_registration, registrations
 from .idempotency import Keyed
 from .seed import DEMO_USCC, REGION, is_seeded, local_today, upgrade
@@ -80,12 +80,13 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
     clock = clock or _utc_now
     sandbox = Sandbox(open_db(data_dir, employees=employees, seed_value=seed, clock=clock), clock)
     sandbox.keyed.purge()
+    dues.install(sandbox.db)
     app = FastAPI(title="sbtui sandbox", version=sandbox.version, openapi_url="/openapi.json",
                   description="The tax-side service sbtui talks to (see sbtui/remote/API.md).")
     app.state.sandbox = sandbox
     errors.install(app)
     for router in (routes.router, users.router, home.router, wages.router,
-                   controls.router):
+                   controls.router, dues.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 

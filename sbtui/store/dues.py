@@ -1,0 +1,57 @@
+"""The local copy of the service's dues lines (SPEC D1, D2, D11): 日常申报 / 应缴信息 read
+offline. Replaced whole by each sync (:func:`sbtui.sync.dues.pull_dues`)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sbtui.domain.models import DueLine
+
+COLUMNS = ("source", "serial", "unit_number", "agency", "period_from", "period_to", "item",
+           "item_name", "type_code", "headcount", "wage_total", "base_total", "rate", "fixed",
+           "due", "status", "generated_at")
+
+
+def _text(value: Any) -> Any:
+    if value is None or isinstance(value, (int, str)):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)  # Decimal: "1422.08", never a float
+
+
+class DuesMixin:
+    db: Any
+
+    def replace_dues(self, lines: Iterable[DueLine]) -> int:
+        """Replace the local dues lines with ``lines`` (one transaction); returns the count."""
+        rows = [tuple(_text(getattr(ln, c)) for c in COLUMNS) for ln in lines]
+        marks = ", ".join("?" * len(COLUMNS))
+        with self.db.atomic():
+            self.db.execute("DELETE FROM dues")
+            self.db.conn.executemany(
+                f"INSERT INTO dues (n, {', '.join(COLUMNS)}) VALUES (?, {marks})",
+                [(n, *r) for n, r in enumerate(rows)])
+        return len(rows)
+
+    def dues_lines(self, unit_number: str | None = None, period_from: str | None = None,
+                   period_to: str | None = None) -> list[dict[str, Any]]:
+        """The local dues lines (tax lines, then collection lines, in the service's order) as
+        dicts of text (money as strings); a line is kept when its period range meets
+        ``period_from``…``period_to``."""
+        where, params = [], []
+        if unit_number:
+            where.append("unit_number = ?")
+            params.append(unit_number)
+        if period_from:
+            where.append("period_to >= ?")
+            params.append(period_from)
+        if period_to:
+            where.append("period_from <= ?")
+            params.append(period_to)
+        cond = f" WHERE {' AND '.join(where)}" if where else ""
+        cur = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM dues{cond} ORDER BY n", params)
+        return [dict(zip(COLUMNS, row)) for row in cur.fetchall()]
+
+    def dues_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM dues").fetchone()[0]
