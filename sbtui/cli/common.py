@@ -169,7 +169,7 @@ class Progress:
         phase = getattr(event, "phase", "")
         done, total = getattr(event, "done", 0), getattr(event, "total", 0)
         label = {"push": "发送待办", "full": "全量下载职工信息", "changes": "增量更新职工信息",
-                 "groups": "更新分组与单位信息"}.get(phase, phase)
+                 "groups": "更新分组与单位信息", "feedback": "获取缴费工资申报反馈", "dues": "更新应缴费信息"}.get(phase, phase)
         label = getattr(event, "message", None) or label
         line = f"{label} {done}/{total}" if total else label
         if self.tty:
