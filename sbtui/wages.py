@@ -80,8 +80,8 @@ def _draft_rows(store: "Store", rowids: list[int] | None, types: list[str]) -> t
                 items = {}
                 for i, code in enumerate(types):
                     wage, start, end = row[4 + 3 * i: 7 + 3 * i]
-                    if wage is not None or start is not None or end is not None:
-                        items[code] = (Decimal(wage) if wage is not None else None, start, end)
+                    if wage is not None:  # W5: no wage = not declared (a prefilled month alone is not exported)
+                        items[code] = (Decimal(wage), start, end)
                 yield {"name": row[0], "id_type": row[1], "id_number": row[2],
                        "group": paths.get(row[3]) if row[3] else None, "items": items}
         finally:

@@ -97,3 +97,16 @@ def test_submit_wait_reports_each_row(runner, demo, monkeypatch):  # noqa: F811
     assert result["state"] == "done" and result["refused"] == 0
     assert result["accepted"] == len(result["rows"]) > 0
     assert {r["result"] for r in result["rows"]} == {"accepted"}
+
+
+def test_empty_wage_rows_round_trip_without_errors(runner, demo, tmp_path):  # noqa: F811
+    """添加缴费工资为空的职工 prefills 生效年月起 only: a month with no wage declares nothing (W5),
+    so the export leaves it out and the import has nothing to refuse."""
+    added = js(runner, "wages", "add", "--empty")
+    assert added["added"] > 0
+    path = tmp_path / "empty.xlsx"
+    js(runner, "wages", "export", str(path))
+    result = js(runner, "wages", "import", str(path))
+    assert result["errors"] == []
+    r = sb(runner, "--json", "wages", "submit", "--all")
+    assert r.exit_code == 2 and "没有待提交" in r.stderr  # nothing declared: nothing sent

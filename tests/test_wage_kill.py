@@ -5,12 +5,14 @@ store, reopened, holds every printed cell, at most the one in flight is missing,
 ``PRAGMA integrity_check`` is ok."""
 from __future__ import annotations
 
+import asyncio
 import random
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tui_sandbox import sandbox_workspace
 
@@ -39,12 +41,19 @@ def integrity(db_path) -> str:
         con.close()
 
 
-async def test_killed_typist_loses_at_most_the_cell_in_flight(tmp_path):
-    ws, facts = await sandbox_workspace(tmp_path / "home", employees=200)
-    db_path = ws.config.store_path(facts["uscc"])
-    assert ws.store(facts["uscc"]).wage_add_all_normal(this_month()) > 100
-    await ws.aclose()
+async def prepared_store(home) -> Path:
+    """A home with the demo employer (200 employees) synced and a draft of its normal-paying
+    employees; returns the local store's path."""
+    ws, facts = await sandbox_workspace(home, employees=200)
+    try:
+        assert ws.store(facts["uscc"]).wage_add_all_normal(this_month()) > 100
+        return ws.config.store_path(facts["uscc"])
+    finally:
+        await ws.aclose()
 
+
+def test_killed_typist_loses_at_most_the_cell_in_flight(tmp_path):
+    db_path = asyncio.run(prepared_store(tmp_path / "home"))
     expected = cells_of(db_path)
     order = list(expected)  # the child's i-th cell is order[i % len(order)]
     rng = random.Random(20260515)

@@ -159,3 +159,25 @@ def crash(which: str, employees: int, kills: int | None, operations: int, reply_
                            f"max effects for a key: {max(effects.values()) if effects else 0}")
                 ok = once and len(effects) == len(keys)
     raise SystemExit(0 if ok else 1)
+
+
+@bench.command("dues")
+@click.option("--employees", default=100_000, show_default=True, help="Employees of the sandbox employer.")
+@click.option("--runs", default=3, show_default=True, help="Runs per measurement (median reported).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def dues_bench(obj, employees: int, runs: int, as_json: bool) -> None:
+    """Preprocessing (税务生成) of N employees × their types × 12 months (paid periods set to end
+    12 months ago), and opening the declaration list: GET /dues + local write, and the store read."""
+    from sbtui.bench.dues import run_dues_bench
+
+    result = run_dues_bench(employees=employees, runs=runs, log=not (as_json or obj.json))
+    if as_json or obj.json:
+        emit_json(result)
+        return
+    click.echo(f"{employees} employees, {result['months']} months ({result['period_from']}…{result['period_to']}), "
+               f"{result['lines']} lines")
+    click.echo(f"preprocess: median {result['preprocess_s']:.2f} s "
+               f"(runs {', '.join(f'{x:.2f}' for x in result['preprocess_runs_s'])})")
+    click.echo(f"list open (GET /dues + local write): median {result['list_open_s']:.3f} s; "
+               f"store read {result['store_read_s'] * 1000:.1f} ms")

@@ -13,6 +13,7 @@ from sbtui import wages as svc
 from sbtui.cli.common import (EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Ctx, current_uscc, emit_json,
                               fail, run)
 from sbtui.cli.employees import EMPLOYER, FileProgress, _group_id
+from sbtui.domain.catalogue import catalogue
 
 STATES = {"queued": "待发送", "sent": "已提交", "processing": "等待反馈", "done": "已获取反馈"}
 
@@ -133,7 +134,8 @@ def clear(obj: Ctx, uscc: str | None) -> None:
 
 
 @wages.command("submit")
-@click.option("--all", "all_", is_flag=True, help="Every row not submitted yet (or refused) in the 职工工资编辑区.")
+@click.option("--all", "all_", is_flag=True,
+              help="Every row not submitted yet (or refused) that declares at least one wage.")
 @click.option("--wait", is_flag=True, help="Send now and wait for the feedback (per-row results).")
 @click.option("--timeout", default=120, show_default=True, help="Seconds to wait for the feedback.")
 @EMPLOYER
@@ -148,8 +150,10 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
         fail("请用 --all 提交职工工资编辑区中尚未提交的全部职工。", EXIT_USAGE)
     uscc = current_uscc(obj, uscc)
     store = obj.ws.store(uscc)
-    rowids = [r for (r,) in store.db.execute(
-        "SELECT rowid FROM wage_draft WHERE result IS NULL OR result = 'refused' ORDER BY rowid")]
+    declared = " OR ".join(f"w{c} IS NOT NULL" for c in catalogue().types)
+    rowids = [r for (r,) in store.db.execute(  # rows with nothing declared (W5) are not sent
+        f"SELECT rowid FROM wage_draft WHERE (result IS NULL OR result = 'refused') AND ({declared})"
+        " ORDER BY rowid")]
     if not rowids:
         fail("职工工资编辑区没有待提交的职工。", EXIT_USAGE)
     problems = store.wage_problems(rowids)
