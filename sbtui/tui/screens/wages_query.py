@@ -33,13 +33,13 @@ def query_columns(group_paths: dict[str, str]) -> list[Column]:
         Column("name", labels[0], 8),
         Column("id_number", labels[1], 18),
         Column("group_id", labels[2], 12, format=lambda g: group_paths.get(g, "") if g else ""),
-        Column("type", labels[3], 16, format=lambda c: types[c].name if c in types else str(c or "")),
+        Column("type", labels[3], 24, format=lambda c: types[c].name if c in types else str(c or "")),
         Column("wage", labels[4], 12, align="right"),
         Column("period_from", labels[5], 8),
         Column("period_to", labels[6], 8),
         Column("person_number", labels[7], 15),
         Column("unit_number", labels[8], 15),
-        Column("agency", labels[9], 30),
+        Column("agency", labels[9], 44),
     ]
 
 
