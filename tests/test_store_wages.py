@@ -470,3 +470,25 @@ def test_timings_at_100k(tmp_path):
     assert add_all < 4  # ~1.7 s measured; CI machines vary
     assert times[50] < 0.03
     s.close()
+
+
+def test_load_rows_canonical_cells_take_the_fast_path_but_are_still_checked(store):
+    ok = [{"employee_id": "E0000001", "items": {c: (Decimal("9100.00"), "2026-01", None) for c in ENT}},
+          {"employee_id": "E0000006", "items": {c: ("9200.00", "2025-12", "2026-12") for c in ENT}}]
+    assert store.wage_load_rows(ok) == 2
+    assert cells(row(store, 1), "210") == ("9100.00", "2026-01", None)
+    assert cells(row(store, 6), "410") == ("9200.00", "2025-12", "2026-12")
+    assert row(store, 6)["warn"] == "110、210、410的生效年月起早于当前月份，将产生补缴信息"
+    bad = [(Decimal("0.00"), "2026-01"), (Decimal("-5.00"), "2026-01"), (Decimal("1.005"), "2026-01"),
+           ("0.00", "2026-01"), (Decimal("1E+20"), "2026-01"), (True, "2026-01"),
+           (Decimal("100.00"), "2026-13"), (Decimal("100.00"), "1899-12"), (Decimal("100.00"), "２０２６-01")]
+    rows = [{"employee_id": "E0000001", "items": {c: (w, m, None) for c in ENT}} for w, m in bad]
+    problems = store.wage_check_rows(rows)
+    label = "110 企业基本养老保险："
+    assert problems == [(0, label + "缴费工资必须大于0"), (1, label + "缴费工资必须大于0"),
+                        (2, label + "缴费工资格式有误"), (3, label + "缴费工资必须大于0"),
+                        (4, label + "缴费工资格式有误"), (5, label + "缴费工资格式有误"),
+                        (6, label + "生效年月格式应为YYYY-MM"), (7, label + "生效年月格式应为YYYY-MM")]
+    # full-width digits are not canonical: the generic parser still takes them
+    assert store.wage_load_rows(rows[-1:]) == 1
+    assert cells(row(store, 1), "110") == ("100.00", "2026-01", None)

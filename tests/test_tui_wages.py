@@ -157,3 +157,40 @@ async def test_submit_ticked_rows_feedback_and_records(sandbox):
 
 def test_catalogue_has_the_types_the_grid_shows():
     assert set(S.TYPE_SHORT) == set(catalogue().types)
+
+
+async def test_single_entry_picks_by_name_and_binds_partners(sandbox):
+    """添加单个职工: a name part lists matches, Enter fills the ID; typing one type's wage and
+    month fills its W4 partners (better than the official dialog, which then refuses the row)."""
+    from sbtui.tui.screens.wages_add import SingleDialog
+
+    ws, facts = sandbox
+    store = ws.store(facts["uscc"])
+    target = next(r for r in store.employees(status="normal", type_code="410", detail=False)
+                  if {"110", "210"} <= set(r["insured_types"]))
+    app = app_for(ws, facts)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await grid_ready(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, GroupPick))
+        await pilot.press("enter")  # 单个录入
+        await until(pilot, lambda: isinstance(app.screen, SingleDialog))
+        app.screen.query_one("#single-name").value = target["name"]
+        await until(pilot, lambda: app.screen.query_one("#single-matches").option_count > 0)
+        matches = app.screen.query_one("#single-matches")
+        index = next(i for i in range(matches.option_count)
+                     if matches.get_option_at_index(i).id == target["id"])
+        await pilot.press("enter")  # into the list
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert target["id_number"] in screen_text(app)
+        await pilot.press(*"9000", "enter", *"2026-12", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, WagesScreen))
+    row = row_of(store, target["id"])
+    names = [d[0] for d in store.db.execute("SELECT * FROM wage_draft LIMIT 0").description]
+    values = dict(zip(names, row))
+    assert values["w110"] == values["w210"] == values["w410"] == "9000.00"
+    assert values["f110"] == values["f210"] == values["f410"] == "2026-12"

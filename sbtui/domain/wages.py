@@ -188,6 +188,42 @@ def row_problems(items: Mapping[str, Item], insured: Iterable[str]) -> list[str]
     return problems
 
 
+def row_clean(items: Mapping[str, Item], insured: frozenset[str]) -> bool:
+    """A quick test for rows whose cells are all canonical (wage text ``"8888.00"`` or
+    ``None``, months as non-blank text or ``None``): ``True`` only when :func:`row_problems`
+    would report nothing but :data:`NO_WAGE`. ``False`` means "ask :func:`row_problems`" (it
+    may still find nothing): it never hides a problem, it only spares the full check."""
+    empty = (None, None, None)
+    normed: dict[str, tuple[Any, Any, Any]] = {}
+    for code, value in items.items():
+        if type(value) is not tuple or len(value) != 3:
+            return False
+        wage, start, end = value
+        for v in value:
+            if v is not None and (type(v) is not str or not v or v.strip() != v):
+                return False
+        if code not in insured:
+            if wage is not None or start is not None or end is not None:
+                return False
+            continue
+        if wage is None:
+            normed[code] = empty
+            continue
+        if len(wage) <= 3 or wage[-3] != ".":
+            return False
+        if end == OPEN_TO:
+            end = None
+        if start is None or (end is not None and end < start):
+            return False
+        normed[code] = (wage, start, end)
+    for members in _groups_among(insured):
+        first = normed.get(members[0], empty)
+        for c in members[1:]:
+            if normed.get(c, empty) != first:
+                return False
+    return True
+
+
 @lru_cache(maxsize=256)
 def _groups_among(insured: frozenset[str]) -> tuple[tuple[str, ...], ...]:
     """The binding groups with at least two members among ``insured`` (those members)."""

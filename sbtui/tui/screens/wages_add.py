@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
-from sbtui.domain.wages import parse_month, parse_wage
+from sbtui.domain.wages import bound_types, parse_month, parse_wage
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
@@ -151,7 +151,7 @@ class RuleDialog(ModalScreen[dict | None]):
 
 class SingleDialog(ModalScreen[None]):
     """添加单个职工 (manual 000 §5.1.2): 姓名 filters as you type and fills 证件号码; then per
-    insured type 新缴费工资, 生效年月起, 生效年月止 (no binding here, as in the official client).
+    insured type 新缴费工资, 生效年月起, 生效年月止 (typing one type fills its W4 partners).
     Ctrl+N 保存并继续, Ctrl+S 保存, Esc 取消."""
 
     CSS_PATH = "wages_add.tcss"
@@ -238,6 +238,19 @@ class SingleDialog(ModalScreen[None]):
         if first is not None:
             self.query_one(f"#single-w{first}", Input).focus()
 
+    @on(Input.Changed, ".single-cell")
+    def _bind(self, event: Input.Changed) -> None:
+        """Better than the official dialog (which has no binding, so a row of bound types that
+        differ cannot be saved): what is typed for one type is copied to its W4 partners."""
+        if self.employee is None or event.input.id is None:
+            return
+        part, code = event.input.id[len("single-")], event.input.id[len("single-") + 1:]
+        for other in bound_types(code, self.employee[3]):
+            if other in self.type_codes:
+                field = self.query_one(f"#single-{part}{other}", Input)
+                if field.value != event.value:
+                    field.value = event.value
+
     @on(Input.Submitted, ".single-cell")
     def _cell_enter(self, event: Input.Submitted) -> None:
         event.stop()
@@ -261,6 +274,9 @@ class SingleDialog(ModalScreen[None]):
         except ValueError as exc:
             error.update(str(exc))
             return
+        for code in list(items):  # the binding, also for keys faster than its Changed messages
+            for other in bound_types(code, self.employee[3]):
+                items.setdefault(other, items[code])
         ident, name = self.employee[0], self.employee[1]
         self._store_single(ident, items, name, more)
 
