@@ -21,6 +21,14 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 ALL_ROLES = frozenset({"admin", "all", "pay"})
+# the official function menu's order of its groups (manual 000 §1.4 ①); others after, by name
+GROUP_ORDER = ("首页", "单位管理", "参保信息管理", "缴费工资申报", "社保费申报", "费款缴纳", "证明打印",
+               "查询统计", "系统设置")
+
+
+def _group_rank(path: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
+    head = path[0] if path else ""
+    return (GROUP_ORDER.index(head) if head in GROUP_ORDER else len(GROUP_ORDER), path)
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,7 @@ class Registry:
     def menu_for(self, role: str) -> list[ScreenSpec]:
         """The screens ``role`` may open, in menu order."""
         specs = [s for s in self.screens.values() if role in s.roles]
-        return sorted(specs, key=lambda s: (s.menu[:-1], s.order, s.menu[-1]))
+        return sorted(specs, key=lambda s: (_group_rank(s.menu[:-1] or s.menu), s.order, s.menu[-1]))
 
     def actions_for(self, scope: str) -> list[ActionSpec]:
         return [a for a in self.actions.values() if a.scope in ("app", scope)]

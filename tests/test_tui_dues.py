@@ -1,0 +1,57 @@
+"""社保费应缴信息查询 (SPEC D11, D1, D2) at 80×24 against the embedded sandbox: the pulled lines
+with count, base total and due total; the unit filter; a period range over 12 months refused;
+Enter on a tax line shows its employees, summing to the line."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from textual.widgets import DataTable
+
+from sbtui.tui.screens.dues_query import DueDetail, DuesQueryScreen
+from sbtui.tui.strings import dues as S
+from tui_fakes import ScreenApp, notes, screen_text
+from tui_pilot import until
+from tui_sandbox import sandbox_workspace
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+async def sandbox(tmp_path):
+    ws, facts = await sandbox_workspace(tmp_path / "home")
+    yield ws, facts
+    await ws.aclose()
+
+
+async def test_lines_totals_filter_and_detail(sandbox):
+    ws, facts = sandbox
+    store = ws.store(facts["uscc"])
+    lines = store.dues_lines()
+    assert lines and any(ln["source"] == "tax" for ln in lines)
+    app = ScreenApp(DuesQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DuesQueryScreen) and app.screen.shown)
+        due = sum(Decimal(ln["due"]) for ln in lines)
+        base = sum(Decimal(ln["base_total"] or "0") for ln in lines)
+        assert S.SUMMARY.format(n=len(lines), base=f"{base:,.2f}", due=f"{due:,.2f}") in screen_text(app)
+        unit = lines[0]["unit_number"]
+        app.screen.query_one("#dues-unit").value = unit
+        await until(pilot, lambda: len(app.screen.shown) == sum(ln["unit_number"] == unit for ln in lines))
+        app.screen.query_one("#dues-from").value = "2025-01"
+        app.screen.query_one("#dues-to").value = "2026-12"
+        app.screen._show()
+        await until(pilot, lambda: S.RANGE_TOO_LONG in notes(app))
+        app.screen.query_one("#dues-from").value = ""
+        app.screen.query_one("#dues-to").value = ""
+        app.screen._show()
+        tax = next(i for i, ln in enumerate(app.screen.shown) if ln["source"] == "tax")
+        table = app.screen.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=tax)
+        line = app.screen.shown[tax]
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DueDetail))
+        rows = app.screen.rows
+        assert len(rows) == line["headcount"]
+        assert sum(r.due for r in rows) == Decimal(line["due"])
