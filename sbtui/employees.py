@@ -185,15 +185,11 @@ def group_template(store: "Store", path: str | Path, *, flt: EmployeeFilter | No
     prefilled with their current group. Returns the number of prefilled rows."""
     from sbtui.xlsx.groups import write_group_template
 
-    paths = store.group_paths()
-    employees: list[tuple[str, str, str, str | None]] = []
-    total = 0
+    total, employees = 0, iter(())
     if flt is not None:
         total, rows = iter_employees(store, flt)
-        employees_iter = ((r["name"], r["id_type"], r["id_number"], r["group"]) for r in rows)
-    else:
-        employees_iter = iter(employees)
-    write_group_template(path, group_paths=sorted(paths.values()), employees=employees_iter,
+        employees = ((r["name"], r["id_type"], r["id_number"], r["group"]) for r in rows)
+    write_group_template(path, group_paths=sorted(store.group_paths().values()), employees=employees,
                          total=total, progress=progress)
     return total
 

@@ -12,17 +12,10 @@ import openpyxl
 import pytest
 
 import sbtui.xlsx
+from xlsx_helpers import reader  # noqa: F401 (autouse fixture)
+
 from sbtui.xlsx import CellError, XlsxError, backends, read_rows, read_table, write_table
 from sbtui.xlsx.common import column_letter, header_key
-
-
-@pytest.fixture(params=["calamine", "openpyxl"], autouse=True)
-def reader(request, monkeypatch):
-    """Every test runs with both readers (python-calamine, and openpyxl's fallback)."""
-    if request.param == "calamine":
-        pytest.importorskip("python_calamine")
-    monkeypatch.setattr(backends, "READER", request.param)
-    return request.param
 
 
 def test_cell_error_text_and_json():

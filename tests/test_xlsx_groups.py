@@ -4,38 +4,17 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from sbtui.domain.ids import complete_resident_id
+from xlsx_helpers import bad_check, reader, rid  # noqa: F401 (autouse fixture)
+
 from sbtui.xlsx import (
     CellError,
     XlsxError,
-    backends,
     read_group_assignments,
     read_group_tree,
     write_group_template,
     write_group_tree_template,
 )
 from sbtui.xlsx.groups import normalize_path, parse_id_type
-
-
-@pytest.fixture(params=["calamine", "openpyxl"], autouse=True)
-def reader(request, monkeypatch):
-    """Every test runs with both readers (python-calamine, and openpyxl's fallback)."""
-    if request.param == "calamine":
-        pytest.importorskip("python_calamine")
-    monkeypatch.setattr(backends, "READER", request.param)
-    return request.param
-
-
-def rid(n: int) -> str:
-    """A valid resident ID: 鄂尔多斯市东胜区, born 1990-01-01, sequence ``n``."""
-    return complete_resident_id(f"15060219900101{n:03d}")
-
-
-def bad_check(number: str) -> tuple[str, str]:
-    """``number`` with a wrong check character, and the right one."""
-    right = number[-1]
-    wrong = "0" if right != "0" else "1"
-    return number[:-1] + wrong, right
 
 
 ZHANG, LI, WANG, ZHAO, QIAN, SUN, ZHOU, WU, STRANGER = (rid(n) for n in range(1, 10))

@@ -11,27 +11,10 @@ import openpyxl
 import pytest
 
 from sbtui.domain.ids import complete_resident_id
-from sbtui.xlsx import CellError, XlsxError, backends, rowsink
+from xlsx_helpers import bad_check, reader, rid  # noqa: F401 (autouse fixture)
+
+from sbtui.xlsx import CellError, XlsxError, rowsink
 from sbtui.xlsx.wages import parse_month, parse_wage, read_wage_file, write_wage_file
-
-
-@pytest.fixture(params=["calamine", "openpyxl"], autouse=True)
-def reader(request, monkeypatch):
-    """Every test runs with both readers (python-calamine, and openpyxl's fallback)."""
-    if request.param == "calamine":
-        pytest.importorskip("python_calamine")
-    monkeypatch.setattr(backends, "READER", request.param)
-    return request.param
-
-
-def rid(n: int) -> str:
-    """A valid resident ID: 鄂尔多斯市东胜区, born 1990-01-01, sequence ``n``."""
-    return complete_resident_id(f"15060219900101{n:03d}")
-
-
-def bad_check(number: str) -> tuple[str, str]:
-    right = number[-1]
-    return number[:-1] + ("0" if right != "0" else "1"), right
 
 
 USCC = "91150691MA1234567"

@@ -8,11 +8,9 @@ rows only); every write goes through the service layer in a worker, then the gri
 """
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import replace
 from typing import Any
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
@@ -24,6 +22,7 @@ from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
+from sbtui.tui.screens.grid_conn import GridConnection
 from sbtui.tui.screens.employees_columns import FROZEN, employee_columns
 from sbtui.tui.screens.employees_export import ExportMixin
 from sbtui.tui.strings import employees as S
@@ -35,7 +34,7 @@ STEMS = {"all": S.STEM_LIST, "month": S.STEM_MONTH, "stopped": S.STEM_STOPPED}
 SCREEN_IDS = {"all": "employees", "month": "employees.month", "stopped": "employees.stopped"}
 
 
-class EmployeesScreen(ExportMixin, BaseScreen):
+class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
     """The employee list of one view ("all", "month", "stopped")."""
 
     CSS_PATH = "employees.tcss"
@@ -60,7 +59,6 @@ class EmployeesScreen(ExportMixin, BaseScreen):
         self.user_filter = flt or EmployeeFilter()
         self.group_paths: dict[str, str] = {}
         self.grid: Grid | None = None
-        self._conn: sqlite3.Connection | None = None
 
     @property
     def store(self):
@@ -81,11 +79,6 @@ class EmployeesScreen(ExportMixin, BaseScreen):
     def on_mount(self) -> None:
         self.load()
 
-    def on_unmount(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
     # -- loading ----------------------------------------------------------------------------
     @work(exclusive=True, group="employees-load")
     async def load(self) -> None:
@@ -95,9 +88,9 @@ class EmployeesScreen(ExportMixin, BaseScreen):
         self.group_paths.update(paths)
         self._show_counts(counts)
         if self.grid is None:
-            self._conn = sqlite3.connect(str(store.path))
+            conn = self.grid_connection(store.path)
             columns = employee_columns(types, self.group_paths, changed_since=self.filter.changed_since)
-            source = GridSource(self._conn, "employees", columns, key="rowid", where=where[0],
+            source = GridSource(conn, "employees", columns, key="rowid", where=where[0],
                                 params=where[1], eager=False)
             self.grid = Grid(source, frozen=FROZEN, background=True, id="employees-grid")
             await self.query_one("#employees-body").mount(self.grid, before="#employees-empty")

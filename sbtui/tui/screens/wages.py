@@ -6,7 +6,6 @@ to another type, undo/redo, xlsx, and submit with feedback live in the mixins be
 """
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from textual import on, work
@@ -21,6 +20,7 @@ from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
+from sbtui.tui.screens.grid_conn import GridConnection
 from sbtui.tui.screens.employees_export import ExportMixin
 from sbtui.tui.screens.wages_add import AddMixin
 from sbtui.tui.screens.wages_columns import FROZEN, column_type, wage_columns
@@ -33,7 +33,7 @@ from sbtui.widgets.grid_source import GridSource
 FILTER_ORDER = ("all", "refused", "draft", "queued", "accepted")
 
 
-class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
+class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection, BaseScreen):
     SCREEN_ID = "wages.declare"
     CSS_PATH = "wages.tcss"
     BINDINGS = [
@@ -58,7 +58,6 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
         self.view = "all"
         self.type_codes: list[str] = []
         self.group_paths: dict[str, str] = {}
-        self._conn: sqlite3.Connection | None = None
         self._asked_empty = False
 
     @property
@@ -76,23 +75,18 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
     def on_mount(self) -> None:
         self.load()
 
-    def on_unmount(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
     # -- loading ----------------------------------------------------------------------------
     @work(exclusive=True, group="wages-load")
     async def load(self) -> None:
         store = self.store
-        types, paths, total, empty = await self.app.run_in_thread(self._read_meta, store)
+        types, paths, total = await self.app.run_in_thread(self._read_meta, store)
         self.group_paths.clear()
         self.group_paths.update(paths)
         where = svc.draft_filter(self.view)
         if self.grid is None:
             self.type_codes = types
-            self._conn = sqlite3.connect(str(store.path))
-            source = GridSource(self._conn, "wage_draft", wage_columns(types, self.group_paths), key="rowid",
+            conn = self.grid_connection(store.path)
+            source = GridSource(conn, "wage_draft", wage_columns(types, self.group_paths), key="rowid",
                                 where=where[0], params=where[1], eager=False)
             self.grid = Grid(source, frozen=FROZEN, background=True, id="wages-grid",
                              writer=lambda rid, column, value: self._write(store, rid, column, value),
@@ -104,13 +98,12 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
             self.grid.set_filter(*where)
         self._show_counts(total)
         self.app.screen_ready(self)  # type: ignore[attr-defined]
-        if total == 0 and empty and not self._asked_empty:
+        if total == 0 and not self._asked_empty:
             self._asked_empty = True  # manual 000 §5.1: 存在缴费工资为空的职工 … 立即申报？
             self.offer_empty_wages()
 
     def _read_meta(self, store) -> tuple:
-        return (registered_types(store), store.group_paths(), store.wage_draft_count(),
-                svc.has_empty_wages(store))
+        return registered_types(store), store.group_paths(), store.wage_draft_count()
 
     def _show_counts(self, total: int) -> None:
         line = S.COUNTS.format(total=total) + " · " + S.FILTER_LINE.format(name=S.FILTERS[self.view])
@@ -122,8 +115,8 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
     def reload(self) -> None:
         self.load()
 
-    def repaint(self, rowids: list[Any] | None = None) -> None:
-        """After a store change of some rows (fill, copy, undo): drop their rendering."""
+    def repaint(self) -> None:
+        """After a store change of many rows (fill, copy, undo): drop every rendering."""
         if self.grid is not None:
             self.grid.clear_cache()
             self.grid.refresh()
@@ -146,12 +139,12 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
 
     @on(Grid.CellEdited)
     def _edited(self, event: Grid.CellEdited) -> None:
+        """W6 warning; the row's bound cells need nothing here (the grid dropped that row's
+        rendering), but its refusal reason is cleared by the edit."""
         kind = column_type(event.column)
         if kind and kind[0] in "ft" and event.value and svc.is_back_payment(str(event.value)):
             self.notify(S.BACK_PAYMENT, severity="warning", timeout=6)  # W6
-        if self.grid is not None:
-            self.grid.clear_cache()  # bound cells of the row changed too
-            self.grid.refresh()
+        self._note_cursor()
 
     @on(Grid.CursorMoved)
     def _moved(self, event: Grid.CursorMoved) -> None:
@@ -176,8 +169,11 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, BaseScreen):
     # -- the empty-wage alert (W2) ------------------------------------------------------------
     @work(exclusive=True, group="wages-empty")
     async def offer_empty_wages(self) -> None:
+        """Asked once, on an empty area: the registry scan runs only then, not on every load."""
+        store = self.store
+        if not await self.app.run_in_thread(svc.has_empty_wages, store):
+            return
         if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE)):
-            store = self.store
             n = await self.app.run_in_thread(store.wage_add_empty, svc.this_month())
             self.notify(S.ADDED.format(n=n))
             self.load()

@@ -20,6 +20,7 @@ from sbtui.store import wage_query
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
+from sbtui.tui.screens.grid_conn import GridConnection
 from sbtui.tui.screens.employees_export import ExportMixin
 from sbtui.tui.strings import wages as S
 from sbtui.widgets.grid import Grid
@@ -43,7 +44,7 @@ def query_columns(group_paths: dict[str, str]) -> list[Column]:
     ]
 
 
-class WageQueryScreen(ExportMixin, BaseScreen):
+class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
     SCREEN_ID = "wages.query"
     CSS_PATH = "wages_query.tcss"
     BINDINGS = [
@@ -58,7 +59,6 @@ class WageQueryScreen(ExportMixin, BaseScreen):
         self.group_paths: dict[str, str] = {}
         self.user_filter = EmployeeFilter()
         self.month: str | None = None
-        self._conn: sqlite3.Connection | None = None
 
     @property
     def store(self):
@@ -73,16 +73,10 @@ class WageQueryScreen(ExportMixin, BaseScreen):
     def on_mount(self) -> None:
         self.load()
 
-    def on_unmount(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
     @work(exclusive=True, group="query-load")
     async def load(self) -> None:
         store = self.store
-        self._conn = sqlite3.connect(str(store.path), check_same_thread=False)
-        conn = self._conn
+        conn = self.grid_connection(store.path, threads=True)
         total, paths = await self.app.run_in_thread(lambda: (wage_query.build(conn), store.group_paths()))
         self.group_paths.update(paths)
         source = GridSource(conn, wage_query.TABLE, query_columns(self.group_paths), key="rowid")
