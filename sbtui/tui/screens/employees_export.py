@@ -92,7 +92,7 @@ class ExportMixin:
             app.notify(S.CANCELLED, severity="warning")
             return
         except (XlsxError, OSError, ValueError, KeyError) as exc:
-            app.notify(S.G_FAILED.format(error=exc), severity="error", timeout=10)
+            app.notify(S.IMPORT_FAILED.format(error=exc), severity="error", timeout=10)
             return
         finally:
             progress.dismiss()
