@@ -95,7 +95,7 @@ class Employee(_Model):
         return sorted(seen)
 
 
-    def to_doc(self) -> "EmployeeDoc":
+    def to_doc(self) -> EmployeeDoc:
         """This employee as its wire/storage document."""
         return self.model_dump(mode="json")  # type: ignore[return-value]
 
@@ -298,17 +298,25 @@ class WageDeclaration(_Model):
 
 # -- Fee declaration: dues (SPEC D1, D2, D11) ---------------------------------------------------
 
-DueSource = Literal["tax", "collection"]  # 税务生成 / 征集信息
+DueSource = Literal["tax", "collection", "special", "project"]  # 税务生成 / 征集信息 / 特殊缴费 / 工程项目
 DueStatus = Literal["初始", "申报中", "申报成功", "销账", "批扣清册生成"]  # SPEC D11
 
 
 class DueLine(_Model):
     """One line of the 日常申报 list: a tax-generated sum per unit number × period × item
     (``source`` ``tax``), or a collection notice's item (``collection``: ``serial`` set, no
-    headcount, totals or rate, and no per-employee detail)."""
+    headcount, totals or rate, and no per-employee detail), or a special due (``special``,
+    SPEC D9: serial, ``valid_until``, ``remark``), or a construction project's work-injury due
+    (``project``, SPEC D10: ``project_id``, serial, ``valid_until``, base and rate).
+
+    ``key`` names the line uniquely (what a declaration lists); ``tick`` is its D3 tick unit:
+    every line of one tick must be declared together. Keys and ticks are built by
+    :func:`due_key` / :func:`due_tick` on both sides."""
 
     source: DueSource
-    serial: str | None = None  # 征集通知流水号 (collection only)
+    key: str = ""  # unique line id, see due_key()
+    tick: str = ""  # D3 tick unit, see due_tick()
+    serial: str | None = None  # 征集通知流水号 (collection, special, project)
     unit_number: str
     agency: str = ""
     period_from: str  # 费款所属期起 YYYY-MM
@@ -322,8 +330,40 @@ class DueLine(_Model):
     rate: str | None = None  # as printed, "16%"; None for a fixed item or a collection line
     fixed: Decimal | None = None  # the fixed monthly amount per employee of a fixed item
     due: Decimal  # 应缴费额
+    reduction: Decimal = Decimal("0.00")  # 减免金额; 应补(退)费额 = due − reduction
+    max_offset: Decimal = Decimal("0.00")  # 最大可抵缴金额 (SPEC D5); 0 without a verified credit
     status: str = "初始"  # DueStatus
     generated_at: datetime | None = None  # 核定生成日期 (tax lines)
+    deadline: date | None = None  # 征期: the last day to pay without a late fee (SPEC D12)
+    late_fee: Decimal = Decimal("0.00")  # 滞纳金 accrued as of the service's today (SPEC D12)
+    valid_until: date | None = None  # 征集有效日期 (special, project): expired → not declarable
+    remark: str = ""  # 备注 (special: printed on the certificate, SPEC D9)
+    project_id: str | None = None  # 工程项目ID (project)
+    declaration_id: str | None = None  # the declaration holding it, once not 初始
+
+    @property
+    def payable(self) -> Decimal:
+        """应补(退)费额."""
+        return self.due - self.reduction
+
+
+def due_key(source: str, unit_number: str, period_from: str, item: str,
+            serial: str | None = None) -> str:
+    """The unique key of a dues line: ``t|unit|period|item`` for a tax line,
+    ``{c,s,p}|unit|serial|item`` for a collection notice, special due or project due."""
+    if source == "tax":
+        return f"t|{unit_number}|{period_from}|{item}"
+    return f"{source[0]}|{unit_number}|{serial}|{item}"
+
+
+def due_tick(source: str, unit_number: str, period_from: str, period_to: str, type_code: str,
+             serial: str | None = None) -> str:
+    """SPEC D3 tick unit: collection (and special, project) lines with the same unit number +
+    serial are one tick; tax lines with the same period range + 征收项目 (insurance type: its
+    unit and individual parts together) + unit number are one tick."""
+    if source == "tax":
+        return f"t|{unit_number}|{period_from}|{period_to}|{type_code}"
+    return f"{source[0]}|{unit_number}|{serial}"
 
 
 class DueDetailLine(_Model):
@@ -338,3 +378,115 @@ class DueDetailLine(_Model):
     rate: str | None = None
     fixed: Decimal | None = None
     due: Decimal
+
+
+DeclarationKind = Literal["daily", "special", "project"]  # 日常申报 / 特殊缴费申报 / 工程项目社保费申报
+# 申报中 → 申报成功 | 申报失败 (feedback); 申报成功 → 作废中 → 已作废 (void, SPEC D8)
+DeclarationStatus = Literal["申报中", "申报成功", "申报失败", "作废中", "已作废"]
+PaymentStatus = Literal["未缴费", "部分缴费", "已缴费"]
+
+
+class DeclarationLine(_Model):
+    """One declared line (a copy of the dues line at submit time, with its offset)."""
+
+    n: int  # 序号, from 1
+    key: str
+    source: DueSource
+    serial: str | None = None
+    unit_number: str
+    agency: str = ""
+    period_from: str
+    period_to: str
+    item: str
+    item_name: str  # 征收品目
+    type_code: str = ""
+    type_name: str = ""  # 参保费种 / 征收项目, e.g. 企业职工基本养老保险费
+    headcount: int | None = None
+    wage_total: Decimal | None = None
+    base_total: Decimal | None = None
+    rate: str | None = None
+    fixed: Decimal | None = None
+    due: Decimal  # 应缴费额
+    reduction: Decimal = Decimal("0.00")  # 减免金额
+    payable: Decimal  # 应补(退)费额 = due − reduction
+    offset: Decimal = Decimal("0.00")  # 抵缴金额
+    actual: Decimal  # 实际缴纳(费额) = payable − offset
+    remark: str = ""
+    project_id: str | None = None
+
+
+class Declaration(_Model):
+    """One 社保费申报 (SPEC D6–D8): its status, totals and (read by id) its lines."""
+
+    id: str
+    kind: DeclarationKind = "daily"
+    unit_number: str
+    agency: str = ""
+    status: DeclarationStatus
+    submitted_at: datetime  # 申报日期
+    feedback_at: datetime | None = None  # when the service answers the submit or the void
+    decided_at: datetime | None = None
+    message: str | None = None  # the feedback text: 申报成功 …, a refusal reason, 作废成功
+    line_count: int = 0
+    headcount: int = 0  # 缴费人数 (sum over the tax lines)
+    base_total: Decimal = Decimal("0.00")
+    due_total: Decimal = Decimal("0.00")
+    offset_total: Decimal = Decimal("0.00")
+    actual_total: Decimal = Decimal("0.00")  # 实际缴纳合计
+    paid: Decimal = Decimal("0.00")  # 已缴金额
+    payment_status: PaymentStatus = "未缴费"
+    voided_at: datetime | None = None
+    lines: list[DeclarationLine] = Field(default_factory=list)  # only when read by id
+
+
+class DeclarationEmployee(_Model):
+    """One employee × line of a declaration: a row of 《社会保险费缴费明细申报表（适用职工个人）》."""
+
+    line: int  # DeclarationLine.n
+    name: str
+    id_type: str = "居民身份证"
+    id_number: str
+    agency: str = ""
+    unit_number: str
+    person_number: str | None = None
+    type_name: str  # 参保费种
+    item_name: str  # 征收品目
+    period_from: str
+    period_to: str
+    wage: Decimal
+    base: Decimal
+    rate: str | None = None
+    fixed: Decimal | None = None
+    due: Decimal
+
+
+class Credit(_Model):
+    """A verified credit balance (可抵缴余额, SPEC D5) of a unit number for one item."""
+
+    unit_number: str
+    item: str
+    item_name: str
+    amount: Decimal  # what is left to offset
+    verified: bool = True
+
+
+class Project(_Model):
+    """A construction project's work-injury registration (SPEC D10, manual 000 §3.3.1)."""
+
+    project_id: str  # 工程项目ID
+    name: str  # 工程项目名称
+    contract_number: str  # 工程合同编号
+    agency: str  # 社保经办机构
+    unit_number: str
+    region: str  # 项目所在地行政区划
+    contact: str  # 联系人 and 联系电话
+    address: str = ""  # 项目地址
+    start_date: date
+    end_date: date
+    rate: str  # 缴费比例, e.g. "0.001"
+    total_cost: Decimal  # 工程总价
+    contract_amount: Decimal  # 合同金额
+    linked: bool = False
+    tax_authority: str | None = None  # 主管税务机关, once linked
+    tax_branch: str | None = None  # 主管税务所（科、分局）
+    linked_at: datetime | None = None

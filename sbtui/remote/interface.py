@@ -15,6 +15,9 @@ from typing import Any
 
 from sbtui.domain.models import (
     ChangesPage,
+    Credit,
+    Declaration,
+    DeclarationEmployee,
     DueDetailLine,
     DueLine,
     EmployerInfo,
@@ -23,6 +26,7 @@ from sbtui.domain.models import (
     KeyOutcome,
     Message,
     Notice,
+    Project,
     RegistryPage,
     Session,
     SessionInfo,
@@ -41,6 +45,10 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "group.delete": ("POST", "/groups/{group_id}/delete"),
     "group.assign_many": ("POST", "/employees/group-assignments"),
     "wages.submit": ("POST", "/wages/declarations"),  # body: {"rows": [...]} (API.md, SPEC W8)
+    # SPEC D6, D9, D10: body {"kind", "unit_number", "lines": [{"key", "offset", "remark"}]}
+    "declaration.submit": ("POST", "/declarations"),
+    "declaration.void": ("POST", "/declarations/{declaration_id}/void"),  # SPEC D8
+    "project.link": ("POST", "/projects/links"),  # SPEC D10: {"project_id", "tax_authority", "tax_branch"}
 }
 
 
@@ -147,6 +155,36 @@ class RemoteService(ABC):
 
     async def due_detail(self, unit_number: str, period: str, item: str) -> list[DueDetailLine]:
         """职工预处理明细 of one tax-generated line, computed by the service on demand."""
+        raise NotImplementedError
+
+    # -- fee declaration: declarations (SPEC D5–D10); submit / void / link are outbox kinds ---
+
+    async def declarations(self, *, status: str | None = None, date_from: str | None = None,
+                           date_to: str | None = None, kind: str | None = None) -> list[Declaration]:
+        """申报记录 (SPEC D8): declarations newest first, without lines, filtered by status,
+        申报日期 range (YYYY-MM-DD) and kind. Reading makes the service process what is due."""
+        raise NotImplementedError
+
+    async def declaration(self, declaration_id: str) -> Declaration:
+        """One declaration with its lines."""
+        raise NotImplementedError
+
+    async def declaration_employees(self, declaration_id: str,
+                                    line: int | None = None) -> list[DeclarationEmployee]:
+        """The employees of a declaration's tax lines (one line, or all): the rows of
+        《社会保险费缴费明细申报表（适用职工个人）》."""
+        raise NotImplementedError
+
+    async def credits(self) -> list[Credit]:
+        """Verified credit balances per unit number and item (SPEC D5)."""
+        raise NotImplementedError
+
+    async def project_lookup(self, project_id: str) -> Project:
+        """The registration of a construction project by its ID, linked or not (SPEC D10)."""
+        raise NotImplementedError
+
+    async def projects(self) -> list[Project]:
+        """The projects linked to this employer (SPEC D10)."""
         raise NotImplementedError
 
     @abstractmethod
