@@ -151,8 +151,8 @@ async def test_fee_fixtures(c):
     dues = (await c.get("/special-dues")).json()
     assert any(d["valid_until"] < "2026-05-15" for d in dues)
     assert any(d["valid_until"] > "2026-05-15" for d in dues)
-    [project] = (await c.get("/projects")).json()
-    assert project["rate"] == "0.001"
+    project = (await c.get("/projects/lookup/15069124000011")).json()  # linked: GET /projects
+    assert project["rate"] == "0.001" and project["linked"] is False
     agreements = (await c.get("/agreements")).json()
     assert {a["verified"] for a in agreements} == {True, False}
     assert sum(a["batch_debit"] for a in agreements) == 1

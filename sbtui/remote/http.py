@@ -21,6 +21,9 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from sbtui.domain.models import (
     ChangesPage,
+    Credit,
+    Declaration,
+    DeclarationEmployee,
     DueDetailLine,
     DueLine,
     EmployerInfo,
@@ -29,6 +32,7 @@ from sbtui.domain.models import (
     KeyOutcome,
     Message,
     Notice,
+    Project,
     RegistryPage,
     Session,
     SessionInfo,
@@ -79,6 +83,12 @@ _WAGE_DECLARATION = TypeAdapter(WageDeclaration)
 _WAGE_DECLARATIONS = TypeAdapter(list[WageDeclaration])
 _DUES = TypeAdapter(list[DueLine])
 _DUE_DETAIL = TypeAdapter(list[DueDetailLine])
+_DECLARATION = TypeAdapter(Declaration)
+_DECLARATIONS = TypeAdapter(list[Declaration])
+_DECLARATION_EMPLOYEES = TypeAdapter(list[DeclarationEmployee])
+_CREDITS = TypeAdapter(list[Credit])
+_PROJECT = TypeAdapter(Project)
+_PROJECTS = TypeAdapter(list[Project])
 _ANY = TypeAdapter(Any)
 
 
@@ -226,6 +236,30 @@ class HttpService(RemoteService):
     async def due_detail(self, unit_number: str, period: str, item: str) -> list[DueDetailLine]:
         params = {"unit_number": unit_number, "period": period, "item": item}
         return _parse(_DUE_DETAIL, await self._get("/dues/detail", params=params))
+
+    async def declarations(self, *, status: str | None = None, date_from: str | None = None,
+                           date_to: str | None = None, kind: str | None = None) -> list[Declaration]:
+        params = {k: v for k, v in (("status", status), ("date_from", date_from),
+                                    ("date_to", date_to), ("kind", kind)) if v}
+        return _parse(_DECLARATIONS, await self._get("/declarations", params=params))
+
+    async def declaration(self, declaration_id: str) -> Declaration:
+        return _parse(_DECLARATION, await self._get(f"/declarations/{_segment(declaration_id)}"))
+
+    async def declaration_employees(self, declaration_id: str,
+                                    line: int | None = None) -> list[DeclarationEmployee]:
+        params = {"line": line} if line is not None else None
+        resp = await self._get(f"/declarations/{_segment(declaration_id)}/employees", params=params)
+        return _parse(_DECLARATION_EMPLOYEES, resp)
+
+    async def credits(self) -> list[Credit]:
+        return _parse(_CREDITS, await self._get("/credits"))
+
+    async def project_lookup(self, project_id: str) -> Project:
+        return _parse(_PROJECT, await self._get(f"/projects/lookup/{_segment(project_id)}"))
+
+    async def projects(self) -> list[Project]:
+        return _parse(_PROJECTS, await self._get("/projects"))
 
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
         """Send one outbox item: ``MUTATIONS[kind]`` with the path filled from ``payload`` and

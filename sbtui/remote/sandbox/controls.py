@@ -1,12 +1,14 @@
 """Sandbox training controls (``/sandbox/*``, no token) and the read-only fee-side fixture
-lists (notices, collection notices, special dues, projects, agreements, paid periods)."""
+lists (notices, collection notices, special dues, agreements, paid periods). The projects are
+served by :mod:`.projects` (``GET /projects``: the linked ones)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from . import registry
+from . import registry, settle
 from .auth import PayWho, Who
+from .declarations import record
 from .seed import DEMO_USCC
 
 router = APIRouter()
@@ -20,6 +22,11 @@ class SimulateIn(BaseModel):
 
 class CompactIn(BaseModel):
     uscc: str | None = None
+
+
+class PaidIn(BaseModel):
+    amount: str | None = None  # default: what is still unpaid
+    uscc: str = DEMO_USCC
 
 
 class SettingsIn(BaseModel):
@@ -53,7 +60,8 @@ async def get_settings(request: Request) -> dict:
 @router.post("/sandbox/settings")
 async def set_settings(body: SettingsIn, request: Request) -> dict:
     """``reply_delay_ms``: sleep that long after each mutation's commit, before replying;
-    ``feedback_delay_ms``: how long after its submission a wage declaration gets its feedback.
+    ``feedback_delay_ms``: how long after its submission (or void) a wage or fee declaration
+    gets its feedback.
     Answers the settings it was given."""
     sb = sandbox(request)
     given = body.model_dump(exclude_none=True)
@@ -62,6 +70,22 @@ async def set_settings(body: SettingsIn, request: Request) -> dict:
     if "feedback_delay_ms" in given:
         sb.feedback_delay_ms = given["feedback_delay_ms"]
     return given
+
+
+@router.post("/sandbox/declarations/{declaration_id}/paid")
+async def declaration_paid(declaration_id: str, request: Request,
+                           body: PaidIn | None = None) -> dict:
+    """The bank side, until payment exists: mark a 申报成功 declaration (part) paid (``amount``,
+    default the rest). Once wholly paid, its fully paid tax periods join ``paid_periods``.
+    Answers the ``Declaration`` (with lines)."""
+    sb = sandbox(request)
+    body = body or PaidIn()
+    settle.process_due(sb.db, body.uscc, sb.now())
+    with sb.db.tx() as conn:
+        settle.mark_paid(conn, body.uscc, declaration_id, body.amount, sb.today())
+        row = conn.execute("SELECT * FROM declarations WHERE uscc = ? AND id = ?",
+                           (body.uscc, declaration_id)).fetchone()
+        return record(row, with_lines=True)
 
 
 @router.get("/sandbox/effects")
@@ -100,13 +124,6 @@ async def special_dues(request: Request, who: Who) -> list[dict]:
     return _rows(request, "SELECT serial, unit_number, item_id, item_name, period_from, period_to,"
                  " amount, valid_until, remark FROM special_dues WHERE uscc = ? ORDER BY serial",
                  (who.uscc,))
-
-
-@router.get("/projects")
-async def projects(request: Request, who: Who) -> list[dict]:
-    return _rows(request, "SELECT project_id, name, contract_number, agency, unit_number, region,"
-                 " contact, start_date, end_date, rate, total_cost, contract_amount"
-                 " FROM projects WHERE uscc = ? ORDER BY project_id", (who.uscc,))
 
 
 @router.get("/agreements")

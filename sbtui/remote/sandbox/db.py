@@ -91,6 +91,36 @@ CREATE INDEX IF NOT EXISTS wage_declarations_due ON wage_declarations (uscc, sta
 CREATE TABLE IF NOT EXISTS dues_regen (
     uscc TEXT NOT NULL, unit_number TEXT NOT NULL, type TEXT NOT NULL,
     from_period TEXT NOT NULL, PRIMARY KEY (uscc, unit_number, type));
+CREATE TABLE IF NOT EXISTS declarations (
+    uscc TEXT NOT NULL, id TEXT NOT NULL, number INTEGER NOT NULL, key TEXT NOT NULL,
+    kind TEXT NOT NULL, unit_number TEXT NOT NULL, agency TEXT NOT NULL, status TEXT NOT NULL,
+    submitted_at TEXT NOT NULL, submitted_on TEXT NOT NULL, feedback_at TEXT,
+    decided_at TEXT, message TEXT, voided_at TEXT, line_count INTEGER NOT NULL,
+    headcount INTEGER NOT NULL, base_total TEXT NOT NULL, due_total TEXT NOT NULL,
+    offset_total TEXT NOT NULL, actual_total TEXT NOT NULL, paid TEXT NOT NULL,
+    payment_status TEXT NOT NULL, lines TEXT NOT NULL, PRIMARY KEY (uscc, id));
+CREATE INDEX IF NOT EXISTS declarations_due ON declarations (uscc, status, feedback_at);
+CREATE TABLE IF NOT EXISTS due_holds (
+    uscc TEXT NOT NULL, key TEXT NOT NULL, declaration_id TEXT NOT NULL, source TEXT NOT NULL,
+    unit_number TEXT NOT NULL, item TEXT NOT NULL, offset_amount TEXT NOT NULL, status TEXT NOT NULL,
+    PRIMARY KEY (uscc, key));
+CREATE INDEX IF NOT EXISTS due_holds_declaration ON due_holds (uscc, declaration_id);
+CREATE TABLE IF NOT EXISTS dues_voided (
+    uscc TEXT NOT NULL, key TEXT NOT NULL, declaration_id TEXT NOT NULL,
+    unit_number TEXT NOT NULL, period TEXT NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (uscc, key));
+CREATE TABLE IF NOT EXISTS credits (
+    uscc TEXT NOT NULL, unit_number TEXT NOT NULL, item_id TEXT NOT NULL,
+    item_name TEXT NOT NULL, amount TEXT NOT NULL, verified INTEGER NOT NULL,
+    PRIMARY KEY (uscc, unit_number, item_id));
+CREATE TABLE IF NOT EXISTS project_links (
+    uscc TEXT NOT NULL, project_id TEXT NOT NULL, tax_authority TEXT NOT NULL,
+    tax_branch TEXT NOT NULL, linked_at TEXT NOT NULL, PRIMARY KEY (uscc, project_id));
+CREATE TABLE IF NOT EXISTS project_dues (
+    uscc TEXT NOT NULL, serial TEXT NOT NULL, project_id TEXT NOT NULL,
+    unit_number TEXT NOT NULL, item_id TEXT NOT NULL, period_from TEXT NOT NULL,
+    period_to TEXT NOT NULL, base TEXT NOT NULL, rate TEXT NOT NULL, amount TEXT NOT NULL,
+    valid_until TEXT NOT NULL, PRIMARY KEY (uscc, serial));
 """
 
 

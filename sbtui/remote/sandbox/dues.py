@@ -2,8 +2,11 @@
 
 ``dues_lines`` holds, per employer × unit number × period × item, the summed line of
 :mod:`sbtui.domain.dues` (headcount, wage total, base total, rate or fixed amount, due) and its
-D11 status (初始 = not declared; the declaration lifecycle will move it on). No per-employee rows
-are stored: the 明细 is computed on demand (``GET /dues/detail``).
+D11 status (初始 = not declared; 申报中 / 申报成功 while a declaration holds it, see
+:mod:`.ledger`; a voided declaration's lines move to ``dues_voided`` as 销账 and are
+regenerated). No per-employee rows are stored: the 明细 is computed on demand
+(``GET /dues/detail``). The list adds the collection notices, special dues and linked projects'
+dues, every line filled in by :func:`.ledger.finish` (key, tick, max offset, deadline, late fee).
 
 **Window** of a unit number: every month from the one after its last paid period
 (``paid_periods``) up to the current month (the sandbox clock, China time); just the current
@@ -14,8 +17,8 @@ month when nothing was paid.
 - a unit number whose window differs from the one recorded in ``dues_state`` (a new month, a
   payment), or never generated, is regenerated whole;
 - otherwise each ``dues_regen`` point (written by wage processing, W9: the earliest changed month
-  per unit number and type) regenerates that unit number's items of that type from that month
-  on; the points are cleared after.
+  per unit number and type, or a voided declaration's tax line) regenerates that unit number's
+  items of that type from that month on; the points are cleared after.
 
 Regeneration replaces only lines still 初始 (a declared line is never rewritten). All the stale
 unit numbers of the employer are computed in **one** pass over its employees.
@@ -37,6 +40,7 @@ from sbtui.domain.models import DueDetailLine, DueLine
 from sbtui.domain.money import format_rate
 from sbtui.domain.region import load_region
 
+from . import ledger
 from .auth import Who
 from .db import Db, dumps, iso, registrations
 from .errors import ERRORS, ApiError
@@ -159,12 +163,26 @@ def _check_month(name: str, value: str | None) -> str | None:
     return value
 
 
+def tax_line(r: sqlite3.Row, agencies: dict[str, str]) -> dict:
+    """A ``dues_lines`` row as a ``DueLine`` dict (before :func:`ledger.finish`)."""
+    item = catalogue().items.get(r["item"])
+    return {
+        "source": "tax", "serial": None, "unit_number": r["unit_number"],
+        "agency": agencies.get(r["unit_number"], ""), "period_from": r["period"],
+        "period_to": r["period"], "item": r["item"], "item_name": item.name if item else r["item"],
+        "type_code": item.type_code if item else r["item"][:3], "headcount": r["headcount"],
+        "wage_total": r["wage_total"], "base_total": r["base_total"],
+        "rate": None if r["rate"] is None else format_rate(Decimal(r["rate"])), "fixed": r["fixed"],
+        "due": r["due"], "status": r["status"], "generated_at": r["generated_at"]}
+
+
 def lines(conn: sqlite3.Connection, uscc: str, unit_number: str | None, period_from: str | None,
-          period_to: str | None) -> list[dict]:
-    """The ``DueLine`` dicts: tax lines then collection lines, each by unit, period, item."""
+          period_to: str | None, *, today: date, source: str | None = None) -> list[dict]:
+    """The ``DueLine`` dicts of every source, filled in (:func:`ledger.finish`): tax lines (with
+    the 销账 lines of voided declarations beside them) by unit, period, item; then collection
+    lines by serial, item; special dues by serial; linked projects' dues by project, serial."""
     agencies = {r["unit_number"]: r["agency"] for r in registrations(conn, uscc)}
-    cat = catalogue()
-    items = cat.items
+    order = {item_id: n for n, item_id in enumerate(catalogue().items)}
     where, params = ["uscc = ?"], [uscc]
     if unit_number:
         where.append("unit_number = ?")
@@ -176,31 +194,29 @@ def lines(conn: sqlite3.Connection, uscc: str, unit_number: str | None, period_f
         where.append("period <= ?")
         params.append(period_to)
     cond = " AND ".join(where)
-    order = {item_id: n for n, item_id in enumerate(items)}
-    tax = []
-    for r in conn.execute(f"SELECT * FROM dues_lines WHERE {cond}", params):
-        item = items.get(r["item"])
-        tax.append({
-            "source": "tax", "serial": None, "unit_number": r["unit_number"],
-            "agency": agencies.get(r["unit_number"], ""), "period_from": r["period"],
-            "period_to": r["period"], "item": r["item"], "item_name": item.name if item else r["item"],
-            "type_code": item.type_code if item else r["item"][:3], "headcount": r["headcount"],
-            "wage_total": r["wage_total"], "base_total": r["base_total"],
-            "rate": None if r["rate"] is None else format_rate(Decimal(r["rate"])), "fixed": r["fixed"],
-            "due": r["due"], "status": r["status"], "generated_at": r["generated_at"]})
-    tax.sort(key=lambda d: (d["unit_number"], d["period_from"], order.get(d["item"], 999)))
-    notices = []
-    for r in conn.execute(f"SELECT * FROM collection_notices WHERE {cond} ORDER BY serial, item_id",
-                          params):
-        notices.append({
-            "source": "collection", "serial": r["serial"], "unit_number": r["unit_number"],
-            "agency": r["agency"], "period_from": r["period"], "period_to": r["period"],
-            "item": r["item_id"], "item_name": r["item_name"],
-            "type_code": items[r["item_id"]].type_code if r["item_id"] in items else r["item_id"][:3],
-            "headcount": None, "wage_total": None, "base_total": None, "rate": None, "fixed": None,
-            "due": r["amount"], "status": INITIAL if r["status"] == "未申报" else r["status"],
-            "generated_at": None})
-    return tax + notices
+    out: list[dict] = []
+    if source in (None, "tax"):
+        tax = [tax_line(r, agencies) for r in conn.execute(f"SELECT * FROM dues_lines WHERE {cond}", params)]
+        tax += ledger.voided_lines(conn, uscc, unit_number, period_from, period_to)
+        tax.sort(key=lambda d: (d["unit_number"], d["period_from"], order.get(d["item"], 999),
+                                d["status"] == ledger.VOIDED, d.get("declaration_id") or ""))
+        out += tax
+    if source in (None, "collection"):
+        for r in conn.execute(f"SELECT * FROM collection_notices WHERE {cond} ORDER BY serial, item_id",
+                              params):
+            out.append({
+                "source": "collection", "serial": r["serial"], "unit_number": r["unit_number"],
+                "agency": r["agency"], "period_from": r["period"], "period_to": r["period"],
+                "item": r["item_id"], "item_name": r["item_name"], "type_code": ledger.type_code_of(r["item_id"]),
+                "headcount": None, "wage_total": None, "base_total": None, "rate": None, "fixed": None,
+                "due": r["amount"], "status": INITIAL if r["status"] == "未申报" else r["status"],
+                "generated_at": None})
+    if source in (None, "special"):
+        out += ledger.special_lines(conn, uscc, unit_number, period_from, period_to, agencies)
+    if source in (None, "project"):
+        out += ledger.project_lines(conn, uscc, unit_number, period_from, period_to, agencies)
+    return ledger.finish(out, held=ledger.holds(conn, uscc), left=ledger.credit_left(conn, uscc),
+                         profile=_region(conn, uscc), today=today)
 
 
 def detail(conn: sqlite3.Connection, uscc: str, unit_number: str, period: str, item_id: str,
@@ -237,10 +253,13 @@ def _sandbox(request: Request):
 
 
 def ensure(sb, uscc: str) -> None:
-    """What every dues read does first: due wage feedback, then stale preprocessing."""
+    """What every dues read (and a declaration submit) does first: due wage feedback, due
+    declaration feedback (a void leaves regeneration points), then stale preprocessing."""
+    from .settle import process_due
     from .wages import catch_up
 
     catch_up(sb, uscc)
+    process_due(sb.db, uscc, sb.now())
     refresh(sb.db, uscc, sb.today(), iso(sb.now()))
 
 
@@ -248,11 +267,15 @@ def ensure(sb, uscc: str) -> None:
 async def list_dues(request: Request, who: Who,
                     unit_number: Annotated[str | None, Query()] = None,
                     period_from: Annotated[str | None, Query()] = None,
-                    period_to: Annotated[str | None, Query()] = None):
-    """日常申报 / 应缴信息: tax-generated lines (``source: "tax"``) and collection notices
-    (``source: "collection"``), optionally for one unit number and a period range (≤ 12 months
-    when both ends are given, SPEC D11)."""
+                    period_to: Annotated[str | None, Query()] = None,
+                    source: Annotated[str | None, Query()] = None):
+    """日常申报 / 应缴信息: tax-generated lines (``source: "tax"``, with the 销账 lines of voided
+    declarations), collection notices (``collection``), special dues (``special``) and the
+    linked projects' dues (``project``), optionally for one unit number, a period range (≤ 12
+    months when both ends are given, SPEC D11) and one source."""
     sb = _sandbox(request)
+    if source not in (None, "", "tax", "collection", "special", "project"):
+        raise ApiError(400, "bad_request", f"数据来源无效：{source}", {"field": "source"})
     start = _check_month("费款所属期起", period_from)
     end = _check_month("费款所属期止", period_to)
     if start and end:
@@ -263,7 +286,8 @@ async def list_dues(request: Request, who: Who,
                            {"max": MAX_MONTHS})
     ensure(sb, who.uscc)
     with sb.db.read() as conn:
-        data = lines(conn, who.uscc, unit_number or None, start, end)
+        data = lines(conn, who.uscc, unit_number or None, start, end, today=sb.today(),
+                     source=source or None)
     return Response(dumps(data), media_type=JSON)
 
 

@@ -6,10 +6,12 @@
   monthly preprocessing exists in the sandbox (a later issue) this is an **approximation**:
   every month after the unit number's last paid period (``paid_periods``) up to the current
   month in which at least one normal employee registered under that unit number has a wage for
-  one of its insured types. The amount is not known yet (``null``).
+  one of its insured types. The amount is not known yet (``null``). A unit number × period
+  whose preprocessed tax lines are all declared (none 初始) is left out.
 - ``collection`` — undeclared 征集信息 (``collection_notices`` with status 未申报), per unit number.
-- ``special`` — special dues still within their 征集有效日期, per unit number.
-- ``unpaid`` — declared unpaid dues: none until declarations exist.
+- ``special`` — special dues still within their 征集有效日期 and not declared, per unit number.
+- ``unpaid`` — declarations 申报成功 and not wholly paid, per unit number: their count and
+  what is left to pay.
 
 ``GET /messages`` and ``POST /messages/{id}/read`` (permission class ``pay``: the 消息中心 and
 the 通知公告 are on every user's home page) keep a read flag per employer.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from fastapi import APIRouter, Request
 
@@ -51,12 +54,40 @@ def _tax_generated(conn: sqlite3.Connection, uscc: str, today: date) -> list[dic
                             (uscc, unit)).fetchone()[0]
         period = add_months(last, 1) if last else this_month
         while period <= this_month:
-            if conn.execute(_HAS_WAGES, {"uscc": uscc, "unit": unit, "period": period}).fetchone():
+            if (conn.execute(_HAS_WAGES, {"uscc": uscc, "unit": unit, "period": period}).fetchone()
+                    and not _all_declared(conn, uscc, unit, period)):
                 items.append({
                     "kind": "tax_generated", "unit_number": unit, "period": period, "count": 1,
                     "amount": None,
                     "text": f"单位编号{unit}存在{period}属期税务生成的未申报待申报信息，请及时申报。"})
             period = add_months(period, 1)
+    return items
+
+
+def _all_declared(conn: sqlite3.Connection, uscc: str, unit: str, period: str) -> bool:
+    """The unit number × period has preprocessed tax lines and none of them is 初始."""
+    row = conn.execute("SELECT count(*), sum(status = '初始') FROM dues_lines WHERE uscc = ?"
+                       " AND unit_number = ? AND period = ?", (uscc, unit, period)).fetchone()
+    return bool(row[0]) and not row[1]
+
+
+def _unpaid(conn: sqlite3.Connection, uscc: str) -> list[dict]:
+    """Declarations 申报成功 and not wholly paid, per unit number (SPEC H2, D7)."""
+    rows = conn.execute("SELECT unit_number, actual_total, paid FROM declarations WHERE uscc = ?"
+                        " AND status = '申报成功' AND payment_status != '已缴费'"
+                        " ORDER BY unit_number", (uscc,)).fetchall()
+    count: dict[str, int] = defaultdict(int)
+    amounts: dict[str, list[Decimal]] = defaultdict(list)
+    for r in rows:
+        count[r["unit_number"]] += 1
+        amounts[r["unit_number"]].append(Decimal(r["actual_total"]) - Decimal(r["paid"]))
+    items = []
+    for unit in sorted(count):
+        amount = total(amounts[unit])
+        items.append({"kind": "unpaid", "unit_number": unit, "period": None, "count": count[unit],
+                      "amount": str(amount),
+                      "text": f"单位编号{unit}存在{count[unit]}条申报成功且未缴费的记录"
+                              f"（合计{format_money(amount)}元），请及时缴费。"})
     return items
 
 
@@ -83,9 +114,12 @@ def todo(conn: sqlite3.Connection, uscc: str, today: date) -> list[dict]:
         "SELECT unit_number, serial, amount FROM collection_notices"
         " WHERE uscc = ? AND status = '未申报'", (uscc,)).fetchall()
     special = conn.execute(
-        "SELECT unit_number, serial, amount FROM special_dues WHERE uscc = ? AND valid_until >= ?",
+        "SELECT unit_number, serial, amount FROM special_dues s WHERE uscc = ? AND valid_until >= ?"
+        " AND NOT EXISTS (SELECT 1 FROM due_holds h WHERE h.uscc = s.uscc AND h.source = 'special'"
+        " AND h.key = 's|' || s.unit_number || '|' || s.serial || '|' || s.item_id)",
         (uscc, today.isoformat())).fetchall()
     return (_tax_generated(conn, uscc, today)
+            + _unpaid(conn, uscc)
             + _per_unit("collection", collection, "征集信息", "可以进行申报。")
             + _per_unit("special", special, "特殊缴费信息", "请在征集有效日期前申报。"))
 
@@ -116,6 +150,9 @@ def _sandbox(request: Request):
 @router.get("/home/todo", response_model=list[TodoItem])
 async def home_todo(request: Request, who: Who):
     sb = _sandbox(request)
+    from .settle import process_due
+
+    process_due(sb.db, who.uscc, sb.now())
     with sb.db.read() as conn:
         return todo(conn, who.uscc, sb.today())
 

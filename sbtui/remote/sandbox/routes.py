@@ -1,4 +1,5 @@
-"""The ``/api/v1`` routes of the service contract (sbtui/remote/API.md)."""
+"""The ``/api/v1`` routes of the service contract (sbtui/remote/API.md); the fee declaration's
+routers (``declarations``, ``projects``) are mounted at the end."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -19,7 +20,7 @@ from sbtui.domain.models import (
     UnitRegistration,
 )
 
-from . import auth, groups, registry, wages
+from . import auth, declarations, groups, projects, registry, wages
 from .auth import PayWho, Who
 from .db import public_registration, registrations
 from .errors import ERRORS, ApiError
@@ -220,3 +221,7 @@ async def assign_group(employee_id: str, body: AssignIn, request: Request, who: 
 @router.get("/idempotency/{key}", response_model=KeyOutcome, responses=ERRORS)
 async def key_outcome(key: str, request: Request, who: Who):
     return sandbox(request).keyed.outcome(who.uscc, key)
+
+
+router.include_router(declarations.router)
+router.include_router(projects.router)

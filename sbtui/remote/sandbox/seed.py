@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sbtui.domain.catalogue import catalogue
 
@@ -64,6 +65,9 @@ def upgrade(db: Db) -> None:
     """Fill the fixtures of tables added after a database was first seeded (idempotent)."""
     with db.tx() as conn:
         _seed_details(conn)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
+        if row is not None:
+            _seed_declaration_fixtures(conn, date.fromisoformat(row[0]))
 
 
 def _seed_details(conn) -> None:
@@ -102,6 +106,7 @@ def seed(db: Db, *, employees: int, seed: int, today: date) -> None:
             _seed_fee_fixtures(conn, rng, uscc, units, today)
         _seed_notices(conn, today)
         _seed_details(conn)
+        _seed_declaration_fixtures(conn, today)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("seeded", today.isoformat()), ("seed", str(seed)), ("employees", str(employees))])
 
@@ -186,6 +191,37 @@ def _seed_fee_fixtures(conn, rng: random.Random, uscc: str, units: list[dict], t
         (uscc, "15069100000000003", "中国农业银行股份有限公司鄂尔多斯康巴什支行",
          "鄂尔多斯市康巴什区鸿泰能源科技有限公司", "05565101040012345", 1, 1),
     ])
+
+
+# SPEC D5: verified credit balances (可抵缴余额) of the demo employer's enterprise unit number
+CREDITS = (("110-u", "1000.00"), ("210-u", "200.00"))
+DEMO_PROJECT = "15069124000011"
+# SPEC D10: the demo project's work-injury dues: (serial suffix, from, to, base, valid days)
+PROJECT_DUES = (("0001", "2025-03", "2025-12", "15000000.00", 30),
+                ("0002", "2026-01", "2026-10", "13500000.00", 45),
+                ("0003", "2025-03", "2025-03", "500000.00", -7))  # expired
+
+
+def _seed_declaration_fixtures(conn, today: date) -> None:
+    """Credits and project dues (tables added with the fee declaration); no random numbers,
+    so the other fixtures stay as they were. ``INSERT OR IGNORE``: a balance already used is
+    kept."""
+    social = conn.execute("SELECT unit_number FROM registrations WHERE uscc = ?"
+                          " AND agency_system = 'enterprise' ORDER BY rowid LIMIT 1",
+                          (DEMO_USCC,)).fetchone()
+    project = conn.execute("SELECT unit_number, rate FROM projects WHERE uscc = ? AND project_id = ?",
+                           (DEMO_USCC, DEMO_PROJECT)).fetchone()
+    if social is None or project is None:
+        return
+    items = catalogue().items
+    conn.executemany("INSERT OR IGNORE INTO credits VALUES (?, ?, ?, ?, ?, 1)", [
+        (DEMO_USCC, social[0], item_id, items[item_id].name, amount) for item_id, amount in CREDITS])
+    rate = Decimal(project[1])
+    conn.executemany("INSERT OR IGNORE INTO project_dues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        (DEMO_USCC, f"3{DEMO_PROJECT[-8:]}{today:%Y%m}{suffix}", DEMO_PROJECT, project[0], "410-u",
+         start, end, base, project[1], str((Decimal(base) * rate).quantize(Decimal("0.01"))),
+         (today + timedelta(days=days)).isoformat())
+        for suffix, start, end, base, days in PROJECT_DUES])
 
 
 def _seed_notices(conn, today: date) -> None:

@@ -149,10 +149,11 @@ def declarations(db: Db, uscc: str, limit: int) -> list[dict]:
 # -- processing --------------------------------------------------------------------------------
 
 def declared_months(conn: sqlite3.Connection, uscc: str, unit_number: str) -> set[str]:
-    """The months already declared under a unit number (SPEC W7): for now the sandbox's paid
-    periods; the fee declaration will add its declared (unpaid) months here."""
-    rows = conn.execute("SELECT period FROM paid_periods WHERE uscc = ? AND unit_number = ?",
-                        (uscc, unit_number))
+    """The months already declared under a unit number (SPEC W7): the paid periods and the
+    periods of its tax lines held by a fee declaration (申报中 / 申报成功, paid or not)."""
+    rows = conn.execute("SELECT period FROM paid_periods WHERE uscc = ?1 AND unit_number = ?2"
+                        " UNION SELECT period FROM dues_lines WHERE uscc = ?1 AND unit_number = ?2"
+                        " AND status IN ('申报中', '申报成功')", (uscc, unit_number))
     return {r[0] for r in rows}
 
 
