@@ -16,12 +16,25 @@ from typing import TYPE_CHECKING, Any
 
 from sbtui.config import Config, EmployerEntry, home_dir
 from sbtui.domain.ids import check_uscc
-from sbtui.domain.models import (EmployerInfo, EmployerRecord, Message, Session, SessionInfo,
-                                 UnitRegistration, User)
-from sbtui.domain.passwords import LOCAL_ROUNDS, check_password, hash_password, password_problem
+from sbtui.domain.models import (
+    EmployerInfo,
+    EmployerRecord,
+    Message,
+    Session,
+    SessionInfo,
+    UnitRegistration,
+    User,
+)
+from sbtui.domain.passwords import (
+    LOCAL_ROUNDS,
+    check_password,
+    hash_password,
+    password_problem,
+)
 from sbtui.remote.errors import SessionExpired
 from sbtui.remote.interface import RemoteService
 from sbtui.secrets import InsecureBackendError, SecretStore
+from sbtui.workspace_declare import DeclarationFeedbackState, DeclarationsWorkspace  # noqa: F401
 
 if TYPE_CHECKING:
     from sbtui.home import HomeSummary
@@ -48,7 +61,7 @@ class LoginOutcome:
     note: str | None = None  # e.g. why the token was not kept
 
 
-class Workspace:
+class Workspace(DeclarationsWorkspace):
     def __init__(self, home: str | os.PathLike | None = None, *, remote: str | None = None,
                  allow_token_file: bool = False, service: RemoteService | None = None) -> None:
         """``service``: use this one instead of building it from ``remote`` (tests, drills)."""
@@ -311,7 +324,7 @@ class Workspace:
         return store.registrations()
 
     async def wage_feedback(self, uscc: str, *, submission: str | None = None, wait: bool = False,
-                            timeout: float = 60.0) -> "WageFeedbackState":
+                            timeout: float = 60.0) -> WageFeedbackState:
         """获取反馈 (SPEC W8): send what the outbox holds (a submit just queued), then read the
         feedback of the declarations that are due (every pending one, polling, with ``wait``).
         Raises OfflineError when the service cannot be reached (nothing is lost: the outbox

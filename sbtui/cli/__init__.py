@@ -30,10 +30,24 @@ def cli(ctx: click.Context, home: str | None, remote: str | None, as_json: bool,
 
 
 def _register() -> None:
-    from sbtui.cli import bench, data, demo, dues, employees, employer, home, sandbox, settings, wages
+    from sbtui.cli import (
+        bench,
+        data,
+        declarations,
+        demo,
+        dues,
+        employees,
+        employer,
+        home,
+        sandbox,
+        settings,
+        wages,
+    )
+    from sbtui.cli.declare import declare
 
     for group in (sandbox.sandbox, employer.employer, employees.employees, employees.units, wages.wages, bench.bench, settings.users,
-                  settings.password, home.home, dues.dues):
+                  settings.password, home.home, dues.dues, declarations.declarations,
+                  declarations.projects):
         cli.add_command(group)
     employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)
@@ -41,6 +55,7 @@ def _register() -> None:
     cli.add_command(data.outbox)
     cli.add_command(data.region)
     cli.add_command(demo.demo)
+    cli.add_command(declare)
 
 
 _register()

@@ -1,4 +1,6 @@
-"""``sbtui dues list``: the 日常申报 / 应缴信息 lines (SPEC D1, D2, D11) from the local store."""
+"""``sbtui dues list``: the 日常申报 / 应缴信息 lines (SPEC D1, D2, D9–D11) from the local store:
+tax-generated lines, collection notices, special dues and construction projects' dues, each
+with its ``key`` and D3 ``tick`` (what ``sbtui declare --tick`` takes)."""
 from __future__ import annotations
 
 import click
@@ -15,18 +17,22 @@ from sbtui.cli.common import (
     run,
 )
 
-SOURCES = {"tax": "税务生成", "collection": "征集信息"}
+SOURCES = {"tax": "税务生成", "collection": "征集信息", "special": "特殊缴费", "project": "工程项目"}
+STATUSES = ("初始", "申报中", "申报成功", "销账", "批扣清册生成")
 
 
 @click.group()
 def dues() -> None:
-    """Fee declaration dues: tax-generated lines and collection notices."""
+    """Fee declaration dues: tax-generated lines, collection notices, special and project dues."""
 
 
 @dues.command("list")
 @click.option("--unit-number", help="Only this unit number (单位编号).")
 @click.option("--period-from", metavar="YYYY-MM", help="费款所属期起.")
 @click.option("--period-to", metavar="YYYY-MM", help="费款所属期止.")
+@click.option("--source", "sources", multiple=True, type=click.Choice(list(SOURCES)),
+              help="Only lines of this source (repeatable): tax 税务生成, collection 征集信息, special 特殊缴费, project 工程项目.")
+@click.option("--status", type=click.Choice(STATUSES), help="数据处理状态 (SPEC D11).")
 @click.option("--refresh", is_flag=True, help="Sync with the service first (else: the lines of the last sync).")
 @click.option("--detail", is_flag=True,
               help="Add each tax line's per-employee lines (职工预处理明细). Detail needs the "
@@ -36,9 +42,12 @@ def dues() -> None:
 @click.pass_obj
 @run
 async def list_cmd(obj: Ctx, unit_number: str | None, period_from: str | None, period_to: str | None,
-                   refresh: bool, detail: bool, as_json: bool, uscc: str | None) -> None:
+                   sources: tuple[str, ...], status: str | None, refresh: bool, detail: bool, as_json: bool,
+                   uscc: str | None) -> None:
     """The dues lines as last synced (offline): per unit number × period × item, headcount,
-    wage total, base total, rate, due, status; collection notices beside them."""
+    wage total, base total, rate, due, status; collection notices, special and project dues
+    beside them. JSON adds key, tick, reduction, max_offset, deadline, late_fee, valid_until,
+    remark, serial, project_id, declaration_id."""
     from sbtui.cli.data import ensure_session
     from sbtui.domain.wages import parse_month
 
@@ -56,7 +65,7 @@ async def list_cmd(obj: Ctx, unit_number: str | None, period_from: str | None, p
         if result.offline:
             fail(f"{result.error}。不加 --refresh 可查看上次同步的数据。", EXIT_OFFLINE)
     store = obj.ws.store(uscc)
-    lines = store.dues_lines(unit_number, period_from, period_to)
+    lines = store.dues_lines(unit_number, period_from, period_to, sources=sources or None, status=status)
     if detail:
         service = obj.ws.service()
         for line in lines:
@@ -73,7 +82,7 @@ async def list_cmd(obj: Ctx, unit_number: str | None, period_from: str | None, p
     click.echo("来源      单位编号         所属期   征收品目                          人数  缴费工资合计  缴费基数合计  费率    应缴费额  状态")
     for d in lines:
         rate = d["rate"] or (f"定额{d['fixed']}" if d["fixed"] else "")
-        click.echo(f"{SOURCES[d['source']]}  {d['unit_number']:<16} {d['period_from']}  {d['item_name']:<24}"
+        click.echo(f"{SOURCES.get(d['source'], d['source'])}  {d['unit_number']:<16} {d['period_from']}  {d['item_name']:<24}"
                    f"{d['headcount'] if d['headcount'] is not None else '':>6}  {d['wage_total'] or '':>12}  "
                    f"{d['base_total'] or '':>12}  {rate:<6}{d['due']:>10}  {d['status']}")
         for r in d.get("detail", []):

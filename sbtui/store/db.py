@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from sbtui.domain.models import Employee, Group
+from sbtui.domain.models import Declaration, Employee, Group, Project
+from sbtui.store import declarations as decl
+from sbtui.store.declarations import DeclarationsMixin
 from sbtui.store.dues import DuesMixin
 from sbtui.store.filters import FiltersMixin
 from sbtui.store.group_batch import GroupBatchMixin
@@ -45,9 +47,10 @@ def open_store(path: Path) -> Store:
 
 
 class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixin,
-            WageAddMixin, WageSubmitMixin, WageQueryMixin, DuesMixin):
+            WageAddMixin, WageSubmitMixin, WageQueryMixin, DuesMixin, DeclarationsMixin):
     """The local store of one employer: meta, sync state, registry, filters, groups, the wage
-    declaration grid and its submissions, and the outbox."""
+    declaration grid and its submissions, the dues lines, the fee declarations, credits and
+    projects, and the outbox."""
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
@@ -57,7 +60,7 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixi
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -107,6 +110,12 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixi
         """After an item for ``entity`` was refused (the outbox's ``on_settle``)."""
         if entity.startswith("wages:"):
             self.wage_chunk_refused(entity)
+        elif entity.startswith("declaration:"):
+            self.declaration_refused(entity)
+        elif entity.startswith("declaration-void:"):
+            self.declaration_void_refused(entity)
+        elif entity.startswith("project:"):
+            self.project_link_refused(entity)
         else:
             super().settle(entity)
 
@@ -115,7 +124,7 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixi
         the local rows, in one transaction. An answer of the wrong shape still confirms the
         item (the service applied it) and is noted in ``last_error``."""
         body = response.get("body")
-        entity: Employee | Group | dict[str, Any] | None = None
+        entity: Employee | Group | Declaration | Project | dict[str, Any] | None = None
         try:
             if item.kind == "group.assign":
                 entity = Employee.model_validate(body)  # one row: the full model check is cheap
@@ -125,6 +134,10 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixi
                 entity = _seqs_answer(body)
             elif item.kind == WAGES_SUBMIT:
                 entity = _declaration_answer(body)
+            elif item.kind in (decl.SUBMIT, decl.VOID):
+                entity = Declaration.model_validate(body)
+            elif item.kind == decl.LINK:
+                entity = Project.model_validate(body)
         except (ValidationError, ValueError, TypeError):
             entity = None
             problem: str | None = "服务返回的数据格式有误"
@@ -136,6 +149,8 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixi
                 self.db.execute("UPDATE outbox SET last_error = ? WHERE key = ?", [problem, item.key])
                 if item.kind == WAGES_SUBMIT:
                     self.wage_chunk_refused(item.entity)  # no declaration id: nothing to follow
+                elif item.kind == decl.SUBMIT:
+                    self.declaration_refused(item.entity, decl.BAD_ANSWER)
             elif isinstance(entity, Employee):
                 self.put_employee(entity)
             elif isinstance(entity, Group):
@@ -147,12 +162,18 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixi
                 self.batch_assigned(item, entity)
             elif item.kind == WAGES_SUBMIT:
                 self.wage_submitted(item, entity)
+            elif item.kind == decl.SUBMIT:
+                self.declaration_submitted(item, entity)
+            elif item.kind == decl.VOID:
+                self.declaration_put(entity)
+            elif item.kind == decl.LINK:
+                self.project_put(entity)
 
 
 def _seqs_answer(body: Any) -> dict[str, Any]:
     """An answer carrying ``seqs`` (employee id → new seq) and ``changed_on``, checked."""
     if not isinstance(body, dict):
-        raise ValueError("not an object")
+        raise TypeError("not an object")
     seqs = body.get("seqs", {})
     if not isinstance(seqs, dict) or not all(
             isinstance(k, str) and isinstance(v, int) for k, v in seqs.items()):

@@ -225,3 +225,127 @@ def m004_dues(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_dues_unit_period ON dues (unit_number, period_from)")
+
+
+@migrations()
+def m005_declarations(db: Database) -> None:
+    # 社保费申报 (SPEC D3–D12). The dues lines gain the four sources, their key and D3 tick, the
+    # D5 / D9 / D12 fields and the declaration holding them; the rows of m004 are kept (keys and
+    # ticks built as sbtui.domain.models.due_key / due_tick do) until the next sync replaces them.
+    db.execute("ALTER TABLE dues RENAME TO dues_m004")
+    db.execute("DROP INDEX IF EXISTS idx_dues_unit_period")
+    db.execute(
+        """
+        CREATE TABLE dues (
+            n INTEGER PRIMARY KEY,            -- the service's order
+            source TEXT NOT NULL,             -- tax / collection / special / project
+            key TEXT NOT NULL DEFAULT '',     -- due_key()
+            tick TEXT NOT NULL DEFAULT '',    -- due_tick() (SPEC D3)
+            serial TEXT,
+            unit_number TEXT NOT NULL,
+            agency TEXT NOT NULL DEFAULT '',
+            period_from TEXT NOT NULL,
+            period_to TEXT NOT NULL,
+            item TEXT NOT NULL,
+            item_name TEXT NOT NULL,
+            type_code TEXT NOT NULL DEFAULT '',
+            headcount INTEGER,
+            wage_total TEXT,
+            base_total TEXT,
+            rate TEXT,
+            fixed TEXT,
+            due TEXT NOT NULL,
+            reduction TEXT NOT NULL DEFAULT '0.00',
+            max_offset TEXT NOT NULL DEFAULT '0.00',
+            status TEXT NOT NULL,
+            generated_at TEXT,
+            deadline TEXT,
+            late_fee TEXT NOT NULL DEFAULT '0.00',
+            valid_until TEXT,
+            remark TEXT NOT NULL DEFAULT '',
+            project_id TEXT,
+            declaration_id TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        INSERT INTO dues (n, source, key, tick, serial, unit_number, agency, period_from, period_to,
+                          item, item_name, type_code, headcount, wage_total, base_total, rate, fixed,
+                          due, status, generated_at)
+        SELECT n, source,
+               CASE source WHEN 'tax' THEN 't|' || unit_number || '|' || period_from || '|' || item
+                    ELSE 'c|' || unit_number || '|' || coalesce(serial, 'None') || '|' || item END,
+               CASE source WHEN 'tax' THEN 't|' || unit_number || '|' || period_from || '|'
+                                           || period_to || '|' || type_code
+                    ELSE 'c|' || unit_number || '|' || coalesce(serial, 'None') END,
+               serial, unit_number, agency, period_from, period_to, item, item_name, type_code,
+               headcount, wage_total, base_total, rate, fixed, due, status, generated_at
+        FROM dues_m004
+        """
+    )
+    db.execute("DROP TABLE dues_m004")
+    db.execute("CREATE INDEX idx_dues_unit_period ON dues (unit_number, period_from)")
+    db.execute("CREATE INDEX idx_dues_key ON dues (key)")
+    db.execute("CREATE INDEX idx_dues_tick ON dues (tick)")
+    # Offsets (D5) and remarks (D9) typed here for lines not declared yet: they survive a pull.
+    db.execute("CREATE TABLE due_edits (key TEXT PRIMARY KEY, offset TEXT, remark TEXT)")
+    # 申报记录 (D8): the service's declarations and the ones queued here. A queued one has a
+    # local id (``local_id`` = ``id``) and status 待发送 and holds its lines (``held``, JSON
+    # keys); the service's answer replaces it under the service's id, ``local_id`` kept.
+    db.execute(
+        """
+        CREATE TABLE declarations (
+            id TEXT PRIMARY KEY,
+            local_id TEXT UNIQUE,
+            outbox_key TEXT,
+            kind TEXT NOT NULL DEFAULT 'daily',
+            unit_number TEXT NOT NULL,
+            agency TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL,             -- 待发送 / 申报中 / 申报成功 / 申报失败 / 作废中 / 已作废
+            submitted_at TEXT,
+            feedback_at TEXT,
+            decided_at TEXT,
+            message TEXT,
+            line_count INTEGER NOT NULL DEFAULT 0,
+            headcount INTEGER NOT NULL DEFAULT 0,
+            base_total TEXT NOT NULL DEFAULT '0.00',
+            due_total TEXT NOT NULL DEFAULT '0.00',
+            offset_total TEXT NOT NULL DEFAULT '0.00',
+            actual_total TEXT NOT NULL DEFAULT '0.00',
+            paid TEXT NOT NULL DEFAULT '0.00',
+            payment_status TEXT NOT NULL DEFAULT '未缴费',
+            voided_at TEXT,
+            held TEXT NOT NULL DEFAULT '[]',
+            doc TEXT NOT NULL,                -- JSON Declaration, with lines when known
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_declarations_status ON declarations (status)")
+    db.execute("CREATE INDEX idx_declarations_submitted ON declarations (submitted_at)")
+    # Construction projects (D10): looked up or linked; ``state`` linked / 待发送 / refused.
+    db.execute(
+        """
+        CREATE TABLE projects (
+            project_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL DEFAULT 'linked',
+            error TEXT,
+            doc TEXT NOT NULL,                -- JSON Project
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    # Verified credit balances per unit number and item (D5), as last pulled.
+    db.execute(
+        """
+        CREATE TABLE credits (
+            unit_number TEXT NOT NULL,
+            item TEXT NOT NULL,
+            item_name TEXT NOT NULL DEFAULT '',
+            amount TEXT NOT NULL,
+            verified INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (unit_number, item)
+        )
+        """
+    )

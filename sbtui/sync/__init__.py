@@ -1,5 +1,5 @@
-"""Sync between the local store and the service: push the outbox, fetch due wage declaration
-feedback, then pull.
+"""Sync between the local store and the service: push the outbox, fetch the due feedback of
+wage and fee declarations, then pull.
 
 ``await sync(store, service)`` is what the CLI's ``sync`` command and the TUI's initialization
 step (SPEC L5) run. See :mod:`sbtui.sync.push`, :mod:`sbtui.sync.feedback` and
@@ -7,18 +7,24 @@ step (SPEC L5) run. See :mod:`sbtui.sync.push`, :mod:`sbtui.sync.feedback` and
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sbtui.remote.errors import OfflineError, ProtocolError, ServerError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
+from sbtui.sync.declarations import (
+    fetch_declaration_feedback,
+    fetch_declaration_feedback_once,
+    pull_declarations,
+)
 from sbtui.sync.dues import pull_dues
 from sbtui.sync.feedback import fetch_feedback_once, fetch_wage_feedback
 from sbtui.sync.progress import ProgressCallback, Refusal, SyncProgress, SyncResult
 from sbtui.sync.pull import pull
 from sbtui.sync.push import push
 
-__all__ = ["Refusal", "SyncProgress", "SyncResult", "fetch_wage_feedback", "sync"]
+__all__ = ["Refusal", "SyncProgress", "SyncResult", "fetch_declaration_feedback", "fetch_wage_feedback",
+           "sync"]
 
 
 async def sync(
@@ -31,10 +37,12 @@ async def sync(
     conflict_wait: float = 0.25,
     conflict_tries: int = 8,
 ) -> SyncResult:
-    """Push the outbox, fetch the feedback of wage declarations whose ``feedback_at`` has passed
-    (``result.wage_feedback`` counts those settled), then pull (full the first time, when
-    ``full`` or when the service asks for it; incremental otherwise) — which brings the
-    accepted wages — and last the dues lines (:mod:`sbtui.sync.dues`).
+    """Push the outbox, fetch the feedback of wage and fee declarations whose ``feedback_at``
+    has passed (``result.wage_feedback`` / ``result.declaration_feedback`` count those
+    settled), then pull (full the first time, when ``full`` or when the service asks for it;
+    incremental otherwise) — which brings the accepted wages —, the dues lines
+    (:mod:`sbtui.sync.dues`) and last the declaration records, projects and credits
+    (:mod:`sbtui.sync.declarations`).
 
     Unreachable service → the result has ``offline=True`` (no exception). Refused outbox items
     are in ``result.refusals``. Other service errors (session expired, protocol, a 5xx during
@@ -48,14 +56,20 @@ async def sync(
         try:
             try:
                 result.wage_feedback = await fetch_feedback_once(store, service, progress=emit)
+                try:
+                    settled = await fetch_declaration_feedback_once(store, service, progress=emit)
+                except NotImplementedError:  # a service (or test double) without declarations
+                    settled = []
+                result.declaration_feedback = len(settled)
             except (ServerError, ProtocolError) as exc:  # feedback can wait; the pull need not
                 result.error = exc.message
             await pull(store, service, result, full=full, progress=emit, page_size=page_size)
             await pull_dues(store, service, progress=emit)  # after the registry (SPEC D1)
+            await pull_declarations(store, service, progress=emit)  # after the dues (SPEC D8)
         except OfflineError as exc:
             result.offline = True
             result.error = exc.message
         else:
-            store.sync_set("last_sync_at", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            store.sync_set("last_sync_at", datetime.now(UTC).isoformat(timespec="seconds"))
     result.total = store.employee_count()
     return result

@@ -5,16 +5,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Phase = Literal["push", "feedback", "groups", "full", "changes", "dues"]
+Phase = Literal["push", "feedback", "groups", "full", "changes", "dues", "declarations"]
 
 
 @dataclass(frozen=True)
 class SyncProgress:
     """One progress event: ``done`` of ``total`` (``None``: not known) in ``phase``.
 
-    phases: ``push`` (outbox items sent), ``feedback`` (wage declarations read), ``groups`` (groups and unit registrations refreshed),
+    phases: ``push`` (outbox items sent), ``feedback`` (wage and fee declarations read), ``groups`` (groups and unit registrations refreshed),
     ``full`` (employees of a full download), ``changes`` (registry changes pulled), ``dues``
-    (the dues lines replaced)."""
+    (the dues lines replaced), ``declarations`` (declaration records, projects, credits)."""
 
     phase: Phase
     done: int
@@ -43,7 +43,8 @@ class SyncResult:
     ``pushed``: outbox items confirmed; ``refused``: items refused (details in ``refusals``);
     ``added`` / ``changed`` / ``stopped``: employees (SPEC E6); ``removed``: local employees
     deleted because a full download no longer had them; ``total``: employees in the store at the
-    end; ``wage_feedback``: wage declarations whose feedback was applied; ``full``: a full
+    end; ``wage_feedback``: wage declarations whose feedback was applied;
+    ``declaration_feedback``: fee declarations settled (SPEC D7, D8); ``full``: a full
     download was made; ``offline``: the service could not be reached, so
     the run stopped early (queued work stays queued/sent); ``error``: the message that stopped
     the push, if any."""
@@ -56,6 +57,7 @@ class SyncResult:
     removed: int = 0
     total: int = 0
     wage_feedback: int = 0
+    declaration_feedback: int = 0
     full: bool = False
     offline: bool = False
     error: str | None = None

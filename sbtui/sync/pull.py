@@ -16,7 +16,7 @@ pending local change are never deleted or overwritten by a pull.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sbtui.remote.errors import ResyncRequired
 from sbtui.remote.interface import RemoteService
@@ -27,7 +27,7 @@ FULL_KEYS = ("full_phase", "full_after", "full_cursor", "full_done")
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _add(result: SyncResult, counts: Counts) -> None:
