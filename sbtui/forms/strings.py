@@ -1,0 +1,69 @@
+"""Every Chinese text of :mod:`sbtui.forms`: the two declaration forms of manual 000 §3.4.
+
+The words and the starred (required) headers are the official client's, as the manual prints
+《社会保险费缴费申报表（适用单位缴费人）》 and 《社会保险费缴费明细申报表（适用职工个人）》.
+Templates with ``{…}`` are filled with :meth:`str.format`.
+"""
+from __future__ import annotations
+
+# -- titles and sheets -----------------------------------------------------------------------
+UNIT_TITLE = "社会保险费缴费申报表（适用单位缴费人）"
+EMPLOYEE_TITLE = "社会保险费缴费明细申报表（适用职工个人）"
+UNIT_SHEET = "缴费申报表"
+EMPLOYEE_SHEET = "缴费明细申报表"
+
+# -- 《社会保险费缴费申报表（适用单位缴费人）》 columns -------------------------------------------
+UNIT_HEADERS = (
+    "序号", "*社会保险经办机构", "*单位编号", "*参保费种", "*征收品目", "*征收子目",
+    "*费款所属日期起", "*费款所属日期止", "缴费人数", "职工工资总额", "缴费基数", "*费率",
+    "*本期应缴费额",
+)
+
+# -- 《社会保险费缴费明细申报表（适用职工个人）》 columns ----------------------------------------
+EMPLOYEE_HEADERS = (
+    "序号", "姓名", "身份证件类型", "身份证件号码", "社保经办机构", "单位编号", "人员编号",
+    "参保费种", "征收品目", "征收子目", "费款所属日期起", "费款所属日期止", "本人工资",
+    "缴费基数", "费率", "本期应缴费额",
+)
+
+TOTAL = "合计"
+NOT_APPLICABLE = "---"  # a 合计 cell that is not summed
+
+# -- the employer line (unit form, above the table) --------------------------------------------
+EMPLOYER_NAME = "*用人单位名称："
+EMPLOYER_ID = "*纳税人识别号："
+DECLARATION_NATURE = "申报性质："
+
+# -- the declarations box (unit form) -----------------------------------------------------------
+PAYER_LABEL = "*缴费人申明"
+PAYER_TEXT = "本单位所申报的社会保险费真实、准确并完整，与事实相符。"
+PAYER_SIGN = ("法定代表人（负责人）签名：",)
+AUTHORIZER_LABEL = "*授权人申明"
+AUTHORIZER_TEXT = ("我单位授权　　　　　　为本单位代理申报人，任何与申报有关的往来文件，"
+                   "都可寄此代理机构。")
+AUTHORIZER_SIGN = ("委托代理合同号：", "授权人：")
+AGENT_LABEL = "*代理人申明"
+AGENT_TEXT = "本单位所申报的社会保险费真实、准确并完整，与事实相符。"
+AGENT_SIGN = ("代理人（签章）：", "经办人：")
+SIGN_DATE = "年　　月　　日"
+
+# -- the footer (unit form) ---------------------------------------------------------------------
+ACCEPT_AUTHORITY = "*受理税务机关："
+ACCEPT_PERSON = "*受理人："
+ACCEPT_DATE = "*受理日期："
+REMARK = "备注："
+
+# -- the footer (employee form) -----------------------------------------------------------------
+E_EMPLOYER_ID = "纳税人识别号："
+E_EMPLOYER_NAME = "用人单位名称："
+E_ACCEPT_AUTHORITY = "受理税务机关："
+E_ACCEPT_PERSON = "受理人："
+E_ACCEPT_DATE = "受理日期："
+
+DATE = "{d.year:04d}年{d.month:02d}月{d.day:02d}日"  # 2024年02月17日
+PAGE = "第 {page} 页 共 {pages} 页"
+
+# -- errors -------------------------------------------------------------------------------------
+BAD_SUFFIX = "不支持的文件类型“{suffix}”：申报表只能保存为 .xlsx 或 .pdf 文件"
+NO_FONT = "找不到打印申报表所需的中文字体文件（{name}），请重新安装社保费管理客户端"
+WRITE_FAILED = "无法写入文件：{error}"
