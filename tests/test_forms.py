@@ -327,7 +327,7 @@ def test_writes_are_atomic(tmp_path, suffix):
 
 def test_write_to_a_missing_directory_fails_cleanly(tmp_path):
     for name in ("u.pdf", "u.xlsx"):
-        with pytest.raises(FormError, match="无法写入文件"):
+        with pytest.raises(FormError, match="无法写入文件：文件夹不存在"):
             write_unit_form(tmp_path / "nope" / name, manual_declaration(), EMPLOYER, ACCEPTED)
 
 

@@ -21,6 +21,7 @@ from sbtui.cli.common import (
     run,
 )
 from sbtui.cli.declare import KINDS, PAY_LATER, QUEUED, record_line, send
+from sbtui.forms.common import FormError
 
 STATUSES = ("待发送", "申报中", "申报成功", "申报失败", "作废中", "已作废")
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
@@ -187,8 +188,8 @@ async def form(obj: Ctx, ident: str, form: str, path: str, as_json: bool, uscc: 
         written = await obj.ws.write_declaration_form(uscc, ident, form, path)
     except svc.DeclareError as exc:
         fail(exc.message, EXIT_USAGE)
-    except ImportError:
-        fail("申报表导出尚不可用（sbtui.forms 未安装）。", EXIT_USAGE)
+    except FormError as exc:
+        fail(str(exc), EXIT_USAGE)
     if obj.json or as_json:
         emit_json({"id": ident, "form": form, "path": str(written)})
     else:

@@ -66,6 +66,8 @@ def atomic_file(path: str | os.PathLike[str]) -> Iterator[str]:
     is synced and renamed over ``path``. On error nothing is left behind and an existing file
     at ``path`` is untouched."""
     target = Path(path)
+    if not (target.parent or Path(".")).is_dir():
+        raise FormError(S.NO_FOLDER.format(folder=target.parent))
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.",
                                    suffix=".tmp")

@@ -59,9 +59,9 @@ EMPLOYEE_COLUMNS = tuple(Column(h, k, mm, ch, rep) for h, (k, mm, ch, rep) in zi
         ("text", 15, 10, False),  # 姓名
         ("text", 15, 12, True),  # 身份证件类型
         ("code", 28, 21, False),  # 身份证件号码
-        ("text", 26, 26, True),  # 社保经办机构
+        ("text", 23, 26, True),  # 社保经办机构
         ("code", 22, 16, True),  # 单位编号
-        ("code", 19, 14, False),  # 人员编号
+        ("code", 22, 16, False),  # 人员编号 (16 digits on one line)
         ("text", 21, 22, True),  # 参保费种
         ("text", 25, 26, True),  # 征收品目
         ("text", 10, 9, True),  # 征收子目
