@@ -10,7 +10,7 @@ import sbtui
 
 ROOT = Path(sbtui.__file__).parent
 CORE = ["domain", "store", "remote", "sync.py", "sync", "workspace.py", "config.py", "secrets.py",
-        "employees.py", "wages.py", "xlsx"]
+        "employees.py", "wages.py", "xlsx", "declare.py", "workspace_declare.py", "forms", "home.py"]
 
 
 def _core_files():
@@ -39,7 +39,7 @@ def test_core_sources_do_not_import_textual():
 
 def test_core_import_leaves_textual_unloaded():
     code = ("import sys, sbtui.domain.models, sbtui.domain.catalogue, sbtui.store, sbtui.sync, "
-            "sbtui.remote.http, sbtui.remote.sandbox, sbtui.workspace; "
+            "sbtui.remote.http, sbtui.remote.sandbox, sbtui.workspace, sbtui.declare, sbtui.forms; "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -8,7 +8,8 @@ year). ``preprocess_s`` is the forced regeneration of every unit number on the s
 (one pass over the employees; median of ``runs``). Then a real server runs on that database and
 ``list_open_s`` is what opening the list costs the client when online: ``GET /dues`` over
 loopback HTTP plus replacing the local ``dues`` table (:func:`sbtui.sync.dues.pull_dues`);
-``store_read_s`` is the offline open (reading the store).
+``store_read_s`` is the offline open of the 日常申报 list (:func:`sbtui.declare.open_lines`: the
+store's open lines with their offline edits).
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ def _prepare(data: Path, employees: int, runs: int, log: bool) -> dict:
 
 async def _open(url: str, home: Path, uscc: str, unit: str, runs: int, log: bool) -> dict:
     from sbtui.bench.sync import _login
+    from sbtui.declare import open_lines
     from sbtui.sync.dues import pull_dues
     from sbtui.workspace import Workspace
 
@@ -75,7 +77,7 @@ async def _open(url: str, home: Path, uscc: str, unit: str, runs: int, log: bool
             count = await pull_dues(store, ws.service()) or 0
             opens.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            store.dues_lines()
+            open_lines(store, "daily")
             reads.append(time.perf_counter() - t0)
             if log:
                 print(f"list open run {i + 1}: GET + store {opens[-1]:.3f} s, store read {reads[-1]:.4f} s",
