@@ -1,0 +1,180 @@
+"""提交申报 and its feedback (SPEC D3, D6, D7; manual 000 §3.1 steps 6–7, 001 §2.2.1): refusals
+that block the submit are shown and stop it; then each D6 confirm in order (取消 stops); then
+“提交申报确认” per unit number with 「立即提交」; the declarations go through the outbox (one per
+unit number), “提交成功” and the 反馈提示 countdown (the manual's 20-second wait; r 立即获取);
+then the result and the offer to pay (D7). Offline, the submit is queued and says so. The void
+of 申报记录 uses the same countdown.
+"""
+from __future__ import annotations
+
+import asyncio
+import weakref
+from datetime import date
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from sbtui import declare
+from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.keys import keyed
+from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog
+from sbtui.tui.screens.wages_submit import _seconds_until
+from sbtui.tui.strings import common as C
+from sbtui.tui.strings import declare as S
+
+SUBMIT_PENDING = {"待发送", "申报中"}
+VOID_PENDING = {"待发送", "作废中"}
+
+# the unpaid declarations each app has already offered to pay (asked once for the same ones:
+# the submit's offer then opening 申报记录 does not ask twice)
+_OFFERED: weakref.WeakKeyDictionary[App, set[str]] = weakref.WeakKeyDictionary()
+
+
+async def offer_payment(app: Any, store: Any, kinds: tuple[str, ...]) -> bool:
+    """D7: “当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？” when there are such records
+    not offered yet; 确定 says that payment comes in a later version (True), 取消 → False."""
+    unpaid = await app.run_in_thread(declare.unpaid, store)
+    ids = {d["id"] for d in unpaid if d.get("kind", "daily") in kinds}
+    seen = _OFFERED.setdefault(app, set())
+    if not ids or ids <= seen:
+        return False
+    seen |= ids
+    if not await app.push_screen_wait(ConfirmDialog(S.PAY_OFFER, title=S.FEEDBACK_TITLE)):
+        return False
+    await app.push_screen_wait(NoticeDialog(S.PAY_NOT_BUILT, title=S.FEEDBACK_TITLE))
+    return True
+
+
+class SubmitMixin:
+    """For :class:`sbtui.tui.screens.declare_lines.LinesScreen`."""
+
+    @work(exclusive=True, group="decl-submit")
+    async def action_submit(self) -> None:
+        app: Any = self.app  # type: ignore[attr-defined]
+        screen: Any = self
+        lines = screen.ticked_lines()
+        if not lines:
+            screen.notify(S.SUBMIT_NONE, severity="warning")
+            return
+        store = screen.store
+        refusals = await app.run_in_thread(declare.blocking, lines, date.today())
+        if refusals:
+            await app.push_screen_wait(NoticeDialog("\n".join(refusals), title=S.SUBMIT_BLOCKED.rstrip("：")))
+            return
+        checks = await app.run_in_thread(declare.submit_checks, store, screen.KIND, lines)
+        for text in checks:  # D6, in order; 取消 stops
+            if not await app.push_screen_wait(ConfirmDialog(text, title=S.KEY_SUBMIT)):
+                return
+        units = await app.run_in_thread(declare.summary, lines)
+        if not await app.push_screen_wait(SummaryDialog(units)):
+            return
+        try:
+            ids = await app.run_in_thread(declare.queue, store, screen.KIND, lines)
+        except declare.DeclareError as exc:
+            screen.notify(S.SUBMIT_FAILED.format(error=exc.message), severity="error", timeout=10)
+            return
+        screen.ticked.clear()
+        screen.load()
+        if not app.online or screen.session.offline:
+            app.refresh_outbox()
+            screen.notify(S.SUBMITTED_OFFLINE, severity="warning", timeout=10)
+            return
+        screen.notify(S.SUBMITTED)
+        records = await app.push_screen_wait(DeclFeedback(ids, void=False))
+        screen.load()
+        if records is None:  # Esc: the feedback comes with the next look at 申报记录
+            return
+        await self.tell_result(records)
+
+    async def tell_result(self, records: list[dict[str, Any]]) -> None:
+        app: Any = self.app  # type: ignore[attr-defined]
+        screen: Any = self
+        done = S.DAILY_DONE if screen.KIND == "daily" else S.SPECIAL_DONE
+        texts: list[str] = []
+        for r in records:
+            text = done if r.get("status") == "申报成功" else S.DECLARE_FAILED.format(
+                reason=r.get("message") or r.get("status") or "")
+            if text not in texts:
+                texts.append(text)
+        await app.push_screen_wait(NoticeDialog("\n".join(texts), title=S.FEEDBACK_TITLE))
+        if not any(r.get("status") == "申报成功" for r in records):
+            return
+        kinds = ("project",) if screen.KIND == "project" else ("daily", "special")
+        offered = await offer_payment(app, screen.store, kinds)
+        if offered or screen.KIND != "daily":  # 特殊缴费: 点击‘确定’跳转到申报记录界面
+            app.open_screen(screen.RECORDS)
+
+
+class DeclFeedback(ModalScreen[list[dict[str, Any]] | None]):
+    """反馈提示: pushes the outbox, then waits for the feedback of ``ids`` (a submit, or with
+    ``void`` a void) with a countdown; r fetches now; Esc leaves it (None). Dismisses with the
+    settled declarations."""
+
+    CSS_PATH = "declare_submit.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        keyed("declare.feedback", "now", "r", "fetch_now", S.KEY_FETCH),
+        keyed("declare.feedback", "close", "escape", "close", C.CLOSE),
+    ]
+
+    def __init__(self, ids: list[str], *, void: bool = False) -> None:
+        super().__init__()
+        self.ids = list(ids)
+        self.void = void
+        self._wake = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="decl-feedback-box") as box:
+            box.border_title = S.FEEDBACK_TITLE
+            box.border_subtitle = "r " + S.KEY_FETCH + " · Esc " + C.CLOSE
+            yield Static(S.FEEDBACK_POLLING, id="decl-feedback-text")
+
+    def on_mount(self) -> None:
+        self.run_worker(self._follow(), exclusive=True, group="decl-feedback")
+
+    def _say(self, text: str) -> None:
+        self.query_one("#decl-feedback-text", Static).update(text)
+
+    async def _follow(self) -> None:
+        app: Any = self.app
+        ws, uscc = app.ws, app.session.uscc
+        store = ws.store(uscc)
+        pending = VOID_PENDING if self.void else SUBMIT_PENDING
+        sent = S.VOID_SENT if self.void else S.FEEDBACK_SENT
+        while True:
+            try:
+                state = await ws.declaration_feedback(uscc)
+            except OfflineError:
+                self._say(S.FEEDBACK_OFFLINE)
+                return
+            except ServiceError as exc:
+                self._say(str(exc))
+                return
+            records = await app.run_in_thread(lambda: [declare.declaration(store, i) for i in self.ids])
+            records = [r for r in records if r is not None]
+            if records and all(r["status"] not in pending for r in records):
+                self.dismiss(records)
+                return
+            if not records:  # not known here any more: nothing to tell
+                self.dismiss(None)
+                return
+            wait = _seconds_until(state)
+            template = S.FEEDBACK_VOID_WAIT if self.void else S.FEEDBACK_WAIT
+            self._say(f"{sent}\n" + template.format(seconds=max(0, round(wait))))
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=min(1.0, max(0.2, wait)))
+            except TimeoutError:
+                pass
+
+    def action_fetch_now(self) -> None:
+        self._say(S.FEEDBACK_POLLING)
+        self._wake.set()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
