@@ -68,13 +68,14 @@ def test_D3_tick_built_from_fields_when_missing_and_from_a_dueline():
 
 # -- D4 totals and the per-unit summary --------------------------------------------------------------
 
-def test_D4_totals_sum_money_exactly_and_count_tax_headcount_only():
+def test_D4_totals_sum_money_exactly_and_count_each_person_once():
     lines = [tax(item="110-u", base="17776.00", due="2844.16", offset="44.16", late_fee="1.42"),
              tax(item="110-p", base="17776.00", due="1422.08"),
              notice("S1", "110-u", "100.00")]
     lines[1]["reduction"] = "22.08"
     t = d.totals(lines)
-    assert (t.lines, t.ticks, t.headcount) == (3, 2, 4)
+    # 110-u and 110-p of one month are the same 2 people: 缴费人数 2, not 4
+    assert (t.lines, t.ticks, t.headcount) == (3, 2, 2)
     assert t.base_total == Decimal("35552.00")
     assert t.due_total == Decimal("4366.24")  # 2844.16 + 1422.08 + 100.00
     assert t.offset_total == Decimal("44.16")
@@ -192,6 +193,13 @@ def test_D6_all_three_in_order():
     assert d.submit_checks("daily", [april], [march, april], {(U1, "110"): 2}) == [REVIEW, HEADCOUNT, HISTORY]
 
 
+def test_headcount_counts_people_per_unit_and_period_once():
+    lines = [tax(item="110-u", headcount=5), tax(item="110-p", headcount=5),
+             tax(item="210-u", headcount=4), tax(period="2026-03", headcount=3),
+             tax(unit=U2, headcount=7), notice("S1", "110-u", "100.00")]
+    assert d.headcount(lines) == 5 + 3 + 7
+
+
 # -- what is sent -----------------------------------------------------------------------------------
 
 def test_wire_lines_and_draft_declaration():
@@ -199,6 +207,6 @@ def test_wire_lines_and_draft_declaration():
     assert d.wire_lines(lines) == [{"key": lines[0]["key"], "offset": "44.16", "remark": "x"},
                                    {"key": lines[1]["key"], "offset": "0.00", "remark": ""}]
     doc = d.draft_declaration("L1", "daily", lines, "2026-05-15T02:00:00+00:00")
-    assert doc["line_count"] == 2 and doc["headcount"] == 4 and doc["actual_total"] == "4222.08"
+    assert doc["line_count"] == 2 and doc["headcount"] == 2 and doc["actual_total"] == "4222.08"
     assert doc["lines"][0]["type_name"] == "企业职工基本养老保险费" and doc["lines"][0]["n"] == 1
     assert doc["lines"][0]["payable"] == "2844.16" and doc["lines"][0]["actual"] == "2800.00"

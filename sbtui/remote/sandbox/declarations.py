@@ -30,6 +30,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
+from sbtui.domain import declare as rules
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.dues import employee_dues
 from sbtui.domain.models import Credit, Declaration, DeclarationEmployee
@@ -171,7 +172,7 @@ def submit(conn: sqlite3.Connection, uscc: str, key: str, body: dict, now: datet
            "agency": lines[0]["agency"], "status": ledger.DECLARING, "submitted_at": stamp(now),
            "feedback_at": stamp(now + timedelta(milliseconds=delay_ms)), "decided_at": None,
            "message": None, "voided_at": None, "line_count": len(lines),
-           "headcount": sum(ln["headcount"] or 0 for ln in lines if ln["source"] == "tax"),
+           "headcount": rules.headcount(lines),
            "base_total": ledger.money(total("base_total")), "due_total": ledger.money(total("due")),
            "offset_total": ledger.money(total("offset")),
            "actual_total": ledger.money(total("actual")), "paid": "0.00",
