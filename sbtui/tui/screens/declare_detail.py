@@ -22,6 +22,7 @@ from sbtui.tui.screens.declare_dialogs import AskDialog, money
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 FORMS = {"unit": S.FORM_TITLE_UNIT, "employees": S.FORM_TITLE_EMPLOYEE}
 
@@ -92,7 +93,7 @@ class DeclarationDetail(FormsMixin, ModalScreen[None]):
             box.border_title = (f"{S.DETAIL_LINES_TITLE} {self.record['unit_number']} "
                                 f"{str(self.record.get('submitted_at') or '')[:10]}")
             box.border_subtitle = S.DETAIL_HINT
-            table: DataTable = DataTable(id="detail-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="detail-table", cursor_type="row", zebra_stripes=True)
             table.fixed_columns = 1
             table.add_columns(*S.DETAIL_LINE_COLUMNS)
             yield table
@@ -163,7 +164,7 @@ class DeclarationEmployees(ModalScreen[None]):
         with Vertical(id="employees-box", classes="decl-detail-box") as box:
             box.border_title = f"{S.EMPLOYEES_TITLE} {self.line['period_from']} {self.line['item_name']}"
             box.border_subtitle = "Esc " + C.CLOSE
-            table: DataTable = DataTable(id="employees-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="employees-table", cursor_type="row", zebra_stripes=True)
             table.fixed_columns = 1
             table.add_columns(*S.EMPLOYEE_COLUMNS)
             for r in self.rows:

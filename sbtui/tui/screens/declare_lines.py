@@ -23,6 +23,7 @@ from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import AskDialog, money
 from sbtui.tui.strings import declare as S
+from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
 
 
@@ -74,7 +75,7 @@ class LinesScreen(BaseScreen):
                 yield TextInput("", placeholder=S.F_FROM, id="decl-from", max_length=7)
                 yield TextInput("", placeholder=S.F_TO, id="decl-to", max_length=7)
             yield Static("", id="decl-selected")
-            table: DataTable = DataTable(id="decl-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="decl-table", cursor_type="row", zebra_stripes=True)
             table.fixed_columns = self.FIXED_COLUMNS
             table.add_columns(*self.COLUMNS)
             yield table

@@ -25,6 +25,7 @@ from sbtui.tui.screens.declare_detail import DeclarationDetail, FormsMixin
 from sbtui.tui.screens.declare_dialogs import NoticeDialog, money
 from sbtui.tui.screens.declare_submit import DeclFeedback, offer_payment
 from sbtui.tui.strings import declare as S
+from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
 
 STAFF = frozenset({"admin", "all"})
@@ -67,7 +68,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
                              compact=True)
                 yield TextInput("", placeholder=S.F_DATE_FROM, id="rec-from", max_length=10)
                 yield TextInput("", placeholder=S.F_DATE_TO, id="rec-to", max_length=10)
-            table: DataTable = DataTable(id="rec-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="rec-table", cursor_type="row", zebra_stripes=True)
             table.fixed_columns = 1
             table.add_columns(*S.RECORD_COLUMNS)
             yield table
