@@ -44,10 +44,15 @@ async def test_todo_H2(c):
     r = await c.get("/home/todo")
     assert r.status_code == 200
     items = by_kind(r.json())
-    # one period (this month) per unit number, its amount not known before preprocessing
+    # one period (this month) per unit number: its preprocessed 初始 lines, counted and summed (D1)
     tax = items["tax_generated"]
     assert {(i["unit_number"], i["period"]) for i in tax} == {(u, "2026-05") for u in UNITS}
-    assert all(i["amount"] is None and "2026-05属期税务生成的未申报待申报信息" in i["text"] for i in tax)
+    dues = (await c.get("/dues", params={"source": "tax"})).json()
+    for i in tax:
+        mine = [d for d in dues if d["unit_number"] == i["unit_number"] and d["period_from"] == "2026-05"]
+        assert i["count"] == len(mine) > 0
+        assert Decimal(i["amount"]) == sum(Decimal(d["due"]) for d in mine)
+        assert "2026-05属期税务生成的未申报待申报信息" in i["text"]
     # undeclared collection notices per medical unit number, with their amount
     notices = (await c.get("/collection-notices")).json()
     for item in items["collection"]:
@@ -78,7 +83,8 @@ async def test_todo_counts_every_month_since_the_last_paid_one(c, clock):
 async def test_todo_needs_employees_with_wages(app, c):
     db = app.state.sandbox.db
     with db.tx() as conn:
-        conn.execute("UPDATE employees SET status = 'stopped' WHERE uscc = ?", (SECOND_USCC,))
+        conn.execute("UPDATE employees SET doc = json_set(doc, '$.wages', json('[]')) WHERE uscc = ?",
+                     (SECOND_USCC,))
     async with client(app) as other:
         await activate(other, SECOND_USCC, "88025")
         items = by_kind((await other.get("/home/todo")).json())

@@ -2,12 +2,8 @@
 
 ``GET /home/todo`` (permission class ``any``) lists what the tax side knows is waiting:
 
-- ``tax_generated`` — 税务生成的未申报待申报信息, one item per unit number × period. Until
-  monthly preprocessing exists in the sandbox (a later issue) this is an **approximation**:
-  every month after the unit number's last paid period (``paid_periods``) up to the current
-  month in which at least one normal employee registered under that unit number has a wage for
-  one of its insured types. The amount is not known yet (``null``). A unit number × period
-  whose preprocessed tax lines are all declared (none 初始) is left out.
+- ``tax_generated`` — 税务生成的未申报待申报信息, one item per unit number × period that has
+  preprocessed tax lines still 初始 (SPEC D1): their count and summed due.
 - ``collection`` — undeclared 征集信息 (``collection_notices`` with status 未申报), per unit number.
 - ``special`` — special dues still within their 征集有效日期 and not declared, per unit number.
 - ``unpaid`` — declarations 申报成功 and not wholly paid, per unit number: their count and
@@ -29,46 +25,29 @@ from sbtui.domain.models import Message, TodoItem
 from sbtui.domain.money import format_money, total
 
 from .auth import PayWho, Who
-from .db import iso, registrations
+from .db import iso
 from .errors import ERRORS, ApiError
 from .idempotency import IdemKey
-from .people import add_months, month_of
 
 router = APIRouter(responses=ERRORS)
 
-_HAS_WAGES = """
-SELECT 1 FROM employees e, json_each(e.doc, '$.registrations') r, json_each(e.doc, '$.wages') w
-WHERE e.uscc = :uscc AND e.status = 'normal' AND json_extract(r.value, '$.unit_number') = :unit
-  AND json_extract(w.value, '$.type') IN (SELECT value FROM json_each(r.value, '$.insurance_types'))
-  AND json_extract(w.value, '$.period_from') <= :period
-  AND json_extract(w.value, '$.period_to') >= :period
-LIMIT 1"""
-
-
-def _tax_generated(conn: sqlite3.Connection, uscc: str, today: date) -> list[dict]:
-    this_month = month_of(today)
+def _tax_generated(conn: sqlite3.Connection, uscc: str) -> list[dict]:
+    """One item per unit number × period with undeclared (初始) preprocessed tax lines: how many
+    lines and what they are due (the lines are brought up to date before, see ``home_todo``)."""
+    rows = conn.execute(
+        "SELECT unit_number, period, count(*) AS n, group_concat(due, ' ') AS dues FROM dues_lines"
+        " WHERE uscc = ? AND status = '初始' GROUP BY unit_number, period ORDER BY period, unit_number",
+        (uscc,)).fetchall()
     items = []
-    for reg in registrations(conn, uscc):
-        unit = reg["unit_number"]
-        last = conn.execute("SELECT max(period) FROM paid_periods WHERE uscc = ? AND unit_number = ?",
-                            (uscc, unit)).fetchone()[0]
-        period = add_months(last, 1) if last else this_month
-        while period <= this_month:
-            if (conn.execute(_HAS_WAGES, {"uscc": uscc, "unit": unit, "period": period}).fetchone()
-                    and not _all_declared(conn, uscc, unit, period)):
-                items.append({
-                    "kind": "tax_generated", "unit_number": unit, "period": period, "count": 1,
-                    "amount": None,
-                    "text": f"单位编号{unit}存在{period}属期税务生成的未申报待申报信息，请及时申报。"})
-            period = add_months(period, 1)
+    for r in rows:
+        amount = total(r["dues"].split())
+        unit, period = r["unit_number"], r["period"]
+        items.append({
+            "kind": "tax_generated", "unit_number": unit, "period": period, "count": r["n"],
+            "amount": str(amount),
+            "text": f"单位编号{unit}存在{period}属期税务生成的未申报待申报信息"
+                    f"（{r['n']}条，合计{format_money(amount)}元），请及时申报。"})
     return items
-
-
-def _all_declared(conn: sqlite3.Connection, uscc: str, unit: str, period: str) -> bool:
-    """The unit number × period has preprocessed tax lines and none of them is 初始."""
-    row = conn.execute("SELECT count(*), sum(status = '初始') FROM dues_lines WHERE uscc = ?"
-                       " AND unit_number = ? AND period = ?", (uscc, unit, period)).fetchone()
-    return bool(row[0]) and not row[1]
 
 
 def _unpaid(conn: sqlite3.Connection, uscc: str) -> list[dict]:
@@ -118,7 +97,7 @@ def todo(conn: sqlite3.Connection, uscc: str, today: date) -> list[dict]:
         " AND NOT EXISTS (SELECT 1 FROM due_holds h WHERE h.uscc = s.uscc AND h.source = 'special'"
         " AND h.key = 's|' || s.unit_number || '|' || s.serial || '|' || s.item_id)",
         (uscc, today.isoformat())).fetchall()
-    return (_tax_generated(conn, uscc, today)
+    return (_tax_generated(conn, uscc)
             + _unpaid(conn, uscc)
             + _per_unit("collection", collection, "征集信息", "可以进行申报。")
             + _per_unit("special", special, "特殊缴费信息", "请在征集有效日期前申报。"))
@@ -150,9 +129,11 @@ def _sandbox(request: Request):
 @router.get("/home/todo", response_model=list[TodoItem])
 async def home_todo(request: Request, who: Who):
     sb = _sandbox(request)
+    from .dues import ensure
     from .settle import process_due
 
     process_due(sb.db, who.uscc, sb.now())
+    ensure(sb, who.uscc)  # due wage feedback, then the preprocessing if stale
     with sb.db.read() as conn:
         return todo(conn, who.uscc, sb.today())
 

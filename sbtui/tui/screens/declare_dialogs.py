@@ -124,7 +124,8 @@ class SummaryDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="summary-box", classes="decl-box") as box:
             box.border_title = S.SUMMARY_TITLE
-            yield Static(S.SUMMARY_HEAD)
+            yield Static(S.SUMMARY_HEAD if len(self.units) == 1
+                         else S.SUMMARY_HEAD_SEVERAL.format(n=len(self.units)))
             with VerticalScroll(id="summary-units"):
                 for u in self.units:
                     yield Static(S.SUMMARY_UNIT.format(
