@@ -171,7 +171,10 @@ def finish(lines: list[dict], *, held: dict[str, dict], left: dict[tuple[str, st
            profile, today: date) -> list[dict]:
     """Fill in every line's key, tick, status and declaration (from its hold), max offset (D5:
     min(payable, the unit number + item credit left), for 初始 lines), deadline and late fee
-    (D12: as of ``today``, on the payable, unless paid or 销账). In place; returns ``lines``."""
+    (D12: as of ``today``, on the payable, unless paid or 销账). A special or project due was
+    assessed by the agency with its own 征集有效日期: that date is its deadline and it accrues
+    no late fee here (past it, it cannot be declared or paid at all, D9). In place; returns
+    ``lines``."""
     deadlines: dict[str, date] = {}
     for d in lines:
         d.setdefault("reduction", "0.00")
@@ -193,13 +196,16 @@ def finish(lines: list[dict], *, held: dict[str, dict], left: dict[tuple[str, st
         if d["status"] == INITIAL:
             most = max(ZERO, min(payable, left.get((d["unit_number"], d["item"]), ZERO)))
         d["max_offset"] = money(most)
-        end = d["period_to"]
-        if end not in deadlines:
-            deadlines[end] = collection_deadline(end, profile)
-        d["deadline"] = deadlines[end].isoformat()
         fee = ZERO
-        if d["status"] != VOIDED and not (hold and hold["paid"]):
-            fee = late_fee(payable, max(0, (today - deadlines[end]).days))  # = days_late()
+        if d["source"] in ("special", "project"):
+            d["deadline"] = d["valid_until"]
+        else:
+            end = d["period_to"]
+            if end not in deadlines:
+                deadlines[end] = collection_deadline(end, profile)
+            d["deadline"] = deadlines[end].isoformat()
+            if d["status"] != VOIDED and not (hold and hold["paid"]):
+                fee = late_fee(payable, max(0, (today - deadlines[end]).days))  # = days_late()
         d["late_fee"] = money(fee)
     return lines
 
