@@ -19,9 +19,10 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sbtui import declare
 from sbtui.domain.period import Period
-from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.remote.errors import ServiceError
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import AskDialog, money
+from sbtui.tui.screens.dues_query import DueDetailMixin
 from sbtui.tui.strings import declare as S
 from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
@@ -42,7 +43,7 @@ def payable(line: dict[str, Any]) -> Decimal:
     return Decimal(str(line["due"])) - Decimal(str(line.get("reduction") or "0"))
 
 
-class LinesScreen(BaseScreen):
+class LinesScreen(DueDetailMixin, BaseScreen):
     """Base of the three declaration lists; subclasses set the kind, columns and texts."""
 
     KIND = "daily"
@@ -315,25 +316,7 @@ class LinesScreen(BaseScreen):
     def _selected(self, event: DataTable.RowSelected) -> None:
         ln = self.current()
         if ln is not None:
-            self._detail(ln)
-
-    @work(exclusive=True, group="decl-detail")
-    async def _detail(self, line: dict[str, Any]) -> None:
-        from sbtui.tui.screens.dues_query import DueDetail
-
-        if line["source"] != "tax":
-            self.notify(S.DETAIL_NONE)
-            return
-        try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
-            rows = await self.ws.service().due_detail(line["unit_number"], line["period_from"], line["item"])
-        except OfflineError:
-            self.notify(S.OFFLINE, severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(S.UPDATE_FAILED.format(error=exc), severity="error")
-            return
-        self.app.push_screen(DueDetail(line, rows))
+            self.open_due_detail(ln)
 
     # -- update (F5) ----------------------------------------------------------------------------
     @work(exclusive=True, group="decl-update")

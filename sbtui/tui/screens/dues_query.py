@@ -31,7 +31,29 @@ def _months(a: str, b: str) -> int:
     return (pb.year - pa.year) * 12 + pb.month - pa.month + 1
 
 
-class DuesQueryScreen(ExportMixin, BaseScreen):
+class DueDetailMixin:
+    """Enter on a 税务生成 line: its employees (职工预处理明细, SPEC D1), read from the service;
+    a line of another source has none. For the screens that list dues lines."""
+
+    @work(exclusive=True, group="due-detail")
+    async def open_due_detail(self, line: dict[str, Any]) -> None:
+        screen: Any = self
+        if line["source"] != "tax":
+            screen.notify(S.DETAIL_NONE)
+            return
+        try:
+            await screen.app.service_ready()
+            rows = await screen.ws.service().due_detail(line["unit_number"], line["period_from"], line["item"])
+        except OfflineError:
+            screen.notify(S.OFFLINE, severity="warning")
+            return
+        except ServiceError as exc:
+            screen.notify(S.DETAIL_FAILED.format(error=exc), severity="error")
+            return
+        screen.app.push_screen(DueDetail(line, rows))
+
+
+class DuesQueryScreen(DueDetailMixin, ExportMixin, BaseScreen):
     SCREEN_ID = "query.dues"
     CSS_PATH = "dues_query.tcss"
     BINDINGS = [
@@ -108,7 +130,7 @@ class DuesQueryScreen(ExportMixin, BaseScreen):
                       and (not end or ln["period_from"] <= end) and (not status or ln["status"] == status)]
         table = self.query_one(DataTable)
         table.clear()
-        base = due = Decimal("0")
+        base = due = Decimal(0)
         for ln in self.shown:
             period = ln["period_from"] if ln["period_from"] == ln["period_to"] else f"{ln['period_from']}至{ln['period_to']}"
             rate = ln.get("rate") or (f"定额{ln['fixed']}" if ln.get("fixed") else "")
@@ -136,23 +158,7 @@ class DuesQueryScreen(ExportMixin, BaseScreen):
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.shown):
-            self._detail(self.shown[event.cursor_row])
-
-    @work(exclusive=True, group="dues-detail")
-    async def _detail(self, line: dict[str, Any]) -> None:
-        if line["source"] != "tax":
-            self.notify(S.DETAIL_NONE)
-            return
-        try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
-            rows = await self.ws.service().due_detail(line["unit_number"], line["period_from"], line["item"])
-        except OfflineError:
-            self.notify(S.OFFLINE, severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(S.UPDATE_FAILED.format(error=exc), severity="error")
-            return
-        self.app.push_screen(DueDetail(line, rows))
+            self.open_due_detail(self.shown[event.cursor_row])
 
     @work(exclusive=True, group="dues-update")
     async def action_update(self) -> None:
