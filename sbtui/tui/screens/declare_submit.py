@@ -7,24 +7,19 @@ of 申报记录 uses the same countdown.
 """
 from __future__ import annotations
 
-import asyncio
 import weakref
 from datetime import date
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from sbtui import declare
-from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog
-from sbtui.tui.screens.wages_submit import _seconds_until
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
 
@@ -111,7 +106,7 @@ class SubmitMixin:
             app.open_screen(screen.RECORDS)
 
 
-class DeclFeedback(ModalScreen[list[dict[str, Any]] | None]):
+class DeclFeedback(CountdownDialog):
     """反馈提示: pushes the outbox, then waits for the feedback of ``ids`` (a submit, or with
     ``void`` a void) with a countdown; r fetches now; Esc leaves it (None). Dismisses with the
     settled declarations."""
@@ -121,60 +116,38 @@ class DeclFeedback(ModalScreen[list[dict[str, Any]] | None]):
         keyed("declare.feedback", "now", "r", "fetch_now", S.KEY_FETCH),
         keyed("declare.feedback", "close", "escape", "close", C.CLOSE),
     ]
+    BOX_ID = "decl-feedback-box"
+    TEXT_ID = "decl-feedback-text"
+    TITLE = S.FEEDBACK_TITLE
+    FETCH_KEY = S.KEY_FETCH
+    FIRST = S.FEEDBACK_POLLING
+    POLLING = S.FEEDBACK_POLLING
+    OFFLINE = S.FEEDBACK_OFFLINE
 
     def __init__(self, ids: list[str], *, void: bool = False) -> None:
         super().__init__()
         self.ids = list(ids)
         self.void = void
-        self._wake = asyncio.Event()
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="decl-feedback-box") as box:
-            box.border_title = S.FEEDBACK_TITLE
-            box.border_subtitle = "r " + S.KEY_FETCH + " · Esc " + C.CLOSE
-            yield Static(S.FEEDBACK_POLLING, id="decl-feedback-text")
-
-    def on_mount(self) -> None:
-        self.run_worker(self._follow(), exclusive=True, group="decl-feedback")
-
-    def _say(self, text: str) -> None:
-        self.query_one("#decl-feedback-text", Static).update(text)
-
-    async def _follow(self) -> None:
+    async def fetch(self) -> Any:
         app: Any = self.app
-        ws, uscc = app.ws, app.session.uscc
-        store = ws.store(uscc)
+        return await app.ws.declaration_feedback(app.session.uscc)
+
+    async def settled(self) -> bool:
+        app: Any = self.app
+        store = app.ws.store(app.session.uscc)
         pending = VOID_PENDING if self.void else SUBMIT_PENDING
+        records = await app.run_in_thread(lambda: [declare.declaration(store, i) for i in self.ids])
+        records = [r for r in records if r is not None]
+        if not records:  # not known here any more: nothing to tell
+            self.dismiss(None)
+            return True
+        if all(r["status"] not in pending for r in records):
+            self.dismiss(records)
+            return True
+        return False
+
+    def waiting(self, seconds: int) -> str:
         sent = S.VOID_SENT if self.void else S.FEEDBACK_SENT
-        while True:
-            try:
-                state = await ws.declaration_feedback(uscc)
-            except OfflineError:
-                self._say(S.FEEDBACK_OFFLINE)
-                return
-            except ServiceError as exc:
-                self._say(str(exc))
-                return
-            records = await app.run_in_thread(lambda: [declare.declaration(store, i) for i in self.ids])
-            records = [r for r in records if r is not None]
-            if records and all(r["status"] not in pending for r in records):
-                self.dismiss(records)
-                return
-            if not records:  # not known here any more: nothing to tell
-                self.dismiss(None)
-                return
-            wait = _seconds_until(state)
-            template = S.FEEDBACK_VOID_WAIT if self.void else S.FEEDBACK_WAIT
-            self._say(f"{sent}\n" + template.format(seconds=max(0, round(wait))))
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(1.0, max(0.2, wait)))
-            except TimeoutError:
-                pass
-
-    def action_fetch_now(self) -> None:
-        self._say(S.FEEDBACK_POLLING)
-        self._wake.set()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
+        template = S.FEEDBACK_VOID_WAIT if self.void else S.FEEDBACK_WAIT
+        return f"{sent}\n" + template.format(seconds=seconds)

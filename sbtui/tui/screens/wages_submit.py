@@ -7,8 +7,6 @@ the submit is queued and says so.
 """
 from __future__ import annotations
 
-import asyncio
-from datetime import datetime, timezone
 from typing import Any
 
 from textual import work
@@ -18,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from sbtui import wages as svc
-from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import wages as S
@@ -102,7 +100,7 @@ class ProblemList(ModalScreen[None]):
         self.dismiss(None)
 
 
-class FeedbackDialog(ModalScreen[None]):
+class FeedbackDialog(CountdownDialog):
     """The countdown to the feedback of one submission; polls by itself, r fetches now."""
 
     CSS_PATH = "wages_submit.tcss"
@@ -110,66 +108,30 @@ class FeedbackDialog(ModalScreen[None]):
         keyed("wages.feedback", "now", "r", "fetch_now", S.R_KEY_FETCH),
         keyed("wages.feedback", "close", "escape", "close", C.CLOSE),
     ]
+    TITLE = S.FEEDBACK_TITLE
+    FETCH_KEY = S.R_KEY_FETCH
+    FIRST = S.FEEDBACK_SENDING
+    POLLING = S.FEEDBACK_POLLING
+    OFFLINE = S.FEEDBACK_OFFLINE
 
     def __init__(self, submission: str) -> None:
         super().__init__()
         self.submission = submission
-        self._wake = asyncio.Event()
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="feedback-box") as box:
-            box.border_title = S.FEEDBACK_TITLE
-            box.border_subtitle = "r " + S.R_KEY_FETCH + " · Esc " + C.CLOSE
-            yield Static(S.FEEDBACK_SENDING, id="feedback-text")
-
-    def on_mount(self) -> None:
-        self.run_worker(self._follow(), exclusive=True, group="feedback")
-
-    def _say(self, text: str) -> None:
-        self.query_one("#feedback-text", Static).update(text)
-
-    async def _follow(self) -> None:
+    async def fetch(self) -> Any:
         app: Any = self.app
-        ws, uscc = app.ws, app.session.uscc
-        store = ws.store(uscc)
-        while True:
-            try:
-                state = await ws.wage_feedback(uscc, submission=self.submission)
-            except OfflineError:
-                self._say(S.FEEDBACK_OFFLINE)
-                return
-            except ServiceError as exc:
-                self._say(str(exc))
-                return
-            record = await app.run_in_thread(store.wage_submission, self.submission)
-            if record is not None and record["state"] == "done":
-                self._say(S.FEEDBACK_DONE.format(summary=record["summary"], accepted=record["accepted"],
-                                                 refused=record["refused"]))
-                app.send_queued()  # pull the accepted wages (W9) with the next sync
-                return
-            wait = _seconds_until(state)
-            self._say(S.FEEDBACK_WAIT.format(seconds=max(0, round(wait))))
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(1.0, max(0.2, wait)))
-            except asyncio.TimeoutError:
-                pass
+        return await app.ws.wage_feedback(app.session.uscc, submission=self.submission)
 
-    def action_fetch_now(self) -> None:
-        self._say(S.FEEDBACK_POLLING)
-        self._wake.set()
+    async def settled(self) -> bool:
+        app: Any = self.app
+        store = app.ws.store(app.session.uscc)
+        record = await app.run_in_thread(store.wage_submission, self.submission)
+        if record is None or record["state"] != "done":
+            return False
+        self.say(S.FEEDBACK_DONE.format(summary=record["summary"], accepted=record["accepted"],
+                                        refused=record["refused"]))
+        app.send_queued()  # pull the accepted wages (W9) with the next sync
+        return True
 
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-def _seconds_until(state: Any) -> float:
-    """Seconds to the earliest pending ``feedback_at`` (0 when due or unknown)."""
-    when = getattr(state, "next_feedback_at", None) if state is not None else None
-    if not when:
-        return 1.0
-    if isinstance(when, str):
-        when = datetime.fromisoformat(when)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    def waiting(self, seconds: int) -> str:
+        return S.FEEDBACK_WAIT.format(seconds=seconds)
