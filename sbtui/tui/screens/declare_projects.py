@@ -117,6 +117,7 @@ class LinksScreen(BaseScreen):
             return
         self.notify(S.LINKED.format(project_id=linked.project_id, name=linked.name))
         self.action_refresh()
+        app.send_queued()  # a sync pulls the project's dues for 工程项目社保费申报
 
     async def _tax_choices(self) -> tuple[list[str], list[str]]:
         """The employer's 主管税务机关 / 所 first (the default), then the registrations' others."""
