@@ -55,3 +55,18 @@ async def test_lines_totals_filter_and_detail(sandbox):
         rows = app.screen.rows
         assert len(rows) == line["headcount"]
         assert sum(r.due for r in rows) == Decimal(line["due"])
+
+
+async def test_f5_syncs_and_says_how_many_lines(sandbox):
+    """F5 (更新) syncs, then the list is read again and its size said; the same F5 of the
+    declaration lists says how many are open (one DuesListMixin)."""
+    ws, facts = sandbox
+    store = ws.store(facts["uscc"])
+    store.replace_dues([])  # nothing local: F5 must bring the service's lines back
+    app = ScreenApp(DuesQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DuesQueryScreen) and S.EMPTY in screen_text(app))
+        await pilot.press("f5")
+        await until(pilot, lambda: app.screen.shown)
+        await until(pilot, lambda: S.UPDATED.format(n=store.dues_count()) in notes(app))
+        assert len(app.screen.shown) == store.dues_count() > 0

@@ -19,10 +19,9 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sbtui import declare
 from sbtui.domain.period import Period
-from sbtui.remote.errors import ServiceError
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import AskDialog, money
-from sbtui.tui.screens.dues_query import DueDetailMixin
+from sbtui.tui.screens.dues_query import DuesListMixin
 from sbtui.tui.strings import declare as S
 from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
@@ -43,7 +42,7 @@ def payable(line: dict[str, Any]) -> Decimal:
     return Decimal(str(line["due"])) - Decimal(str(line.get("reduction") or "0"))
 
 
-class LinesScreen(DueDetailMixin, BaseScreen):
+class LinesScreen(DuesListMixin, BaseScreen):
     """Base of the three declaration lists; subclasses set the kind, columns and texts."""
 
     KIND = "daily"
@@ -319,17 +318,6 @@ class LinesScreen(DueDetailMixin, BaseScreen):
             self.open_due_detail(ln)
 
     # -- update (F5) ----------------------------------------------------------------------------
-    @work(exclusive=True, group="decl-update")
-    async def action_update(self) -> None:
-        app: Any = self.app
-        try:
-            result = await self.ws.sync(self.session.uscc)
-        except ServiceError as exc:
-            self.notify(S.UPDATE_FAILED.format(error=exc), severity="error")
-            return
-        app.after_sync(result, quiet=True)
-        if result.offline:
-            self.notify(S.OFFLINE, severity="warning")
-            return
+    async def updated(self) -> str:
         await self.reload()
-        self.notify(S.UPDATED.format(n=len(self.lines)))
+        return S.UPDATED.format(n=len(self.lines))

@@ -31,9 +31,27 @@ def _months(a: str, b: str) -> int:
     return (pb.year - pa.year) * 12 + pb.month - pa.month + 1
 
 
-class DueDetailMixin:
-    """Enter on a 税务生成 line: its employees (职工预处理明细, SPEC D1), read from the service;
-    a line of another source has none. For the screens that list dues lines."""
+class DuesListMixin:
+    """For the screens that list dues lines: Enter on a 税务生成 line shows its employees
+    (职工预处理明细, SPEC D1, read from the service; a line of another source has none); F5
+    syncs, then the screen's :meth:`updated` reloads and says what it shows."""
+
+    async def updated(self) -> str:
+        raise NotImplementedError
+
+    @work(exclusive=True, group="dues-update")
+    async def action_update(self) -> None:
+        screen: Any = self
+        try:
+            result = await screen.ws.sync(screen.session.uscc)
+        except ServiceError as exc:
+            screen.notify(S.UPDATE_FAILED.format(error=exc), severity="error")
+            return
+        screen.app.after_sync(result, quiet=True)
+        if result.offline:
+            screen.notify(S.OFFLINE, severity="warning")
+            return
+        screen.notify(await self.updated())
 
     @work(exclusive=True, group="due-detail")
     async def open_due_detail(self, line: dict[str, Any]) -> None:
@@ -53,7 +71,7 @@ class DueDetailMixin:
         screen.app.push_screen(DueDetail(line, rows))
 
 
-class DuesQueryScreen(DueDetailMixin, ExportMixin, BaseScreen):
+class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
     SCREEN_ID = "query.dues"
     CSS_PATH = "dues_query.tcss"
     BINDINGS = [
@@ -160,20 +178,9 @@ class DuesQueryScreen(DueDetailMixin, ExportMixin, BaseScreen):
         if 0 <= event.cursor_row < len(self.shown):
             self.open_due_detail(self.shown[event.cursor_row])
 
-    @work(exclusive=True, group="dues-update")
-    async def action_update(self) -> None:
-        app: Any = self.app
-        try:
-            result = await self.ws.sync(self.session.uscc)
-        except ServiceError as exc:
-            self.notify(S.UPDATE_FAILED.format(error=exc), severity="error")
-            return
-        app.after_sync(result, quiet=True)
-        if result.offline:
-            self.notify(S.OFFLINE, severity="warning")
-            return
+    async def updated(self) -> str:
         self.load()
-        self.notify(S.UPDATED.format(n=await app.run_in_thread(self.store.dues_count)))
+        return S.UPDATED.format(n=await self.app.run_in_thread(self.store.dues_count))  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
         shown = list(self.shown)
