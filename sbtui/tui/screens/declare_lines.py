@@ -18,7 +18,6 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sbtui import declare
-from sbtui.domain.period import Period
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import AskDialog, money
 from sbtui.tui.screens.dues_query import DuesListMixin
@@ -119,14 +118,10 @@ class LinesScreen(DuesListMixin, BaseScreen):
     def _filters(self) -> tuple[str | None, str | None, str | None, str | None] | None:
         unit = self.query_one("#decl-unit", Select).value
         agency = self.query_one("#decl-agency", Select).value
-        start = self.query_one("#decl-from", Input).value.strip() or None
-        end = self.query_one("#decl-to", Input).value.strip() or None
-        try:
-            start = str(Period.coerce(start)) if start else None
-            end = str(Period.coerce(end)) if end else None
-        except ValueError:
-            self.notify(S.BAD_MONTH, severity="warning")
+        months = self.period_range("decl-from", "decl-to")
+        if months is None:
             return None
+        start, end = months
         return (None if unit is Select.NULL else str(unit), None if agency is Select.NULL else str(agency),
                 start, end)
 

@@ -39,6 +39,18 @@ class DuesListMixin:
     async def updated(self) -> str:
         raise NotImplementedError
 
+    def period_range(self, start_id: str, end_id: str) -> tuple[str | None, str | None] | None:
+        """The 所属期起/止 typed in the two inputs, as YYYY-MM (None: empty); None when one is not
+        a month (said to the user)."""
+        screen: Any = self
+        start = screen.query_one(f"#{start_id}", Input).value.strip() or None
+        end = screen.query_one(f"#{end_id}", Input).value.strip() or None
+        try:
+            return (str(Period.coerce(start)) if start else None, str(Period.coerce(end)) if end else None)
+        except ValueError:
+            screen.notify(S.BAD_MONTH, severity="warning")
+            return None
+
     @work(exclusive=True, group="dues-update")
     async def action_update(self) -> None:
         screen: Any = self
@@ -124,14 +136,10 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
     def _filters(self) -> tuple[str | None, str | None, str | None, str | None] | None:
         unit = self.query_one("#dues-unit", Select).value
         status = self.query_one("#dues-status", Select).value
-        start = self.query_one("#dues-from", Input).value.strip() or None
-        end = self.query_one("#dues-to", Input).value.strip() or None
-        try:
-            start = str(Period.coerce(start)) if start else None
-            end = str(Period.coerce(end)) if end else None
-        except ValueError:
-            self.notify(S.BAD_MONTH, severity="warning")
+        months = self.period_range("dues-from", "dues-to")
+        if months is None:
             return None
+        start, end = months
         if start and end and _months(start, end) > 12:
             self.notify(S.RANGE_TOO_LONG, severity="warning")
             return None

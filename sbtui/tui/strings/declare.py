@@ -87,7 +87,6 @@ F_AGENCY = "社保经办机构"
 F_FROM = "所属期起"
 F_TO = "所属期止"
 F_ALL = "全部"
-BAD_MONTH = "所属期格式应为YYYY-MM"
 
 # the line above the list (D4, D5)
 SELECTED = "已勾选 {n} 条 · 缴费基数合计 {base} 元 · 应缴费额合计 {due} 元"
