@@ -211,3 +211,22 @@ async def test_special_none_is_said_plainly(sandbox):
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, SpecialScreen))
         assert S.EMPTY_SPECIAL in screen_text(app)
+
+
+async def test_esc_in_a_query_field_goes_back_to_the_list(sandbox):
+    """Keys only: `f` moves to the query fields, Esc brings the cursor back to the list (it used
+    to leave the screen); Esc in the list leaves it."""
+    ws, facts = sandbox
+    app = app_for(DailyScreen, ws, facts)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await app.push_screen(DailyScreen())  # above another screen, as above 首页 in the shell
+        screen = await loaded(pilot)
+        table = screen.query_one("#decl-table")
+        await pilot.press("f")
+        await until(pilot, lambda: screen.focused is not table)
+        await pilot.press("escape")
+        await until(pilot, lambda: screen.focused is table)
+        assert app.screen is screen
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is not screen)

@@ -60,6 +60,14 @@ class RecordsScreen(FormsMixin, BaseScreen):
     def store(self):
         return self.ws.store(self.session.uscc)
 
+    def go_back(self) -> None:
+        """Esc in a filter field goes back to the list; Esc in the list leaves the screen."""
+        table = self.query_one(DataTable)
+        if self.focused is not table:
+            table.focus()
+            return
+        super().go_back()
+
     def compose(self) -> ComposeResult:
         with Vertical(id="rec-body") as body:
             body.border_title = f" {self.HEADING} "
