@@ -16,13 +16,9 @@ from sbtui import declare
 from sbtui.domain import declare as rules
 from sbtui.domain.models import DueLine, due_key, due_tick
 from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.declare_daily import DailyScreen, SpecialScreen
-from sbtui.tui.screens.declare_dialogs import (
-    AskDialog,
-    NoticeDialog,
-    SummaryDialog,
-    money,
-)
+from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog, money
 from sbtui.tui.screens.declare_submit import DeclFeedback
 from sbtui.tui.strings import declare as S
 
@@ -94,14 +90,14 @@ async def test_offset_over_the_maximum_is_refused_with_the_reason(sandbox):
         limit = Decimal(line["max_offset"])
         table.move_cursor(row=row_of(screen, line["key"]))
         await pilot.press("o")
-        await until(pilot, lambda: isinstance(app.screen, AskDialog))
-        app.screen.query_one("#ask-input").value = str(limit + 1)
+        await until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        app.screen.query_one("#prompt-input").value = str(limit + 1)
         await pilot.press("enter")
         reason = rules.OFFSET_OVER_MAX.format(max=f"{limit:.2f}")
-        await until(pilot, lambda: isinstance(app.screen, AskDialog) and app.screen.error == reason)
+        await until(pilot, lambda: isinstance(app.screen, PromptDialog) and app.screen.error == reason)
         await pilot.pause()
         assert reason in screen_text(app)
-        app.screen.query_one("#ask-input").value = "100"
+        app.screen.query_one("#prompt-input").value = "100"
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DailyScreen)
                     and any(ln["key"] == line["key"] and ln["offset"] == "100.00" for ln in screen.lines))

@@ -12,8 +12,9 @@ from tui_sandbox import sandbox_workspace
 from sbtui import declare
 from sbtui.remote.sandbox.seed import DEMO_PROJECT
 from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.declare_daily import ProjectDeclareScreen
-from sbtui.tui.screens.declare_dialogs import AskDialog, NoticeDialog, SummaryDialog
+from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog
 from sbtui.tui.screens.declare_projects import LinkDialog, LinksScreen
 from sbtui.tui.strings import declare as S
 
@@ -34,11 +35,12 @@ async def test_link_then_declare_a_project(sandbox):
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: S.LINKS_EMPTY in screen_text(app))
         await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, AskDialog))
-        app.screen.query_one("#ask-input").value = "99999999"
+        await until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        app.screen.query_one("#prompt-input").value = "99999999"
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, AskDialog) and "未查询到该工程项目参保登记信息" in screen_text(app))
-        app.screen.query_one("#ask-input").value = DEMO_PROJECT
+        await until(pilot, lambda: isinstance(app.screen, PromptDialog)
+                    and "未查询到该工程项目参保登记信息" in screen_text(app))
+        app.screen.query_one("#prompt-input").value = DEMO_PROJECT
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, LinkDialog))
         await pilot.pause()

@@ -19,17 +19,23 @@ from sbtui.tui.widgets.text_input import TextInput
 
 
 class PromptDialog(ModalScreen[str | None]):
-    """Ask for one line of text; dismiss with it (stripped) or None."""
+    """Ask for one line of text; dismiss with it (stripped) or None (Esc). ``check`` may refuse
+    an answer with a reason shown under the field; ``error`` is a reason to show from the start
+    (the question asked again after a refusal); ``empty`` is the reason an empty answer is
+    refused, None to accept it (a remark may be cleared)."""
 
     CSS_PATH = "prompt.tcss"
     BINDINGS = [keyed("prompt", "cancel", "escape", "cancel", C.CANCEL, show=False)]
 
-    def __init__(self, message: str, *, title: str = "", value: str = "",
-                 check: Callable[[str], str | None] | None = None, max_length: int = 0) -> None:
+    def __init__(self, message: str, *, title: str = "", value: str = "", error: str = "",
+                 empty: str | None = S.P_EMPTY, check: Callable[[str], str | None] | None = None,
+                 max_length: int = 0) -> None:
         super().__init__()
         self.message = message
         self.title_text = title
         self.value = value
+        self.error = error
+        self.empty = empty
         self.check = check
         self.max_length = max_length
 
@@ -39,7 +45,7 @@ class PromptDialog(ModalScreen[str | None]):
             box.border_subtitle = S.P_HINT
             yield Static(self.message, id="prompt-message")
             yield TextInput(self.value, id="prompt-input", max_length=self.max_length)
-            yield Static("", id="prompt-error")
+            yield Static(self.error, id="prompt-error")
 
     def on_mount(self) -> None:
         field = self.query_one("#prompt-input", Input)
@@ -50,7 +56,7 @@ class PromptDialog(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         text = event.value.strip()
-        error = S.P_EMPTY if not text else (self.check(text) if self.check else None)
+        error = (self.empty if not text else None) or (self.check(text) if self.check else None)
         if error:
             self.query_one("#prompt-error", Static).update(error)
             return

@@ -11,10 +11,11 @@ from textual import work
 
 from sbtui import declare
 from sbtui.domain.declare import REMARK_MAX
+from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
-from sbtui.tui.screens.declare_dialogs import AskDialog, NoticeDialog, money
+from sbtui.tui.screens.declare_dialogs import NoticeDialog, money
 from sbtui.tui.screens.declare_lines import LinesScreen, payable, period_text, rate_text
 from sbtui.tui.screens.declare_submit import SubmitMixin
 from sbtui.tui.strings import declare as S
@@ -88,8 +89,8 @@ class SpecialScreen(SubmitMixin, LinesScreen):
         message = S.REMARK_PROMPT.format(item=ln["item_name"], serial=ln.get("serial") or "")
         value, error = ln.get("remark") or "", ""
         while True:
-            text = await app.push_screen_wait(AskDialog(message, title=S.REMARK_TITLE, value=value, error=error,
-                                                        max_length=REMARK_MAX))
+            text = await app.push_screen_wait(PromptDialog(message, title=S.REMARK_TITLE, value=value,
+                                                           error=error, empty=None, max_length=REMARK_MAX))
             if text is None:
                 return
             try:

@@ -17,8 +17,9 @@ from textual.widgets import DataTable, Static
 from sbtui import declare
 from sbtui.employees import default_path
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
-from sbtui.tui.screens.declare_dialogs import AskDialog, money
+from sbtui.tui.screens.declare_dialogs import money
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
@@ -52,8 +53,8 @@ class FormsMixin:
         if not suffix:
             return
         default = str(Path(default_path(f"{title}_{record['unit_number']}")).with_suffix(f".{suffix}"))
-        path = await app.push_screen_wait(AskDialog(S.FORM_PATH.format(title=title), title=title, value=default,
-                                                    empty=S.FORM_BAD_SUFFIX.format(suffix=suffix),
+        path = await app.push_screen_wait(PromptDialog(S.FORM_PATH.format(title=title), title=title,
+                                                    value=default, empty=S.FORM_BAD_SUFFIX.format(suffix=suffix),
                                                     check=_check_path(suffix)))
         if path is None:
             return

@@ -1,10 +1,9 @@
 """Small dialogs of the fee declaration screens: a message with 确定 (:class:`NoticeDialog`), a
-one-line question that may be left empty (:class:`AskDialog`), and the summary confirm
+and the summary confirm
 “提交申报确认” with 「立即提交」 (:class:`SummaryDialog`, SPEC D6).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -13,13 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
 
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
-from sbtui.tui.strings import employees as SE
-from sbtui.tui.widgets.text_input import TextInput
 
 
 def money(value: Any) -> str:
@@ -55,53 +52,6 @@ class NoticeDialog(ModalScreen[None]):
         self.dismiss(None)
 
     def action_close(self) -> None:
-        self.dismiss(None)
-
-
-class AskDialog(ModalScreen[str | None]):
-    """One line of text: Enter accepts (``check`` may refuse it with a reason shown under the
-    field), Esc cancels (None). ``empty`` is the reason an empty answer is refused; without
-    it an empty answer is accepted (a remark may be cleared)."""
-
-    CSS_PATH = "declare_dialogs.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [keyed("declare.ask", "cancel", "escape", "cancel", C.CANCEL, show=False)]
-
-    def __init__(self, message: str, *, title: str = "", value: str = "", error: str = "",
-                 empty: str | None = None, check: Callable[[str], str | None] | None = None,
-                 max_length: int = 0) -> None:
-        super().__init__()
-        self.message = message
-        self.title_text = title
-        self.value = value
-        self.error = error
-        self.empty = empty
-        self.check = check
-        self.max_length = max_length
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="ask-box", classes="decl-box") as box:
-            box.border_title = self.title_text or C.APP_TITLE
-            box.border_subtitle = SE.P_HINT
-            yield Static(self.message, id="ask-message")
-            yield TextInput(self.value, id="ask-input", max_length=self.max_length)
-            yield Static(self.error, id="ask-error")
-
-    def on_mount(self) -> None:
-        field = self.query_one("#ask-input", Input)
-        field.focus()
-        field.cursor_position = len(self.value)
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        text = event.value.strip()
-        error = (self.empty if not text and self.empty else None) or (self.check(text) if self.check else None)
-        if error:
-            self.query_one("#ask-error", Static).update(error)
-            return
-        self.dismiss(text)
-
-    def action_cancel(self) -> None:
         self.dismiss(None)
 
 

@@ -18,8 +18,9 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sbtui import declare
+from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.base import BaseScreen
-from sbtui.tui.screens.declare_dialogs import AskDialog, money
+from sbtui.tui.screens.declare_dialogs import money
 from sbtui.tui.screens.dues_query import DuesListMixin
 from sbtui.tui.strings import declare as S
 from sbtui.tui.widgets.column_table import ColumnTable
@@ -292,8 +293,8 @@ class LinesScreen(DuesListMixin, BaseScreen):
         offset = Decimal(str(ln.get("offset") or "0"))
         value, error = (f"{offset:.2f}" if offset else ""), ""
         while True:
-            text = await app.push_screen_wait(AskDialog(message, title=S.OFFSET_TITLE, value=value, error=error,
-                                                        max_length=16))
+            text = await app.push_screen_wait(PromptDialog(message, title=S.OFFSET_TITLE, value=value,
+                                                           error=error, empty=None, max_length=16))
             if text is None:
                 return
             try:

@@ -15,10 +15,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Select, Static
 
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
-from sbtui.tui.screens.declare_dialogs import AskDialog, money
+from sbtui.tui.screens.declare_dialogs import money
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
 
@@ -85,8 +86,8 @@ class LinksScreen(BaseScreen):
         app: Any = self.app
         value, error = "", ""
         while True:
-            pid = await app.push_screen_wait(AskDialog(S.LINK_ASK, title=S.LINK_TITLE, value=value, error=error,
-                                                       empty=S.LINK_EMPTY, max_length=40))
+            pid = await app.push_screen_wait(PromptDialog(S.LINK_ASK, title=S.LINK_TITLE, value=value,
+                                                          error=error, empty=S.LINK_EMPTY, max_length=40))
             if pid is None:
                 return
             try:
