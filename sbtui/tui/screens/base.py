@@ -60,8 +60,16 @@ class BaseScreen(Screen):
     def session(self) -> SessionState:
         return self.app.session  # type: ignore[attr-defined]
 
+    LIST = ""  # the screen's list, when it has query fields above it (a selector)
+
     def go_back(self) -> None:
-        """Esc: back to the screen below (the base screen of the stack stays)."""
+        """Esc: from a query field back to the screen's :attr:`LIST`; from the list (or on a
+        screen without one) back to the screen below (the base screen of the stack stays)."""
+        if self.LIST:
+            main = self.query_one(self.LIST)
+            if self.focused is not main:
+                main.focus()
+                return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
 

@@ -52,6 +52,7 @@ class LinesScreen(DuesListMixin, BaseScreen):
     EMPTY = S.EMPTY_DAILY
     RECORDS = "declare.records"
     CSS_PATH = "declare_lines.tcss"
+    LIST = "#decl-table"
 
     def __init__(self) -> None:
         super().__init__()

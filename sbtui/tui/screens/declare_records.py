@@ -50,6 +50,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
     KINDS: tuple[str, ...] = ("daily", "special")
     HEADING = S.TITLE_RECORDS
     CSS_PATH = "declare_records.tcss"
+    LIST = "#rec-table"
     BINDINGS = _keys("declare.records")
 
     def __init__(self) -> None:
@@ -59,14 +60,6 @@ class RecordsScreen(FormsMixin, BaseScreen):
     @property
     def store(self):
         return self.ws.store(self.session.uscc)
-
-    def go_back(self) -> None:
-        """Esc in a filter field goes back to the list; Esc in the list leaves the screen."""
-        table = self.query_one(DataTable)
-        if self.focused is not table:
-            table.focus()
-            return
-        super().go_back()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="rec-body") as body:

@@ -39,15 +39,6 @@ class DuesListMixin:
     async def updated(self) -> str:
         raise NotImplementedError
 
-    def go_back(self) -> None:
-        """Esc in a query field goes back to the list; Esc in the list leaves the screen."""
-        screen: Any = self
-        table = screen.query_one(DataTable)
-        if screen.focused is not table:
-            table.focus()
-            return
-        super().go_back()  # type: ignore[misc]
-
     def period_range(self, start_id: str, end_id: str) -> tuple[str | None, str | None] | None:
         """The 所属期起/止 typed in the two inputs, as YYYY-MM (None: empty); None when one is not
         a month (said to the user)."""
@@ -95,6 +86,7 @@ class DuesListMixin:
 class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
     SCREEN_ID = "query.dues"
     CSS_PATH = "dues_query.tcss"
+    LIST = "DataTable"
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("query.dues", "update", "f5", "update", S.KEY_UPDATE),

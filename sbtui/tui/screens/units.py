@@ -30,6 +30,7 @@ def type_names(codes: list[str]) -> str:
 class UnitsScreen(ExportMixin, BaseScreen):
     SCREEN_ID = "units"
     CSS_PATH = "units.tcss"
+    LIST = "#units-table"
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("units", "update", "u", "update", S.U_KEY_UPDATE),
