@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sbtui import clock
 from sbtui.domain import declare as rules
 from sbtui.domain.declare import KIND_SOURCES, DeclareError, Totals, UnitSummary
 
@@ -39,7 +40,7 @@ def open_lines(store: Store, kind: str, *, unit_number: str | None = None, agenc
     ``offset`` (typed here, or ``"0.00"``), ``actual`` (payable − offset), ``remark`` (typed
     here, or the line's), ``expired`` (D9), ``late_fee`` and ``tick_keys`` (every open line of
     its tick, unfiltered: what :func:`blocking` checks a selection against)."""
-    day = today or date.today()
+    day = today or clock.today()
     rows = _open(store, kind)
     ticks_all: dict[str, list[str]] = {}
     for r in rows:
@@ -140,7 +141,7 @@ def set_remark(store: Store, key: str, text: str | None) -> str:
 def blocking(lines: list[dict[str, Any]], today: date | None = None) -> list[str]:
     """Refusals before any confirm: nothing ticked, an expired special / project line
     ("征集通知流水号…已超过征集有效日期，不能申报"), a tick only partly ticked (D3)."""
-    return rules.blocking(lines, today or date.today())
+    return rules.blocking(lines, today or clock.today())
 
 
 def insured_headcounts(store: Store, units: set[str] | None = None) -> dict[tuple[str, str], int]:
@@ -175,7 +176,7 @@ def queue(store: Store, kind: str, lines: list[dict[str, Any]]) -> list[str]:
     gone = [r for r in lines if rules.key_of(r) not in keys]
     if gone:
         raise DeclareError(f"{gone[0].get('item_name') or ''}（{rules.tick_label(gone[0])}）：{rules.NOT_OPEN}")
-    problems = rules.blocking(lines, date.today(), open_lines=now_open)
+    problems = rules.blocking(lines, clock.today(), open_lines=now_open)
     if problems:
         raise DeclareError(problems[0])
     return store.declaration_queue(kind, lines)

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sbtui import clock
 from sbtui.domain.catalogue import catalogue
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class EmployeeFilter:
 
 
 def month_start(today: date | None = None) -> str:
-    today = today or date.today()
+    today = today or clock.today()
     return today.replace(day=1).isoformat()
 
 
@@ -261,5 +262,5 @@ def status_counts(store: "Store") -> dict[str, int]:
 
 def default_path(stem: str, today: date | None = None) -> str:
     """Where an export goes unless the user says otherwise: the working directory."""
-    today = today or date.today()
+    today = today or clock.today()
     return str(Path.cwd() / f"{stem}_{today:%Y%m%d}.xlsx")

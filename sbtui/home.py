@@ -23,9 +23,10 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sbtui import clock
 from sbtui.domain.deadline import collection_deadline
 from sbtui.domain.employees import empty_wage_types_of
 from sbtui.domain.models import Message, Notice, TodoItem
@@ -90,11 +91,6 @@ class HomeSummary:
     @property
     def unread(self) -> int:
         return sum(not m.read for m in self.messages or ())
-
-
-def china_today() -> date:
-    """Today in China Standard Time (UTC+8), the service's calendar."""
-    return (datetime.now(timezone.utc) + timedelta(hours=8)).date()
 
 
 def deadline_day(region_id: str | None) -> int:
@@ -165,7 +161,7 @@ async def home_summary(ws: Workspace, uscc: str, *, today: date | None = None,
     """The home page of ``uscc`` on ``today`` (default: today in China). With ``online``
     false, or when the service cannot be reached, the service's parts are marked unavailable
     and the local alerts are still computed."""
-    today = today or china_today()
+    today = today or clock.today()
     store = ws.store(uscc)
     day = deadline_day(store.meta_get("region") or ws.config.region)
     session = ws.session if ws.session is not None and ws.session.uscc == uscc else None

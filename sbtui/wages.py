@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sbtui import clock
 from sbtui.domain.wages import back_payment
 from sbtui.employees import registered_types
 
@@ -32,7 +33,7 @@ DRAFT_FILTERS: dict[str, tuple[str, tuple]] = {
 
 
 def today() -> date:
-    return date.today()
+    return clock.today()
 
 
 def this_month(day: date | None = None) -> str:

@@ -6,6 +6,28 @@ from pathlib import Path
 
 import pytest
 
+from sbtui import clock
+
+# The day the suite runs on (DEVELOPERS.md: tests never depend on the day they run). December
+# 2026's 20th is a Sunday: the deadline moves to Monday the 21st. Run on other days with
+# ``pytest --today 2027-02-03`` (or SBTUI_TEST_TODAY), e.g. a month whose 20th does not move.
+DEFAULT_TODAY = "2026-12-03"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", default=os.environ.get("SBTUI_TEST_TODAY", DEFAULT_TODAY),
+                     help="the date (YYYY-MM-DD, 09:00 China time) the suite's clock starts at")
+
+
+def pytest_configure(config):
+    """Set the one clock before any test: the in-process code reads it through sbtui.clock,
+    and child processes (the sandbox server, CLI runs) inherit SBTUI_CLOCK."""
+    clock.set_clock(config.getoption("--today"))
+
+
+def pytest_report_header(config):
+    return f"sbtui clock: {clock.now().astimezone(clock.CST).isoformat(timespec='seconds')}"
+
 
 @pytest.fixture(autouse=True)
 def _isolate(tmp_path, monkeypatch):

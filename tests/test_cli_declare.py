@@ -11,6 +11,7 @@ import httpx
 import pytest
 from test_cli import NEW, add_demo, runner, sb  # noqa: F401 (fixture)
 
+from sbtui import clock
 from sbtui.remote.sandbox import create_app
 
 KEYS = {"source", "unit_number", "period_from", "period_to", "item", "headcount", "wage_total",
@@ -158,8 +159,8 @@ def test_D9_an_expired_special_due_is_refused(runner, demo):  # noqa: F811
     from datetime import date
 
     special = dues(runner, "--source", "special", "--status", "初始")
-    expired = [d for d in special if date.fromisoformat(d["valid_until"]) < date.today()]
-    valid = [d for d in special if date.fromisoformat(d["valid_until"]) >= date.today()]
+    expired = [d for d in special if date.fromisoformat(d["valid_until"]) < clock.today()]
+    valid = [d for d in special if date.fromisoformat(d["valid_until"]) >= clock.today()]
     assert expired and valid
     r = sb(runner, "declare", "--kind", "special", "--tick", expired[0]["tick"], "--yes")
     assert r.exit_code == 1
@@ -229,7 +230,7 @@ def test_D10_project_lookup_link_list_and_declare(runner, demo):  # noqa: F811
     assert lines and {d["project_id"] for d in lines} == {project_id}
     from datetime import date
 
-    valid = [d for d in lines if date.fromisoformat(d["valid_until"]) >= date.today()]
+    valid = [d for d in lines if date.fromisoformat(d["valid_until"]) >= clock.today()]
     out = js(runner, "declare", "--kind", "project", "--tick", valid[0]["tick"], "--yes")
     assert out["declarations"][0]["kind"] == "project"
     r = sb(runner, "declare", "--kind", "project", "--all", "--yes")  # the expired one blocks

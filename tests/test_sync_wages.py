@@ -4,13 +4,14 @@ fetched after its delay by sync() or by fetch_wage_feedback(wait=True), rows end
 refused with the service's reason, and the next pull brings the new wages."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 import httpx
 import pytest
 from sandbox_helpers import Faulty, activate
 
+from sbtui import clock
 from sbtui.domain.wages import current_wage
 from sbtui.remote.http import HttpService
 from sbtui.remote.sandbox import create_app
@@ -126,7 +127,7 @@ async def live(tmp_path):
 async def test_offline_queue_lost_reply_then_wait_for_feedback(live):
     store, service = live.store, live.service
     await sync(store, service)
-    month = (datetime.now(UTC) + timedelta(hours=8)).strftime("%Y-%m")  # the sandbox's month (CST)
+    month = clock.this_month()  # the sandbox's month (CST)
     [who] = candidates(store, 1)
     store.wage_add_employees([who["id"]], month)
     new_wage = wage_in(who, "110", month) + Decimal("88.88")

@@ -17,8 +17,9 @@ import asyncio
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
+
+from sbtui import clock
 
 
 def _prepare(data: Path, employees: int, runs: int, log: bool) -> dict:
@@ -32,7 +33,7 @@ def _prepare(data: Path, employees: int, runs: int, log: bool) -> dict:
     db = open_db(data, employees=employees)
     seeded = time.perf_counter() - t0
     dues.install(db)
-    now = datetime.now(UTC)
+    now = clock.now()
     today = local_today(now)
     current = month_of(today)
     with db.tx() as conn:

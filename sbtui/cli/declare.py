@@ -6,11 +6,11 @@ unit number), sent, and with ``--wait`` their feedback is fetched.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Any
 
 import click
 
+from sbtui import clock
 from sbtui import declare as svc
 from sbtui.cli.common import (
     EXIT_AUTH,
@@ -120,7 +120,7 @@ async def declare(obj: Ctx, kind: str, unit_number: str | None, agency: str | No
         if unknown:
             fail(f"勾选项不存在或已申报：{'、'.join(unknown)}", EXIT_USAGE)
         selected = [r for r in lines if r["tick"] in ticks]
-    problems = svc.blocking(selected, date.today())
+    problems = svc.blocking(selected, clock.today())
     if problems:
         _refuse(as_json, problems)
     checks = svc.submit_checks(store, kind, selected)

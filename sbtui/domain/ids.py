@@ -26,6 +26,8 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from sbtui import clock
+
 Reason = Literal["empty", "length", "format", "region", "birth_date", "checksum"]
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
@@ -127,7 +129,7 @@ def _birth(number: str, today: date | None) -> date:
         born = ric.get_birth_date(number)
     except (ValidationError, ValueError):
         born = None
-    limit = today or date.today()
+    limit = today or clock.today()
     if born is None or born.year < 1900 or born > limit:
         raise InvalidIdError(f"身份证号码中的出生日期无效：{number[6:14]}", "birth_date")
     return born

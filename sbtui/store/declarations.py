@@ -20,10 +20,10 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sbtui import clock
 from sbtui.domain import declare as rules
 from sbtui.domain.models import Credit, Declaration, Project
 from sbtui.store.outbox import now_iso
@@ -58,7 +58,7 @@ def _doc(declaration: Declaration | dict[str, Any]) -> dict[str, Any]:
 
 def local_id() -> str:
     """A declaration id made here before the service answers: ``L`` + time + random."""
-    return f"L{datetime.now():%Y%m%d%H%M%S}{uuid.uuid4().hex[:4].upper()}"
+    return f"L{clock.now().astimezone(clock.CST):%Y%m%d%H%M%S}{uuid.uuid4().hex[:4].upper()}"
 
 
 class DeclarationsMixin:

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from decimal import Decimal
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlite_utils import Database
 
+from sbtui import clock
 from sbtui.remote.interface import MUTATIONS
 from sbtui.store import undo as undos
 
@@ -51,7 +52,7 @@ def canonical_json(value: Any) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return clock.now().isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)

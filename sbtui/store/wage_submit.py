@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import to_json
 
+from sbtui import clock
 from sbtui.domain import wages as rules
 from sbtui.store.outbox import now_iso
 from sbtui.store.wages import CODES, Row, _ids_json, filled_items, insured_of
@@ -112,7 +113,7 @@ class WageSubmitMixin:
             if problems:
                 more = f"；等共{len(problems)}处问题" if len(problems) > 5 else ""
                 raise ValueError("以下职工不能申报：" + "；".join(problems[:5]) + more)
-            sid = f"{datetime.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
+            sid = f"{clock.now().astimezone(clock.CST):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6]}"
             stamp = now_iso()
             parts = [rows[i:i + chunk] for i in range(0, len(rows), chunk)]
             self.db.execute(

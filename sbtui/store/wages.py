@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sbtui import clock
 from sbtui.domain import wages as rules
 from sbtui.store.migrations import M003_TYPES
 from sbtui.store.outbox import now_iso
@@ -76,7 +77,7 @@ class WagesMixin:
     """The wage edit grid's methods of :class:`sbtui.store.Store`."""
 
     db: Database
-    wage_today: Callable[[], date] = staticmethod(date.today)  # type: ignore[assignment]
+    wage_today: Callable[[], date] = staticmethod(clock.today)  # type: ignore[assignment]
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -7,8 +7,7 @@ step (SPEC L5) run. See :mod:`sbtui.sync.push`, :mod:`sbtui.sync.feedback` and
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from sbtui import clock
 from sbtui.remote.errors import OfflineError, ProtocolError, ServerError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
@@ -70,6 +69,6 @@ async def sync(
             result.offline = True
             result.error = exc.message
         else:
-            store.sync_set("last_sync_at", datetime.now(UTC).isoformat(timespec="seconds"))
+            store.sync_set("last_sync_at", clock.now().isoformat(timespec="seconds"))
     result.total = store.employee_count()
     return result

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
 
+from sbtui import clock
 from sbtui.remote.errors import RefusedError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
@@ -31,7 +31,7 @@ async def fetch_declaration_feedback_once(store: Store, service: RemoteService, 
     longer knows (404) is 申报失败. Other service errors propagate, and NotImplementedError
     (a service without declarations)."""
     emit: ProgressCallback = progress or (lambda event: None)
-    now = datetime.now(UTC)
+    now = clock.now()
     due = [i for i, at in store.declarations_awaiting() if all_pending or _due(at, now)]
     settled: list[str] = []
     for n, ident in enumerate(due):

@@ -13,6 +13,7 @@ import asyncio
 import time
 from datetime import UTC, datetime
 
+from sbtui import clock
 from sbtui.remote.errors import RefusedError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
@@ -39,7 +40,7 @@ async def fetch_feedback_once(store: Store, service: RemoteService, *, all_pendi
     apply those that are done; returns how many were settled. A declaration the service no
     longer knows (404) refuses its rows. Other service errors propagate."""
     emit: ProgressCallback = progress or (lambda event: None)
-    now = datetime.now(UTC)
+    now = clock.now()
     due = [d for d, at in store.wage_pending_feedback() if all_pending or _due(at, now)]
     settled = 0
     for n, declaration_id in enumerate(due):

@@ -16,8 +16,8 @@ pending local change are never deleted or overwritten by a pull.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
+from sbtui import clock
 from sbtui.remote.errors import ResyncRequired
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Counts, Store
@@ -27,7 +27,7 @@ FULL_KEYS = ("full_phase", "full_after", "full_cursor", "full_done")
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 def _add(result: SyncResult, counts: Counts) -> None:

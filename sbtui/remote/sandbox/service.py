@@ -10,6 +10,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from sbtui import clock
+
 from . import controls, dues, errors, home, routes, users, wages
 from .db import Db, public_registration, registrations
 from .idempotency import Keyed
@@ -28,7 +30,7 @@ def _version() -> str:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 class Sandbox:

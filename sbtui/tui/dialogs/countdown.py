@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from sbtui import clock
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.strings import common as C
 
@@ -29,7 +30,7 @@ def seconds_until(state: Any) -> float:
         when = datetime.fromisoformat(when)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return max(0.0, (when - clock.now()).total_seconds())
 
 
 class CountdownDialog(ModalScreen[Any]):

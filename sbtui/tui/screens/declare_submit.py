@@ -8,14 +8,13 @@ of 申报记录 uses the same countdown.
 from __future__ import annotations
 
 import weakref
-from datetime import date
 from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import BindingType
 
-from sbtui import declare
+from sbtui import clock, declare
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
@@ -58,7 +57,7 @@ class SubmitMixin:
             screen.notify(S.SUBMIT_NONE, severity="warning")
             return
         store = screen.store
-        refusals = await app.run_in_thread(declare.blocking, lines, date.today())
+        refusals = await app.run_in_thread(declare.blocking, lines, clock.today())
         if refusals:
             await app.push_screen_wait(NoticeDialog("\n".join(refusals), title=S.SUBMIT_BLOCKED.rstrip("：")))
             return

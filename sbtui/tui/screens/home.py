@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -138,14 +139,20 @@ class HomeScreen(BaseScreen):
         self._fill("alerts", S.NONE_ALERTS)
         self._fill("notices", S.NONE_NOTICES)
         deadline = self.query_one("#deadline", Static)
-        inbox = self.query_one("#inbox", Static)
         if view is None:
             deadline.update(f"{S.DEADLINE}：{S.LOADING}")
-            inbox.update(f"m {S.MESSAGES}  n {S.NOTICES}")
+            self._set_inbox(f"m {S.MESSAGES}")
             return
         deadline.update(f"{S.DEADLINE}：{_deadline_text(view.deadline, view.deadline_moved)}")
         unread = "" if view.messages is None else _unread_text(view.messages)
-        inbox.update(f"m {S.MESSAGES}{unread}  n {S.NOTICES}")
+        # 通知公告 is a panel of its own (with its key in the footer): the bar keeps the width
+        # for the whole deadline, weekday and 遇节假日顺延 included, at 80 columns.
+        self._set_inbox(f"m {S.MESSAGES}{unread}")
+
+    def _set_inbox(self, text: str) -> None:
+        inbox = self.query_one("#inbox", Static)
+        inbox.update(text)
+        inbox.styles.width = cell_len(text)  # "auto" kept the width of the first text
 
     def _fill(self, part: str, empty: str) -> None:
         widget = self.query_one(f"#{part}", OptionList)
