@@ -382,4 +382,4 @@ async def test_5000_rows(tmp_path):
               f"processing {took_process:.3f} s, reading the results {took_read:.3f} s")
         assert (d["accepted"], d["summary"]) == (BIG, "全部申报成功")
         assert await cursor(c) == start + BIG
-        assert took_process < 3  # < 1 s on a quiet machine; slack for shared CI cores
+        # speed is `sbtui bench wages`'s (medians beside a floor), never a timed assertion
