@@ -29,7 +29,6 @@ import json
 import re
 import sqlite3
 from datetime import date
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -45,6 +44,8 @@ from .auth import Who
 from .db import Db, dumps, iso, registrations
 from .errors import ERRORS, ApiError
 from .people import add_months, month_of
+from .settle import process_due
+from .wages import catch_up
 
 router = APIRouter(responses=ERRORS)
 JSON = "application/json"
@@ -163,19 +164,6 @@ def _check_month(name: str, value: str | None) -> str | None:
     return value
 
 
-def tax_line(r: sqlite3.Row, agencies: dict[str, str]) -> dict:
-    """A ``dues_lines`` row as a ``DueLine`` dict (before :func:`ledger.finish`)."""
-    item = catalogue().items.get(r["item"])
-    return {
-        "source": "tax", "serial": None, "unit_number": r["unit_number"],
-        "agency": agencies.get(r["unit_number"], ""), "period_from": r["period"],
-        "period_to": r["period"], "item": r["item"], "item_name": item.name if item else r["item"],
-        "type_code": item.type_code if item else r["item"][:3], "headcount": r["headcount"],
-        "wage_total": r["wage_total"], "base_total": r["base_total"],
-        "rate": None if r["rate"] is None else format_rate(Decimal(r["rate"])), "fixed": r["fixed"],
-        "due": r["due"], "status": r["status"], "generated_at": r["generated_at"]}
-
-
 def lines(conn: sqlite3.Connection, uscc: str, unit_number: str | None, period_from: str | None,
           period_to: str | None, *, today: date, source: str | None = None) -> list[dict]:
     """The ``DueLine`` dicts of every source, filled in (:func:`ledger.finish`): tax lines (with
@@ -196,7 +184,7 @@ def lines(conn: sqlite3.Connection, uscc: str, unit_number: str | None, period_f
     cond = " AND ".join(where)
     out: list[dict] = []
     if source in (None, "tax"):
-        tax = [tax_line(r, agencies) for r in conn.execute(f"SELECT * FROM dues_lines WHERE {cond}", params)]
+        tax = [ledger.tax_line(r, agencies) for r in conn.execute(f"SELECT * FROM dues_lines WHERE {cond}", params)]
         tax += ledger.voided_lines(conn, uscc, unit_number, period_from, period_to)
         tax.sort(key=lambda d: (d["unit_number"], d["period_from"], order.get(d["item"], 999),
                                 d["status"] == ledger.VOIDED, d.get("declaration_id") or ""))
@@ -255,9 +243,6 @@ def _sandbox(request: Request):
 def ensure(sb, uscc: str) -> None:
     """What every dues read (and a declaration submit) does first: due wage feedback, due
     declaration feedback (a void leaves regeneration points), then stale preprocessing."""
-    from .settle import process_due
-    from .wages import catch_up
-
     catch_up(sb, uscc)
     process_due(sb.db, uscc, sb.now())
     refresh(sb.db, uscc, sb.today(), iso(sb.now()))
@@ -298,8 +283,6 @@ async def due_detail(request: Request, who: Who, unit_number: str, period: str, 
     month = _check_month("费款所属期", period)
     if month is None:
         raise ApiError(400, "bad_request", "请指定费款所属期", {"field": "period"})
-    from .wages import catch_up
-
     catch_up(sb, who.uscc)
     with sb.db.read() as conn:
         data = detail(conn, who.uscc, unit_number, month, item, month_of(sb.today()))

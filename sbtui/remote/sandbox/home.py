@@ -26,8 +26,10 @@ from sbtui.domain.money import format_money, total
 
 from .auth import PayWho, Who
 from .db import iso
+from .dues import ensure
 from .errors import ERRORS, ApiError
 from .idempotency import IdemKey
+from .settle import process_due
 
 router = APIRouter(responses=ERRORS)
 
@@ -129,9 +131,6 @@ def _sandbox(request: Request):
 @router.get("/home/todo", response_model=list[TodoItem])
 async def home_todo(request: Request, who: Who):
     sb = _sandbox(request)
-    from .dues import ensure
-    from .settle import process_due
-
     process_due(sb.db, who.uscc, sb.now())
     ensure(sb, who.uscc)  # due wage feedback, then the preprocessing if stale
     with sb.db.read() as conn:

@@ -1,7 +1,7 @@
 """The state of every dues line beside its numbers (SPEC D3, D5, D9–D12): which declaration
-holds it, the credit left to offset, the special and project lines, the voided (销账) tax
-lines, and what every listed line gets filled in (key, tick, status, max offset, deadline,
-late fee).
+holds it, the credit left to offset, the tax, special and project lines as listed, the voided
+(销账) tax lines, and what every listed line gets filled in (key, tick, status, max offset,
+deadline, late fee).
 
 Tables (``db.py``):
 
@@ -101,11 +101,24 @@ def move_credit(conn: sqlite3.Connection, uscc: str, offsets: dict[tuple[str, st
                      " AND item_id = ?", (money(Decimal(row[0]) + sign * amount), uscc, unit, item))
 
 
-# -- the other sources ------------------------------------------------------------------------
+# -- the lines of each source ----------------------------------------------------------------
 
 def type_code_of(item_id: str) -> str:
     item = catalogue().items.get(item_id)
     return item.type_code if item else item_id[:3]
+
+
+def tax_line(r: sqlite3.Row, agencies: dict[str, str]) -> dict:
+    """A ``dues_lines`` row (:mod:`.dues`) as a ``DueLine`` dict, before :func:`finish`."""
+    item = catalogue().items.get(r["item"])
+    return {
+        "source": "tax", "serial": None, "unit_number": r["unit_number"],
+        "agency": agencies.get(r["unit_number"], ""), "period_from": r["period"],
+        "period_to": r["period"], "item": r["item"], "item_name": item.name if item else r["item"],
+        "type_code": item.type_code if item else r["item"][:3], "headcount": r["headcount"],
+        "wage_total": r["wage_total"], "base_total": r["base_total"],
+        "rate": None if r["rate"] is None else format_rate(Decimal(r["rate"])), "fixed": r["fixed"],
+        "due": r["due"], "status": r["status"], "generated_at": r["generated_at"]}
 
 
 def special_lines(conn: sqlite3.Connection, uscc: str, unit_number: str | None,

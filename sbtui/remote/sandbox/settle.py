@@ -88,8 +88,6 @@ def _declared(conn: sqlite3.Connection, uscc: str, d: sqlite3.Row, at: str) -> N
 
 
 def _voided(conn: sqlite3.Connection, uscc: str, d: sqlite3.Row, at: str) -> None:
-    from .dues import tax_line
-
     lines = json.loads(d["lines"])
     agencies = {r["unit_number"]: r["agency"] for r in registrations(conn, uscc)}
     for ln in lines:
@@ -99,7 +97,7 @@ def _voided(conn: sqlite3.Connection, uscc: str, d: sqlite3.Row, at: str) -> Non
         row = conn.execute("SELECT * FROM dues_lines WHERE uscc = ? AND unit_number = ?"
                            " AND period = ? AND item = ?", where).fetchone()
         if row is not None:
-            doc = {**tax_line(row, agencies), "status": ledger.VOIDED, "declaration_id": d["id"],
+            doc = {**ledger.tax_line(row, agencies), "status": ledger.VOIDED, "declaration_id": d["id"],
                    "key": f"{ln['key']}|{d['id']}"}
             conn.execute("INSERT OR REPLACE INTO dues_voided VALUES (?, ?, ?, ?, ?, ?)",
                          (uscc, doc["key"], d["id"], ln["unit_number"], ln["period_from"],
