@@ -5,8 +5,9 @@ only when a file is read or written. Every Chinese text lives in :mod:`sbtui.xls
 """
 from __future__ import annotations
 
-from sbtui.xlsx.common import CellError, Progress, XlsxError, read_rows, read_table, write_table
+from sbtui.xlsx.common import Progress, read_rows, read_table, write_table
 from sbtui.xlsx.employees import write_employees, write_units
+from sbtui.xlsx.errors import CellError, XlsxError
 from sbtui.xlsx.groups import (
     AssignmentImport,
     TreeImport,

@@ -6,7 +6,7 @@
 
 Both yield rows from Excel row 1 and column A (so positions are Excel's), values as the
 backend reads them (empty cells ``""`` or ``None``). Every failure to open is an
-:class:`~sbtui.xlsx.common.XlsxError`.
+:class:`~sbtui.xlsx.errors.XlsxError`.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from sbtui.xlsx import strings as S
+from sbtui.xlsx.errors import XlsxError
 
 READER: str | None = None
 """``"calamine"``, ``"openpyxl"`` or None (calamine when installed)."""
@@ -39,8 +40,6 @@ def reader() -> str:
 
 
 def open_source(path: str | os.PathLike[str], sheet: str | None) -> Source:
-    from sbtui.xlsx.common import XlsxError
-
     p = Path(path)
     if not p.is_file():
         raise XlsxError(S.FILE_MISSING.format(path=p))
@@ -58,8 +57,6 @@ def open_source(path: str | os.PathLike[str], sheet: str | None) -> Source:
 
 def _calamine(p: Path, sheet: str | None, *, old: bool) -> Source:
     from python_calamine import CalamineError, CalamineWorkbook
-
-    from sbtui.xlsx.common import XlsxError
 
     with open(p, "rb") as f:
         try:
@@ -87,8 +84,6 @@ def _calamine(p: Path, sheet: str | None, *, old: bool) -> Source:
 def _openpyxl(p: Path, sheet: str | None) -> Source:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-
-    from sbtui.xlsx.common import XlsxError
 
     f = open(p, "rb")  # noqa: SIM115 - ours, so openpyxl doesn't judge the file by its extension
     try:

@@ -18,11 +18,12 @@ import os
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sbtui.xlsx import strings as S
+from sbtui.xlsx.backends import open_source
+from sbtui.xlsx.errors import CellError, XlsxError  # CellError: for importers of this module
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -34,31 +35,6 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000
 HEADER_SEARCH_ROWS = 5
 MAX_ROW = 1048576  # Excel's last row
-
-
-@dataclass(frozen=True)
-class CellError:
-    """One bad cell of an imported file: ``row`` as Excel numbers it (1-based), ``column`` the
-    column letter (``"C"``), ``reason`` a Chinese sentence."""
-
-    row: int
-    column: str
-    reason: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "reason": self.reason}
-
-    def __str__(self) -> str:
-        return S.CELL_ERROR.format(row=self.row, column=self.column, reason=self.reason)
-
-
-class XlsxError(Exception):
-    """A file that cannot be used at all (missing, not an xlsx, not our template).
-    ``str(e)`` / ``e.message`` is Chinese for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def column_letter(index: int) -> str:
@@ -227,8 +203,6 @@ def read_table(path: str | os.PathLike[str], *, header_names: list[str], sheet: 
                ) -> tuple[int, dict[str, int], Iterator[tuple[int, tuple[Any, ...]]], int]:
     """:func:`read_rows` plus the number of rows after the header (0 when unknown: an
     openpyxl-read file that states no dimension)."""
-    from sbtui.xlsx.backends import open_source
-
     src = open_source(path, sheet)
     try:
         head: list[Sequence[Any]] = []

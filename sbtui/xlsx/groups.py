@@ -24,7 +24,6 @@ from sbtui.xlsx import strings as S
 from sbtui.xlsx.common import (
     MAX_ROW,
     PROGRESS_EVERY,
-    CellError,
     Progress,
     add_sheet,
     append_rows,
@@ -33,6 +32,7 @@ from sbtui.xlsx.common import (
     column_letter,
     read_table,
 )
+from sbtui.xlsx.errors import CellError
 
 RESIDENT_ID = "201"
 MAX_LEVELS = 3
@@ -167,7 +167,7 @@ def read_group_assignments(path: str | os.PathLike[str], *,
     """Read a filled 批量编辑职工分组 template (its first sheet).
 
     ``employees`` maps an upper-case ID number → (employee_id, registered name); ``groups``
-    maps a group path ``"a/b/c"`` → group id. Raises :class:`~sbtui.xlsx.common.XlsxError`
+    maps a group path ``"a/b/c"`` → group id. Raises :class:`~sbtui.xlsx.errors.XlsxError`
     for a file that is not such a template; everything else is a :class:`CellError` on the
     offending cell, and the rows without errors are returned."""
     _hrow, cmap, rows, total = read_table(path, header_names=GROUP_HEADERS)

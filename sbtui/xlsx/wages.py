@@ -30,13 +30,12 @@ from typing import Any
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.money import CENT, parse_money, to_money
 from sbtui.xlsx import strings as S
+from sbtui.xlsx.backends import open_source
 from sbtui.xlsx.common import (
     HEADER_SEARCH_ROWS,
     MAX_ROW,
     PROGRESS_EVERY,
-    CellError,
     Progress,
-    XlsxError,
     _clean,
     _find_header,
     atomic_workbook,
@@ -44,6 +43,7 @@ from sbtui.xlsx.common import (
     column_letter,
     header_key,
 )
+from sbtui.xlsx.errors import CellError, XlsxError
 from sbtui.xlsx.groups import (
     _normalize_name,
     _unknown_reason,
@@ -247,8 +247,6 @@ def read_wage_file(path: str | os.PathLike[str], *,
     leading digits). Raises :class:`XlsxError` for a file that is not such a template (an
     unknown type code names its cell); everything else is a :class:`CellError`, and the rows
     without one load."""
-    from sbtui.xlsx.backends import open_source
-
     src = open_source(path, None)
     try:
         head: list[Sequence[Any]] = []
