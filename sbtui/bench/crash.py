@@ -11,6 +11,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,8 +86,6 @@ def integrity(db: Path) -> str:
 def startup_seconds(home: Path, url: str) -> float:
     """How long a child ``sbtui`` takes to start and run a local command (the kill windows
     are set from it, so that kills land in the work and not in Python's start-up)."""
-    import time
-
     t0 = time.perf_counter()
     subprocess.run(_sbtui(home, url, "outbox"), capture_output=True, timeout=120)
     return time.perf_counter() - t0
@@ -93,12 +93,17 @@ def startup_seconds(home: Path, url: str) -> float:
 
 def _kill_loop(cmd: list[str], env: dict[str, str], kills: int, window: tuple[float, float],
                rng: random.Random, report: DrillReport, after_kill=None,
-               cmd_when_done: list[str] | None = None) -> None:
+               cmd_when_done: list[str] | None = None,
+               progress: Callable[[], int] | None = None) -> None:
     """Start ``cmd``, SIGKILL it after a random delay in ``window``; repeat until ``kills``
     kills. A run that finishes first is not a kill: then ``cmd_when_done`` (new work of the
-    same kind) is run from then on, or the loop stops when there is none."""
+    same kind) is run from then on, or the loop stops when there is none. With ``progress`` (a
+    count the child's work raises), the delay runs from the child's first step of work rather
+    than from its start, so a slow start-up (a busy machine) does not use up the kills."""
     while report.kills < kills:
         child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if progress is not None:
+            _wait_for_progress(child, progress)
         delay = rng.uniform(*window)
         try:
             child.wait(delay)
@@ -114,6 +119,14 @@ def _kill_loop(cmd: list[str], env: dict[str, str], kills: int, window: tuple[fl
             report.notes.append("the work finished before the kills were done")
             return
         cmd = cmd_when_done
+
+
+def _wait_for_progress(child: subprocess.Popen, progress: Callable[[], int],
+                       timeout: float = 120) -> None:
+    """Until ``progress()`` moves, ``child`` exits or ``timeout`` passes."""
+    start, deadline = progress(), time.monotonic() + timeout
+    while child.poll() is None and progress() == start and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def server_registry(url: str, uscc: str, unit_number: str) -> dict[str, tuple]:
@@ -168,7 +181,8 @@ def drill_pull(url: str, home: Path, uscc: str, unit_number: str, *, kills: int,
 def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations: int, kills: int,
                seed: int = 11, span: float = 0.6, reply_delay_ms: int = 300) -> tuple[DrillReport, list[str]]:
     """Queue ``operations`` group assignments, SIGKILL ``sbtui sync`` ``kills`` times while it
-    pushes them, then let it finish. Returns the report and the outbox keys."""
+    pushes them (each run within ``span`` seconds of its first request), then let it finish.
+    Returns the report and the outbox keys."""
     from sbtui.store import open_store
 
     rng = random.Random(seed)
@@ -187,8 +201,15 @@ def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations:
         store.close()
     set_reply_delay(url, reply_delay_ms)  # widen the window between the server's commit and its reply
     cmd = _sbtui(home, url, "sync")
-    start = startup_seconds(home, url)
-    window = (0.8 * start, start + span)
+
+    def attempts() -> int:  # requests started: each kill's delay runs from the child's first
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+        try:
+            return con.execute("select coalesce(sum(attempts), 0) from outbox").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+        finally:
+            con.close()
 
     def pending_left() -> None:
         con = sqlite3.connect(db)
@@ -198,7 +219,7 @@ def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations:
             con.close()
         report.local_rows_after_kill.append(n)
 
-    _kill_loop(cmd, _env(PASSWORD), kills, window, rng, report, pending_left)
+    _kill_loop(cmd, _env(PASSWORD), kills, (0, span), rng, report, pending_left, progress=attempts)
     done = subprocess.run(cmd, env=_env(PASSWORD), capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         raise RuntimeError(f"final sync failed ({done.returncode}): {done.stderr[-1500:]}")
