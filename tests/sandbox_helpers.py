@@ -127,6 +127,36 @@ class Faulty(RemoteService):
     async def groups(self):
         return await self.inner.groups()
 
+    async def wage_declaration(self, declaration_id):
+        return await self.inner.wage_declaration(declaration_id)
+
+    async def wage_declarations(self, limit=50):
+        return await self.inner.wage_declarations(limit)
+
+    async def dues(self, *, unit_number=None, period_from=None, period_to=None):
+        return await self.inner.dues(unit_number=unit_number, period_from=period_from, period_to=period_to)
+
+    async def due_detail(self, unit_number, period, item):
+        return await self.inner.due_detail(unit_number, period, item)
+
+    async def declarations(self, *, status=None, date_from=None, date_to=None, kind=None):
+        return await self.inner.declarations(status=status, date_from=date_from, date_to=date_to, kind=kind)
+
+    async def declaration(self, declaration_id):
+        return await self.inner.declaration(declaration_id)
+
+    async def declaration_employees(self, declaration_id, line=None):
+        return await self.inner.declaration_employees(declaration_id, line)
+
+    async def credits(self):
+        return await self.inner.credits()
+
+    async def project_lookup(self, project_id):
+        return await self.inner.project_lookup(project_id)
+
+    async def projects(self):
+        return await self.inner.projects()
+
     async def perform(self, kind, payload, *, key):
         self.performed.append((kind, key))
         if self.offline_before_perform:

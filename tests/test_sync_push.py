@@ -98,6 +98,37 @@ class Scripted(RemoteService):
     async def mark_message_read(self, message_id, *, key):
         raise NotImplementedError
 
+    # the fee side holds nothing for this employer; nothing is ever pending feedback here
+    async def dues(self, *, unit_number=None, period_from=None, period_to=None):
+        return []
+
+    async def declarations(self, *, status=None, date_from=None, date_to=None, kind=None):
+        return []
+
+    async def projects(self):
+        return []
+
+    async def credits(self):
+        return []
+
+    async def wage_declaration(self, declaration_id):
+        raise NotImplementedError
+
+    async def wage_declarations(self, limit=50):
+        raise NotImplementedError
+
+    async def due_detail(self, unit_number, period, item):
+        raise NotImplementedError
+
+    async def declaration(self, declaration_id):
+        raise NotImplementedError
+
+    async def declaration_employees(self, declaration_id, line=None):
+        raise NotImplementedError
+
+    async def project_lookup(self, project_id):
+        raise NotImplementedError
+
     async def aclose(self):
         pass
 
