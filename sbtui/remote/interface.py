@@ -134,58 +134,57 @@ class RemoteService(ABC):
     async def groups(self) -> list[Group]: ...
 
     # -- wage declaration (SPEC W8, W12); submitting is the outbox kind "wages.submit" -------
-    # Not abstract: test doubles written before these existed still instantiate.
 
+    @abstractmethod
     async def wage_declaration(self, declaration_id: str) -> WageDeclaration:
         """One wage declaration; its per-row ``results`` once ``status`` is ``done``. Reading
         it after ``feedback_at`` is what makes the service process it."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def wage_declarations(self, limit: int = 50) -> list[WageDeclaration]:
         """申报记录: the newest ``limit`` wage declarations, newest first, without results."""
-        raise NotImplementedError
 
-    # -- fee declaration: dues (SPEC D1, D2, D11); not abstract, as above --------------------
+    # -- fee declaration: dues (SPEC D1, D2, D11) --------------------------------------------
 
+    @abstractmethod
     async def dues(self, *, unit_number: str | None = None, period_from: str | None = None,
                    period_to: str | None = None) -> list[DueLine]:
         """日常申报 / 应缴信息: tax-generated lines per unit number × period × item and the
         collection notices' lines (``source``), optionally filtered (≤ 12 months, SPEC D11)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def due_detail(self, unit_number: str, period: str, item: str) -> list[DueDetailLine]:
         """职工预处理明细 of one tax-generated line, computed by the service on demand."""
-        raise NotImplementedError
 
     # -- fee declaration: declarations (SPEC D5–D10); submit / void / link are outbox kinds ---
 
+    @abstractmethod
     async def declarations(self, *, status: str | None = None, date_from: str | None = None,
                            date_to: str | None = None, kind: str | None = None) -> list[Declaration]:
         """申报记录 (SPEC D8): declarations newest first, without lines, filtered by status,
         申报日期 range (YYYY-MM-DD) and kind. Reading makes the service process what is due."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def declaration(self, declaration_id: str) -> Declaration:
         """One declaration with its lines."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def declaration_employees(self, declaration_id: str,
                                     line: int | None = None) -> list[DeclarationEmployee]:
         """The employees of a declaration's tax lines (one line, or all): the rows of
         《社会保险费缴费明细申报表（适用职工个人）》."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def credits(self) -> list[Credit]:
         """Verified credit balances per unit number and item (SPEC D5)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def project_lookup(self, project_id: str) -> Project:
         """The registration of a construction project by its ID, linked or not (SPEC D10)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def projects(self) -> list[Project]:
         """The projects linked to this employer (SPEC D10)."""
-        raise NotImplementedError
 
     @abstractmethod
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
