@@ -57,10 +57,7 @@ class DeclarationsWorkspace:
             if row is not None and row["status"] not in ("待发送", *UNSETTLED):
                 settled[row["id"]] = row
         if any(r.get("local_id") != r["id"] for r in settled.values()):  # the service's dues moved
-            try:
-                await pull_dues(store, service)
-            except NotImplementedError:
-                pass
+            await pull_dues(store, service)
         waiting = [at for _id, at in store.declarations_awaiting() if at]
         return DeclarationFeedbackState(list(settled.values()), min(waiting) if waiting else None)
 
@@ -69,7 +66,7 @@ class DeclarationsWorkspace:
         returns how many records the service listed."""
         from sbtui.sync.declarations import pull_declarations
 
-        return await pull_declarations(self.store(uscc), self.service()) or 0
+        return await pull_declarations(self.store(uscc), self.service())
 
     async def _declaration(self, uscc: str, ident: str, *, lines: bool = True):
         """The service's Declaration of a local record (read from the service when its lines
@@ -158,6 +155,6 @@ class DeclarationsWorkspace:
         store = self.store(uscc)
         try:
             store.replace_projects(await self.service().projects())
-        except (OfflineError, NotImplementedError):
+        except OfflineError:
             pass
         return [Project.model_validate(r) for r in store.project_rows() if r["state"] != "refused"]

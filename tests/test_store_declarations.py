@@ -263,7 +263,7 @@ def test_D10_project_link_queued_confirmed_or_refused(store):
 
 
 class Double:
-    """A service with only the declaration read methods (the others are not offered)."""
+    """A service with only the declaration read methods (the sync steps tested here call no others)."""
 
     def __init__(self, records):
         self.records = {r.id: r for r in records}
@@ -279,18 +279,14 @@ class Double:
         return [r.model_copy(update={"lines": []}) for r in self.records.values()]
 
     async def projects(self):
-        raise NotImplementedError
+        return [Project(project_id="20023032", name="G111", contract_number="C1", agency="社保中心",
+                        unit_number=U1, region="150602", contact="李 13604", start_date=date(2022, 7, 1),
+                        end_date=date(2022, 9, 30), rate="0.001", total_cost=Decimal("100.00"),
+                        contract_amount=Decimal("100.00"), linked=True, tax_authority="某税务局",
+                        tax_branch="第一税务所", linked_at=NOW)]
 
     async def credits(self):
         return [Credit(unit_number=U1, item="110-p", item_name="x", amount=Decimal("9.00"))]
-
-
-class Older:
-    async def declarations(self, **_):
-        raise NotImplementedError
-
-    async def declaration(self, ident):
-        raise NotImplementedError
 
 
 async def test_D7_feedback_settles_and_pull_merges_on_a_double(store):
@@ -298,8 +294,6 @@ async def test_D7_feedback_settles_and_pull_merges_on_a_double(store):
     item = store.outbox.pending()[0]
     store.outbox.mark_sent(item.key)
     body = confirm_submit(store, item, ident="SB9")
-    assert await fetch_declaration_feedback(store, Older(), wait=True, timeout=1) == []
-    assert await pull_declarations(store, Older()) is None
     done = Declaration.model_validate(dict(body, status="申报成功"))
     double = Double([done, Declaration(id="SB10", unit_number=U1, status="已作废", submitted_at=NOW)])
     assert await fetch_declaration_feedback(store, double) == ["SB9"]  # its feedback_at has passed
@@ -308,6 +302,7 @@ async def test_D7_feedback_settles_and_pull_merges_on_a_double(store):
     assert len(declare.declaration(store, "SB9")["lines"]) == 1  # the list has no lines: kept
     assert [d["id"] for d in declare.declarations(store, status="已作废")] == ["SB10"]
     assert store.credit_amounts() == {(U1, "110-p"): Decimal("9.00")}
+    assert [(r["project_id"], r["state"]) for r in store.project_rows()] == [("20023032", "linked")]
     store.declaration_put(Declaration(id="SB11", unit_number=U1, status="申报中", submitted_at=NOW))
     assert await fetch_declaration_feedback(store, double, wait=True, timeout=1) == ["SB11"]
     assert declare.declaration(store, "SB11")["status"] == "申报失败"  # unknown to the service

@@ -75,7 +75,7 @@ async def _open(url: str, home: Path, uscc: str, unit: str, runs: int, log: bool
         opens, reads, count = [], [], 0
         for i in range(runs):
             t0 = time.perf_counter()
-            count = await pull_dues(store, ws.service()) or 0
+            count = await pull_dues(store, ws.service())
             opens.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             open_lines(store, "daily")

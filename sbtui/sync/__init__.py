@@ -55,10 +55,7 @@ async def sync(
         try:
             try:
                 result.wage_feedback = await fetch_feedback_once(store, service, progress=emit)
-                try:
-                    settled = await fetch_declaration_feedback_once(store, service, progress=emit)
-                except NotImplementedError:  # a service (or test double) without declarations
-                    settled = []
+                settled = await fetch_declaration_feedback_once(store, service, progress=emit)
                 result.declaration_feedback = len(settled)
             except (ServerError, ProtocolError) as exc:  # feedback can wait; the pull need not
                 result.error = exc.message

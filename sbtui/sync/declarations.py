@@ -4,7 +4,6 @@ and the pull of the records, the linked projects and the credit balances.
 A declaration is *settled* once the service's status is no longer 申报中 / 作废中 (the service
 decides when it is read after its ``feedback_at``, like the wage declarations). The service's
 version replaces the local row (:meth:`Store.declaration_put`), and the local dues lines follow.
-A service without these methods (``NotImplementedError``: an older test double) is skipped.
 """
 from __future__ import annotations
 
@@ -28,8 +27,7 @@ async def fetch_declaration_feedback_once(store: Store, service: RemoteService, 
                                           progress: ProgressCallback | None = None) -> list[str]:
     """Read every declaration whose feedback is due (every one waiting, with ``all_pending``)
     and store what the service says; returns the ids settled. A declaration the service no
-    longer knows (404) is 申报失败. Other service errors propagate, and NotImplementedError
-    (a service without declarations)."""
+    longer knows (404) is 申报失败. Other service errors propagate."""
     emit: ProgressCallback = progress or (lambda event: None)
     now = clock.now()
     due = [i for i, at in store.declarations_awaiting() if all_pending or _due(at, now)]
@@ -57,12 +55,9 @@ async def fetch_declaration_feedback(store: Store, service: RemoteService, *, wa
                                      progress: ProgressCallback | None = None) -> list[str]:
     """The feedback of the declarations waiting; without ``wait`` only those due, once; with
     ``wait`` every one is polled about every ``poll`` seconds until none waits or ``timeout``
-    seconds have passed. Returns the ids settled (none from a service without declarations)."""
+    seconds have passed. Returns the ids settled."""
     deadline = time.monotonic() + timeout
-    try:
-        settled = await fetch_declaration_feedback_once(store, service, all_pending=wait, progress=progress)
-    except NotImplementedError:
-        return []
+    settled = await fetch_declaration_feedback_once(store, service, all_pending=wait, progress=progress)
     while wait and store.declarations_awaiting():
         left = deadline - time.monotonic()
         if left <= 0:
@@ -74,27 +69,18 @@ async def fetch_declaration_feedback(store: Store, service: RemoteService, *, wa
 
 
 async def pull_declarations(store: Store, service: RemoteService, *,
-                            progress: ProgressCallback | None = None) -> int | None:
+                            progress: ProgressCallback | None = None) -> int:
     """The service's declaration records (list: no lines; the lines known here are kept),
-    linked projects and credit balances; returns how many records (``None``: none offered)."""
+    linked projects and credit balances; returns how many records."""
     emit = progress or (lambda event: None)
     emit(SyncProgress("declarations", 0, 3, RECORDS))
-    try:
-        records = await service.declarations()
-    except NotImplementedError:
-        return None
+    records = await service.declarations()
     with store.db.atomic():
         for declaration in records:
             store.declaration_put(declaration)
     emit(SyncProgress("declarations", 1, 3, RECORDS))
-    try:
-        store.replace_projects(await service.projects())
-    except NotImplementedError:
-        pass
+    store.replace_projects(await service.projects())
     emit(SyncProgress("declarations", 2, 3, RECORDS))
-    try:
-        store.replace_credits(await service.credits())
-    except NotImplementedError:
-        pass
+    store.replace_credits(await service.credits())
     emit(SyncProgress("declarations", 3, 3, RECORDS))
     return len(records)

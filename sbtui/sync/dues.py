@@ -1,8 +1,7 @@
 """Pull step: the dues lines (SPEC D1, D2, D11), after the registry pull.
 
 The service's whole list (tax-generated and collection lines) replaces the local ``dues`` table
-in one transaction, so the 日常申报 list opens offline from the store. A service that does not
-offer dues (``NotImplementedError``: an older test double) is skipped.
+in one transaction, so the 日常申报 list opens offline from the store.
 """
 from __future__ import annotations
 
@@ -14,14 +13,10 @@ MESSAGE = "更新应缴费信息"
 
 
 async def pull_dues(store: Store, service: RemoteService, *,
-                    progress: ProgressCallback | None = None) -> int | None:
-    """Replace the local dues lines; returns their count (``None``: the service has none)."""
+                    progress: ProgressCallback | None = None) -> int:
+    """Replace the local dues lines; returns their count."""
     emit = progress or (lambda event: None)
     emit(SyncProgress("dues", 0, 1, MESSAGE))
-    try:
-        lines = await service.dues()
-    except NotImplementedError:
-        return None
-    count = store.replace_dues(lines)
+    count = store.replace_dues(await service.dues())
     emit(SyncProgress("dues", 1, 1, MESSAGE))
     return count

@@ -47,8 +47,6 @@ async def fetch_feedback_once(store: Store, service: RemoteService, *, all_pendi
         emit(SyncProgress("feedback", n, len(due), "获取缴费工资申报反馈"))
         try:
             declaration = await service.wage_declaration(declaration_id)
-        except NotImplementedError:
-            break  # a service (or test double) without wage declarations
         except RefusedError as exc:
             if exc.status == 404:
                 store.wage_declaration_lost(declaration_id)
