@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from sbtui.domain.deadline import (collection_deadline, days_late, is_overdue, is_workday, late_fee,
-                                   next_workday)
+from sbtui.domain.deadline import (CALENDAR_YEARS, collection_deadline, days_late, is_overdue, is_workday,
+                                   late_fee, next_workday)
 from sbtui.domain.period import Period
 from sbtui.domain.region import load_region
 
@@ -44,6 +44,19 @@ def test_h3_deadline_outside_calendar_data_skips_weekends_only():
     assert collection_deadline(Period(2030, 3), NM) == date(2030, 3, 20)  # a Wednesday
     assert collection_deadline(Period(2030, 10), NM) == date(2030, 10, 21)  # 10-20 is a Sunday
     assert next_workday(date(2030, 1, 5)) == date(2030, 1, 7)
+
+
+def test_h3_years_without_calendar_data_count_weekends_only():
+    """Before and after chinese_calendar's data, New Year's Day and National Day are working
+    days when they fall on a weekday; inside it they are holidays."""
+    first, last = CALENDAR_YEARS[0], CALENDAR_YEARS[-1]
+    assert first == 2004 and last >= 2025
+    assert not is_workday(date(2004, 1, 1))  # Thursday, 元旦, in the data
+    assert is_workday(date(2003, 1, 1)) and is_workday(date(2003, 10, 1))  # Wednesdays
+    assert not is_workday(date(2003, 10, 4)) and not is_workday(date(2003, 10, 5))
+    after = next(date(y, 10, 1) for y in range(last + 1, last + 8) if date(y, 10, 1).weekday() < 5)
+    assert is_workday(after)  # 国庆节 on a weekday, no data: a working day
+    assert next_workday(date(2003, 10, 4)) == date(2003, 10, 6)
 
 
 def test_h3_is_overdue():

@@ -6,8 +6,8 @@ the deadline moves to the next working day ("遇节假日顺延").
 
 "Working day" comes from ``chinese_calendar.is_workday``, which knows the State Council's
 holidays *and* the adjusted working weekends (调休: e.g. Sunday 2024-02-18 was a working day).
-Outside the years that package has data for (it raises ``NotImplementedError``), only
-Saturdays and Sundays are skipped.
+Outside the years that package has data for (:data:`CALENDAR_YEARS`, the span of its holiday
+table, which is what it checks too), only Saturdays and Sundays are skipped.
 """
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from .period import Period
 
 LATE_FEE_DAILY_RATE = Decimal("0.0005")  # 0.05 % a day, SPEC D12 (社会保险法 art. 86)
 
+# The years chinese_calendar knows the holidays and 调休 of (2004 … the last published year).
+CALENDAR_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
+
 
 class _HasDeadlineDay(Protocol):
     @property
@@ -31,10 +34,9 @@ class _HasDeadlineDay(Protocol):
 def is_workday(d: date) -> bool:
     """A working day in mainland China: holidays and 调休 from chinese_calendar; weekends only
     for years it has no data for."""
-    try:
+    if d.year in CALENDAR_YEARS:
         return chinese_calendar.is_workday(d)
-    except NotImplementedError:
-        return d.weekday() < 5
+    return d.weekday() < 5
 
 
 def next_workday(d: date) -> date:
