@@ -8,6 +8,7 @@ A subclass says what to fetch (:meth:`CountdownDialog.fetch`, which returns the 
 from __future__ import annotations
 
 import asyncio
+from abc import abstractmethod
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from textual.widgets import Static
 
 from sbtui import clock
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.abstract import AbstractScreenMeta
 from sbtui.tui.strings import common as C
 
 
@@ -33,7 +35,7 @@ def seconds_until(state: Any) -> float:
     return max(0.0, (when - clock.now()).total_seconds())
 
 
-class CountdownDialog(ModalScreen[Any]):
+class CountdownDialog(ModalScreen[Any], metaclass=AbstractScreenMeta):
     BOX_ID = "feedback-box"
     TEXT_ID = "feedback-text"
     TITLE = ""
@@ -58,17 +60,18 @@ class CountdownDialog(ModalScreen[Any]):
     def say(self, text: str) -> None:
         self.query_one(f"#{self.TEXT_ID}", Static).update(text)
 
+    @abstractmethod
     async def fetch(self) -> Any:
         """Send what is queued and read the feedback that is due; the state it returns has
         ``next_feedback_at``."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def settled(self) -> bool:
         """True when the feedback is in (the subclass has said it or dismissed the dialog)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def waiting(self, seconds: int) -> str:
-        raise NotImplementedError
+        """What the dialog says while the feedback is ``seconds`` away."""
 
     async def _follow(self) -> None:
         while True:

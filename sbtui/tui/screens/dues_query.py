@@ -5,6 +5,7 @@ Enter drills into a tax line's employees (from the service); F5 updates; x expor
 """
 from __future__ import annotations
 
+from abc import abstractmethod
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from sbtui.domain.period import Period
 from sbtui.employees import default_path
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.abstract import AbstractScreenMeta
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
@@ -31,13 +33,14 @@ def _months(a: str, b: str) -> int:
     return (pb.year - pa.year) * 12 + pb.month - pa.month + 1
 
 
-class DuesListMixin:
+class DuesListMixin(metaclass=AbstractScreenMeta):
     """For the screens that list dues lines: Enter on a 税务生成 line shows its employees
     (职工预处理明细, SPEC D1, read from the service; a line of another source has none); F5
     syncs, then the screen's :meth:`updated` reloads and says what it shows."""
 
+    @abstractmethod
     async def updated(self) -> str:
-        raise NotImplementedError
+        """Reload after an update (F5) and return what to tell the user."""
 
     def period_range(self, start_id: str, end_id: str) -> tuple[str | None, str | None] | None:
         """The 所属期起/止 typed in the two inputs, as YYYY-MM (None: empty); None when one is not

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+from abc import abstractmethod
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -18,13 +20,14 @@ from textual.widgets import Input, Label, Static
 from sbtui.tui.widgets.text_input import TextInput
 from sbtui.domain.passwords import password_problem
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.abstract import AbstractScreenMeta
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import settings as S
 
 
-class _PasswordForm(BaseScreen):
+class _PasswordForm(BaseScreen, metaclass=AbstractScreenMeta):
     """Labelled masked inputs; Enter moves to the next one and saves on the last."""
 
     FIELDS: tuple[tuple[str, str], ...] = ()  # (input id, label)
@@ -75,8 +78,9 @@ class _PasswordForm(BaseScreen):
             field.value = ""
         self.first_input().focus()
 
-    def action_save(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    @abstractmethod
+    def action_save(self) -> None:
+        """Check the fields and save (also on Enter in the last field)."""
 
 
 class DeclarationPasswordScreen(_PasswordForm):
