@@ -115,7 +115,6 @@ INIT_FAILED = "初始化失败：{error}"
 INIT_RETRY = "按 r 重试，Esc 返回用人单位列表。"
 INIT_DONE = "初始化完成：职工{total}人（新增{added}，变更{changed}，停保{stopped}）"
 INIT_OFFLINE = "初始化中断：无法连接社保费服务。本机数据可离线使用（按 F5）。"
-NOTICES_UNAVAILABLE = "服务暂未提供通知公告"
 INIT_HELP = "登录后自动初始化：首次登录全量下载职工参保信息，以后只更新有变更的职工。"
 
 # L6 choose the registration

@@ -184,12 +184,8 @@ class InitScreen(BaseScreen):
     async def _notices(self) -> None:
         """Optional: a failure is a warning, never a stop."""
         self.mark(NOTICES, "running")
-        fetch = getattr(self.ws.service(), "notices", None)
-        if fetch is None:
-            self.mark(NOTICES, "warning", S.NOTICES_UNAVAILABLE)
-            return
         try:
-            notices = await fetch()
+            notices = await self.ws.service().notices()
         except ServiceError as exc:
             self.mark(NOTICES, "warning", exc.message)
             return
