@@ -63,10 +63,10 @@ def open_lines(store: Store, kind: str, *, unit_number: str | None = None, agenc
 
 def _open(store: Store, kind: str) -> list[dict[str, Any]]:
     """Every open line of the kind, with the local edits applied (no filter)."""
-    held = store.held_keys()
-    edits = store.due_edits()
+    held = store.declarations.held_keys()
+    edits = store.declarations.due_edits()
     out = []
-    for r in store.dues_lines(sources=_sources(kind), status=rules.INITIAL):
+    for r in store.dues.lines(sources=_sources(kind), status=rules.INITIAL):
         if r["key"] in held:
             continue
         edit = edits.get(r["key"], {})
@@ -98,8 +98,8 @@ def summary(lines: list[dict[str, Any]]) -> list[UnitSummary]:
 # -- offsets and remarks (D5, D9) -------------------------------------------------------------------
 
 def _line(store: Store, key: str) -> dict[str, Any]:
-    line = store.due_line(key)
-    if line is None or line["status"] != rules.INITIAL or key in store.held_keys():
+    line = store.declarations.due_line(key)
+    if line is None or line["status"] != rules.INITIAL or key in store.declarations.held_keys():
         raise DeclareError(rules.NOT_OPEN)
     return line
 
@@ -108,12 +108,12 @@ def offset_limit(store: Store, key: str) -> Decimal:
     """The most that may be offset on the line ``key``: its 最大可抵缴金额, and no more than the
     unit + item credit (when pulled) leaves after the offsets typed on its other lines."""
     line = _line(store, key)
-    credit = store.credit_amounts().get((line["unit_number"], line["item"]))
+    credit = store.declarations.credit_amounts().get((line["unit_number"], line["item"]))
     left = None
     if credit is not None:
         others = Decimal("0.00")
-        edits = store.due_edits()
-        for r in store.dues_lines(sources=(line["source"],), status=rules.INITIAL):
+        edits = store.declarations.due_edits()
+        for r in store.dues.lines(sources=(line["source"],), status=rules.INITIAL):
             if r["key"] != key and r["unit_number"] == line["unit_number"] and r["item"] == line["item"]:
                 others += Decimal(edits.get(r["key"], {}).get("offset") or "0")
         left = credit - others
@@ -124,7 +124,7 @@ def set_offset(store: Store, key: str, text: Any) -> Decimal:
     """Keep the 抵缴金额 typed for line ``key`` (blank: 0.00); returns it. DeclareError when it
     is not an amount, negative or over the limit (D5: "抵缴金额超出可抵缴金额上限（最大可抵缴金额X元）")."""
     amount = rules.parse_offset(text, offset_limit(store, key))
-    store.set_due_edit(key, offset=amount if amount else None)
+    store.declarations.set_due_edit(key, offset=amount if amount else None)
     return amount
 
 
@@ -132,7 +132,7 @@ def set_remark(store: Store, key: str, text: str | None) -> str:
     """Keep the 备注 typed for line ``key`` (D9: printed on the certificate; ≤ 100 characters)."""
     _line(store, key)
     value = rules.check_remark(text)
-    store.set_due_edit(key, remark=value or None)
+    store.declarations.set_due_edit(key, remark=value or None)
     return value
 
 
@@ -179,13 +179,13 @@ def queue(store: Store, kind: str, lines: list[dict[str, Any]]) -> list[str]:
     problems = rules.blocking(lines, clock.today(), open_lines=now_open)
     if problems:
         raise DeclareError(problems[0])
-    return store.declaration_queue(kind, lines)
+    return store.declarations.queue(kind, lines)
 
 
 def queue_void(store: Store, ident: str) -> str:
     """Queue the void (作废) of a declaration 申报成功 and unpaid; returns its id. DeclareError
     "已缴费的申报不能作废" / "只有申报成功且未缴费的申报可以作废"."""
-    return store.declaration_void_queue(ident)
+    return store.declarations.void_queue(ident)
 
 
 # -- records (D8) ---------------------------------------------------------------------------------------
@@ -193,19 +193,19 @@ def queue_void(store: Store, ident: str) -> str:
 def declarations(store: Store, *, status: str | None = None, date_from: str | None = None,
                  date_to: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     """申报记录 here, newest first, without lines (status 待发送: queued, not sent yet)."""
-    return store.declaration_rows(status=status, date_from=date_from, date_to=date_to, kind=kind)
+    return store.declarations.rows(status=status, date_from=date_from, date_to=date_to, kind=kind)
 
 
 def declaration(store: Store, ident: str) -> dict[str, Any] | None:
     """One declaration by the service's id or the local one, with its ``lines``."""
-    return store.declaration_row(ident)
+    return store.declarations.row(ident)
 
 
 def unpaid(store: Store) -> list[dict[str, Any]]:
     """申报成功 and not fully paid (D7: "当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？")."""
-    return [d for d in store.declaration_rows(status="申报成功") if d.get("payment_status") != "已缴费"]
+    return [d for d in store.declarations.rows(status="申报成功") if d.get("payment_status") != "已缴费"]
 
 
 def pending(store: Store) -> list[dict[str, Any]]:
     """Declarations waiting for the service: 待发送, 申报中, 作废中."""
-    return store.declaration_rows(statuses=("待发送", "申报中", "作废中"))
+    return store.declarations.rows(statuses=("待发送", "申报中", "作废中"))

@@ -49,7 +49,7 @@ class EmployeeFilter:
 
     def where(self, store: "Store") -> tuple[str, list[Any]]:
         """SQL condition over the ``employees`` table and its parameters."""
-        return store.employee_where(
+        return store.registry.employee_where(
             name=self.name or None, id_number=self.id_number or None,
             unit_number=self.unit_number, agency=self.agency, type_code=self.type_code,
             status=self.status, group_id=self.group_id, ungrouped=self.ungrouped,
@@ -106,7 +106,7 @@ def change_kind_sql(since: str) -> str:
 def registered_types(store: "Store") -> list[str]:
     """The insurance type codes of the employer's registrations, in catalogue order (the ✓
     columns); every catalogue type when no registration is known."""
-    codes = {c for r in store.registrations() for c in r["insurance_types"]}
+    codes = {c for r in store.registry.registrations() for c in r["insurance_types"]}
     cat = catalogue()
     return [c for c in cat.types if c in codes] or list(cat.types)
 
@@ -123,7 +123,7 @@ def iter_employees(store: "Store", flt: EmployeeFilter, *, order_by: str = "id",
         where, params = "rowid IN (SELECT value FROM json_each(?))", [json.dumps(list(rowids))]
     clause = f" WHERE {where}" if where else ""
     total = store.db.execute(f"SELECT count(*) FROM employees{clause}", params).fetchone()[0]
-    paths = store.group_paths()
+    paths = store.groups.paths()
     since = flt.changed_since
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -167,7 +167,7 @@ def export_units(store: "Store", path: str | Path, *, unit_number: str | None = 
     """单位参保信息 (SPEC E8) to xlsx; returns the row count."""
     from sbtui.xlsx.employees import write_units
 
-    regs = filter_units(store.registrations(), unit_number=unit_number, agency=agency)
+    regs = filter_units(store.registry.registrations(), unit_number=unit_number, agency=agency)
     write_units(path, regs)
     return len(regs)
 
@@ -190,7 +190,7 @@ def group_template(store: "Store", path: str | Path, *, flt: EmployeeFilter | No
     if flt is not None:
         total, rows = iter_employees(store, flt)
         employees = ((r["name"], r["id_type"], r["id_number"], r["group"]) for r in rows)
-    write_group_template(path, group_paths=sorted(store.group_paths().values()), employees=employees,
+    write_group_template(path, group_paths=sorted(store.groups.paths().values()), employees=employees,
                          total=total, progress=progress)
     return total
 
@@ -217,9 +217,9 @@ def import_group_assignments(store: "Store", path: str | Path, *,
 
     lookup = {number: (ident, name) for ident, name, number in
               store.db.execute("SELECT id, name, id_number FROM employees")}
-    result = read_group_assignments(path, employees=lookup, groups=store.group_ids_by_path(),
+    result = read_group_assignments(path, employees=lookup, groups=store.groups.ids_by_path(),
                                     progress=progress)
-    keys = store.assign_groups(result.assignments) if result.assignments else []
+    keys = store.groups.assign_many(result.assignments) if result.assignments else []
     return ImportOutcome(loaded=len(result.assignments), skipped=result.skipped,
                          errors=list(result.errors), keys=keys)
 
@@ -230,10 +230,10 @@ def import_group_tree(store: "Store", path: str | Path, *,
     from sbtui.xlsx.groups import read_group_tree
 
     result = read_group_tree(path, progress=progress)
-    before = set(store.group_ids_by_path())
+    before = set(store.groups.ids_by_path())
     if result.paths:
-        store.ensure_group_paths(result.paths)
-    after = store.group_ids_by_path()
+        store.groups.ensure_paths(result.paths)
+    after = store.groups.ids_by_path()
     created = len(set(after) - before)
     return ImportOutcome(loaded=created, skipped=result.skipped, errors=list(result.errors))
 
@@ -241,7 +241,7 @@ def import_group_tree(store: "Store", path: str | Path, *,
 def group_tree_template(store: "Store", path: str | Path) -> int:
     from sbtui.xlsx.groups import write_group_tree_template
 
-    paths = sorted(store.group_paths().values())
+    paths = sorted(store.groups.paths().values())
     write_group_tree_template(path, group_paths=paths)
     return len(paths)
 

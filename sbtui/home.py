@@ -114,7 +114,7 @@ def empty_wage_alert(store: Store, period: Period | str) -> Alert | None:
     """H3 a: employees with no wage for an insured type in ``period`` (local store)."""
     names: list[str] = []
     count = 0
-    for _id, name, status, insured, wages in store.wage_rows(status="normal"):
+    for _id, name, status, insured, wages in store.registry.wage_rows(status="normal"):
         if empty_wage_types_of(status, insured, wages, period):
             count += 1
             if len(names) < EXAMPLES:

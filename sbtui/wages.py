@@ -54,7 +54,7 @@ def has_empty_wages(store: "Store") -> bool:
     from sbtui.domain.employees import empty_wage_types_of
 
     month = this_month()
-    for _id, _name, status, types, wages in store.wage_rows(status="normal"):
+    for _id, _name, status, types, wages in store.registry.wage_rows(status="normal"):
         if empty_wage_types_of(status, types, wages, month):
             return True
     return False
@@ -67,7 +67,7 @@ def _draft_rows(store: "Store", rowids: list[int] | None, types: list[str]) -> t
     if rowids is not None:
         where, params = " WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(list(rowids))]
     total = store.db.execute(f"SELECT count(*) FROM wage_draft{where}", params).fetchone()[0]
-    paths = store.group_paths()
+    paths = store.groups.paths()
     cols = ", ".join(f"w{c}, f{c}, t{c}" for c in types)
 
     def rows() -> Iterator[dict]:
@@ -131,7 +131,7 @@ def import_wages(store: "Store", path: str | Path, *, progress: Progress | None 
               store.db.execute("SELECT id, name, id_number, insured_types FROM employees")}
     result = read_wage_file(path, employees=lookup, progress=progress)
     rows = [{"employee_id": r.employee_id, "items": r.items} for r in result.rows]
-    loaded = store.wage_load_rows(rows) if rows else 0
+    loaded = store.wages.load_rows(rows) if rows else 0
     return WageImportOutcome(loaded=loaded, skipped=result.skipped, errors=list(result.errors))
 
 
@@ -148,7 +148,7 @@ def export_query_rows(store: "Store", path: str | Path, rows: "Iterable[dict[str
     from sbtui.xlsx.common import write_table
 
     types = catalogue().types
-    paths = store.group_paths()
+    paths = store.groups.paths()
     out = ([n, r["name"], "居民身份证" if r["id_type"] == "201" else r["id_type"], r["id_number"],
             paths.get(r["group_id"], "") if r["group_id"] else "",
             types[r["type"]].name if r["type"] in types else r["type"], r["wage"], r["period_from"],

@@ -136,7 +136,7 @@ class Workspace(DeclarationsWorkspace):
         store.meta_set("uscc", record.uscc)
         store.meta_set("name", record.name)
         store.meta_set("region", record.region)
-        store.replace_registrations(registrations)
+        store.registry.replace_registrations(registrations)
 
     def remove_employer(self, uscc: str, *, logged_in: str | None = None) -> None:
         if logged_in == uscc:
@@ -320,8 +320,8 @@ class Workspace(DeclarationsWorkspace):
         """单位参保信息 「更新」 (SPEC E8): the service's registrations replace the local ones."""
         regs = await self.service().registrations()
         store = self.store(uscc)
-        store.replace_registrations(regs)
-        return store.registrations()
+        store.registry.replace_registrations(regs)
+        return store.registry.registrations()
 
     async def wage_feedback(self, uscc: str, *, submission: str | None = None, wait: bool = False,
                             timeout: float = 60.0) -> WageFeedbackState:
@@ -340,7 +340,7 @@ class Workspace(DeclarationsWorkspace):
             if not await push(store, service, result, progress=lambda event: None):
                 raise OfflineError(result.error or "无法连接服务")
         settled = await fetch_wage_feedback(store, service, wait=wait, timeout=timeout)
-        pending = [at for _id, at in store.wage_pending_feedback() if at]
+        pending = [at for _id, at in store.wage_submissions.pending_feedback() if at]
         return WageFeedbackState(settled, min(pending) if pending else None)
 
 

@@ -53,12 +53,12 @@ class DeclarationsWorkspace:
         watched += await fetch_declaration_feedback(store, service, wait=wait, timeout=timeout)
         settled: dict[str, dict] = {}
         for ident in watched:
-            row = store.declaration_row(ident)
+            row = store.declarations.row(ident)
             if row is not None and row["status"] not in ("待发送", *UNSETTLED):
                 settled[row["id"]] = row
         if any(r.get("local_id") != r["id"] for r in settled.values()):  # the service's dues moved
             await pull_dues(store, service)
-        waiting = [at for _id, at in store.declarations_awaiting() if at]
+        waiting = [at for _id, at in store.declarations.awaiting() if at]
         return DeclarationFeedbackState(list(settled.values()), min(waiting) if waiting else None)
 
     async def refresh_declarations(self, uscc: str) -> int:
@@ -74,14 +74,14 @@ class DeclarationsWorkspace:
         from sbtui.domain.declare import DeclareError
 
         store = self.store(uscc)
-        row = store.declaration_row(ident)
+        row = store.declarations.row(ident)
         if row is None:
             raise DeclareError("申报记录不存在")
         if row["status"] == "待发送" or row.get("local_id") == row["id"]:  # never taken by the service
             raise DeclareError("该申报尚未被税务端受理，没有申报表和明细")
         if lines and not row.get("lines"):
             found = await self.service().declaration(row["id"])
-            store.declaration_put(found)
+            store.declarations.put(found)
             return found
         return Declaration.model_validate(row)
 
@@ -137,14 +137,14 @@ class DeclarationsWorkspace:
 
         store, service = self.store(uscc), self.service()
         project = await self.project_lookup(project_id)
-        store.project_link_queue(project, tax_authority, tax_branch)
+        store.projects.link_queue(project, tax_authority, tax_branch)
         result = SyncResult()
         if not await push(store, service, result, progress=lambda event: None):
             raise OfflineError(result.error or "无法连接服务")
         for refusal in result.refusals:
             if refusal.entity == f"project:{project.project_id}":
                 raise RefusedError(refusal.message, code=refusal.code, status=400)
-        row = next((r for r in store.project_rows() if r["project_id"] == project.project_id), None)
+        row = next((r for r in store.projects.rows() if r["project_id"] == project.project_id), None)
         return Project.model_validate(row) if row else project
 
     async def projects(self, uscc: str) -> list[Project]:
@@ -154,7 +154,7 @@ class DeclarationsWorkspace:
 
         store = self.store(uscc)
         try:
-            store.replace_projects(await self.service().projects())
+            store.projects.replace(await self.service().projects())
         except OfflineError:
             pass
-        return [Project.model_validate(r) for r in store.project_rows() if r["state"] != "refused"]
+        return [Project.model_validate(r) for r in store.projects.rows() if r["state"] != "refused"]

@@ -44,7 +44,7 @@ def local_rows(ws: Workspace) -> None:
     store.meta_set("name", "鸿泰能源")
     store.meta_set("region", "nm")
     complete = emp(3, name="王五", types=("110",))
-    store.upsert_employees([emp(1, name="张三"), emp(2, name="李四"), complete,
+    store.registry.upsert_employees([emp(1, name="张三"), emp(2, name="李四"), complete,
                             emp(4, name="赵六", status="stopped")])
 
 

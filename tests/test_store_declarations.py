@@ -48,7 +48,7 @@ def daily_dues():
 @pytest.fixture
 def store(tmp_path):
     s = open_store(tmp_path / "store.db")
-    s.replace_dues(daily_dues())
+    s.dues.replace(daily_dues())
     yield s
     s.close()
 
@@ -68,7 +68,7 @@ def answer(body: dict, status: str = "申报中", ident: str = "SB0000001", **ex
 
 def confirm_submit(store, item, **kw) -> dict:
     body = answer(item.payload["body"], **kw)
-    store.confirm(item, {"status": 202, "body": body, "replayed": False})
+    store.outbox.confirm(item, {"status": 202, "body": body, "replayed": False})
     return body
 
 
@@ -82,7 +82,7 @@ def test_m005_keeps_m004_rows_with_keys_and_ticks(tmp_path):
     db.conn.commit()
     db.close()
     s = open_store(tmp_path / "old.db")
-    rows = s.dues_lines()
+    rows = s.dues.lines()
     assert [(r["key"], r["tick"]) for r in rows] == [
         (due_key("tax", U1, "2026-04", "110-u"), due_tick("tax", U1, "2026-04", "2026-04", "110")),
         (due_key("collection", U1, "2026-04", "110-u", "S9"), due_tick("collection", U1, "", "", "", "S9"))]
@@ -91,12 +91,12 @@ def test_m005_keeps_m004_rows_with_keys_and_ticks(tmp_path):
 
 
 def test_dues_lines_carry_the_new_fields_money_as_text(store):
-    rows = store.dues_lines(sources=("tax",))
+    rows = store.dues.lines(sources=("tax",))
     assert len(rows) == 5
     r = rows[0]
     assert r["key"] == f"t|{U1}|2026-03|110-u" and r["tick"] == f"t|{U1}|2026-03|2026-03|110"
     assert (r["due"], r["reduction"], r["late_fee"], r["deadline"]) == ("1777.60", "0.00", "0.89", "2026-04-20")
-    sp = store.dues_lines(sources=("special",))[0]
+    sp = store.dues.lines(sources=("special",))[0]
     assert sp["valid_until"] == "2026-12-31" and sp["remark"] == "原备注" and sp["serial"] == "SP1"
 
 
@@ -127,20 +127,20 @@ def test_D5_offsets_and_D9_remarks_survive_a_pull_and_are_checked(store):
     assert declare.set_remark(store, sp_key, " 补缴2025年上半年 ") == "补缴2025年上半年"
     with pytest.raises(declare.DeclareError):
         declare.set_remark(store, sp_key, "长" * 101)
-    store.replace_dues(daily_dues())  # a pull
+    store.dues.replace(daily_dues())  # a pull
     line = next(r for r in declare.open_lines(store, "daily") if r["key"] == key)
     assert (line["offset"], line["actual"]) == ("88.80", "800.00")
     assert next(r for r in declare.open_lines(store, "special") if r["key"] == sp_key)["remark"] == "补缴2025年上半年"
-    store.replace_credits([Credit(unit_number=U1, item="110-p", item_name="x", amount=Decimal("100.00"))])
+    store.declarations.replace_credits([Credit(unit_number=U1, item="110-p", item_name="x", amount=Decimal("100.00"))])
     with pytest.raises(declare.DeclareError) as exc:  # the unit + item credit left: 100.00
         declare.set_offset(store, key, "100.01")
     assert "最大可抵缴金额100.00元" in exc.value.message
     assert declare.set_offset(store, key, "") == Decimal("0.00")
-    assert key not in store.due_edits()
+    assert key not in store.declarations.due_edits()
 
 
 def test_D6_checks_use_the_local_registry(store):
-    store.upsert_employees([emp(1), emp(2), emp(3, status="stopped")])  # 2 normal insured for 110 in U1
+    store.registry.upsert_employees([emp(1), emp(2), emp(3, status="stopped")])  # 2 normal insured for 110 in U1
     april = declare.open_lines(store, "daily", unit_number=U1, period_from="2026-04")
     assert declare.insured_headcounts(store)[(U1, "110")] == 2
     assert declare.submit_checks(store, "daily", april) == [
@@ -164,7 +164,7 @@ def test_D3_queue_one_per_unit_holds_lines_and_the_answer_replaces_the_row(store
     body = items[0].payload["body"]
     assert body["unit_number"] == U1 and body["kind"] == "daily"
     assert [ln["offset"] for ln in body["lines"]] == ["0.00", "10.00"]
-    assert store.due_edits() == {}
+    assert store.declarations.due_edits() == {}
     queued = declare.declaration(store, ids[0])
     assert queued["status"] == "待发送" and queued["pending"] and len(queued["lines"]) == 2
     assert queued["actual_total"] == "2656.40" and {d["id"] for d in declare.pending(store)} == set(ids)
@@ -173,8 +173,8 @@ def test_D3_queue_one_per_unit_holds_lines_and_the_answer_replaces_the_row(store
     row = declare.declaration(store, ids[0])
     assert row["id"] == "SB0000001" and row["local_id"] == ids[0] and row["status"] == "申报中"
     assert declare.declaration(store, "SB0000001")["local_id"] == ids[0]
-    assert {r["status"] for r in store.dues_lines(U1, "2026-04", "2026-04")} == {"申报中"}
-    assert store.declarations_awaiting() == [("SB0000001", row["feedback_at"])]
+    assert {r["status"] for r in store.dues.lines(U1, "2026-04", "2026-04")} == {"申报中"}
+    assert store.declarations.awaiting() == [("SB0000001", row["feedback_at"])]
     with pytest.raises(declare.DeclareError):  # held or declared: not again
         declare.queue(store, "daily", lines[:2])
 
@@ -201,13 +201,13 @@ def test_D8_feedback_then_void_refused_then_voided(store):
     item = store.outbox.pending()[0]
     store.outbox.mark_sent(item.key)
     body = confirm_submit(store, item, ident="SB7")
-    assert store.declaration_put(dict(body, status="申报成功", message="社保费申报成功"))
-    assert store.dues_lines(U2)[0]["status"] == "申报成功"
+    assert store.declarations.put(dict(body, status="申报成功", message="社保费申报成功"))
+    assert store.dues.lines(U2)[0]["status"] == "申报成功"
     assert [d["id"] for d in declare.unpaid(store)] == ["SB7"]
     assert declare.queue_void(store, ident) == "SB7"
     assert declare.declaration(store, "SB7")["status"] == "作废中"
-    assert store.declarations_awaiting() == []  # the void is not sent yet
-    assert not store.declaration_put(dict(body, status="申报成功", lines=[]))  # a pull keeps 作废中
+    assert store.declarations.awaiting() == []  # the void is not sent yet
+    assert not store.declarations.put(dict(body, status="申报成功", lines=[]))  # a pull keeps 作废中
     assert declare.declaration(store, "SB7")["status"] == "作废中" and declare.declaration(store, "SB7")["lines"]
     void = store.outbox.pending()[0]
     assert void.kind == "declaration.void" and void.payload == {"declaration_id": "SB7"}
@@ -219,17 +219,17 @@ def test_D8_feedback_then_void_refused_then_voided(store):
     declare.queue_void(store, "SB7")
     void = store.outbox.pending()[0]
     store.outbox.mark_sent(void.key)
-    store.confirm(void, {"status": 202, "body": dict(body, status="作废中"), "replayed": False})
-    assert store.declarations_awaiting()[0][0] == "SB7"
-    store.declaration_put(dict(body, status="已作废", message="作废成功"))
-    assert store.dues_lines(U2)[0]["status"] == "初始"
+    store.outbox.confirm(void, {"status": 202, "body": dict(body, status="作废中"), "replayed": False})
+    assert store.declarations.awaiting()[0][0] == "SB7"
+    store.declarations.put(dict(body, status="已作废", message="作废成功"))
+    assert store.dues.lines(U2)[0]["status"] == "初始"
     assert [r["unit_number"] for r in declare.open_lines(store, "daily", unit_number=U2)] == [U2]
 
 
 def test_D8_void_refused_locally(store):
-    store.declaration_put(Declaration(id="SB1", unit_number=U1, status="申报成功", submitted_at=NOW,
+    store.declarations.put(Declaration(id="SB1", unit_number=U1, status="申报成功", submitted_at=NOW,
                                       paid=Decimal("10.00"), payment_status="部分缴费"))
-    store.declaration_put(Declaration(id="SB2", unit_number=U1, status="申报中", submitted_at=NOW))
+    store.declarations.put(Declaration(id="SB2", unit_number=U1, status="申报中", submitted_at=NOW))
     with pytest.raises(declare.DeclareError, match="已缴费的申报不能作废"):
         declare.queue_void(store, "SB1")
     with pytest.raises(declare.DeclareError, match="只有申报成功且未缴费的申报可以作废"):
@@ -244,21 +244,21 @@ def test_D10_project_link_queued_confirmed_or_refused(store):
                       unit_number="6425910", region="150602", contact="李 13604", start_date=date(2022, 7, 1),
                       end_date=date(2022, 9, 30), rate="0.001", total_cost=Decimal("6109548.91"),
                       contract_amount=Decimal("6109548.91"))
-    store.project_link_queue(project, "国家税务总局某税务局", "第一税务所")
-    assert store.project_rows()[0]["state"] == "待发送"
-    store.replace_projects([])  # a pull does not drop a link still to send
+    store.projects.link_queue(project, "国家税务总局某税务局", "第一税务所")
+    assert store.projects.rows()[0]["state"] == "待发送"
+    store.projects.replace([])  # a pull does not drop a link still to send
     item = store.outbox.pending()[0]
     assert item.payload["body"] == {"project_id": "20023032", "tax_authority": "国家税务总局某税务局",
                                     "tax_branch": "第一税务所"}
     store.outbox.mark_sent(item.key)
     linked = project.model_copy(update={"linked": True}).model_dump(mode="json")
-    store.confirm(item, {"status": 200, "body": linked, "replayed": False})
-    assert store.project_rows()[0]["state"] == "linked" and store.project_rows()[0]["linked"]
-    store.project_link_queue(project.model_copy(update={"project_id": "X"}), "a", "b")
+    store.outbox.confirm(item, {"status": 200, "body": linked, "replayed": False})
+    assert store.projects.rows()[0]["state"] == "linked" and store.projects.rows()[0]["linked"]
+    store.projects.link_queue(project.model_copy(update={"project_id": "X"}), "a", "b")
     item = store.outbox.pending()[0]
     store.outbox.mark_sent(item.key)
     store.outbox.mark_refused(item.key, "not_found", "未查询到该工程项目参保登记信息")
-    refused = next(r for r in store.project_rows() if r["project_id"] == "X")
+    refused = next(r for r in store.projects.rows() if r["project_id"] == "X")
     assert refused["state"] == "refused" and "未查询到" in refused["error"]
 
 
@@ -301,9 +301,9 @@ async def test_D7_feedback_settles_and_pull_merges_on_a_double(store):
     assert await pull_declarations(store, double) == 2
     assert len(declare.declaration(store, "SB9")["lines"]) == 1  # the list has no lines: kept
     assert [d["id"] for d in declare.declarations(store, status="已作废")] == ["SB10"]
-    assert store.credit_amounts() == {(U1, "110-p"): Decimal("9.00")}
-    assert [(r["project_id"], r["state"]) for r in store.project_rows()] == [("20023032", "linked")]
-    store.declaration_put(Declaration(id="SB11", unit_number=U1, status="申报中", submitted_at=NOW))
+    assert store.declarations.credit_amounts() == {(U1, "110-p"): Decimal("9.00")}
+    assert [(r["project_id"], r["state"]) for r in store.projects.rows()] == [("20023032", "linked")]
+    store.declarations.put(Declaration(id="SB11", unit_number=U1, status="申报中", submitted_at=NOW))
     assert await fetch_declaration_feedback(store, double, wait=True, timeout=1) == ["SB11"]
     assert declare.declaration(store, "SB11")["status"] == "申报失败"  # unknown to the service
 
@@ -315,9 +315,9 @@ def test_a_pull_during_a_lost_reply_then_the_replayed_answer_leaves_one_record(s
     item = store.outbox.pending()[0]
     store.outbox.mark_sent(item.key)
     body = answer(item.payload["body"], ident="SB5")
-    store.declaration_put(dict(body, lines=[]))  # the list has no lines
+    store.declarations.put(dict(body, lines=[]))  # the list has no lines
     assert len(declare.declarations(store)) == 2
-    store.confirm(item, {"status": 202, "body": body, "replayed": True})
+    store.outbox.confirm(item, {"status": 202, "body": body, "replayed": True})
     [row] = declare.declarations(store)
     assert (row["id"], row["local_id"], row["status"]) == ("SB5", ident, "申报中")
     assert declare.declaration(store, ident)["lines"]
@@ -327,7 +327,7 @@ def test_a_malformed_answer_confirms_the_item_and_fails_the_declaration(store):
     [ident] = declare.queue(store, "daily", declare.open_lines(store, "daily", unit_number=U2))
     item = store.outbox.pending()[0]
     store.outbox.mark_sent(item.key)
-    store.confirm(item, {"status": 202, "body": {"id": 5}, "replayed": False})
+    store.outbox.confirm(item, {"status": 202, "body": {"id": 5}, "replayed": False})
     assert store.outbox.get(item.key).state == "confirmed"
     row = declare.declaration(store, ident)
     assert row["status"] == "申报失败" and row["message"] == "服务返回的数据格式有误"
@@ -335,9 +335,9 @@ def test_a_malformed_answer_confirms_the_item_and_fails_the_declaration(store):
 
 
 def test_D8_records_filter_by_china_date_and_kind(store):
-    store.declaration_put(Declaration(id="A", unit_number=U1, status="申报成功", kind="special",
+    store.declarations.put(Declaration(id="A", unit_number=U1, status="申报成功", kind="special",
                                       submitted_at=datetime(2026, 5, 14, 17, 0, tzinfo=UTC)))  # 05-15 CST
-    store.declaration_put(Declaration(id="B", unit_number=U1, status="申报成功",
+    store.declarations.put(Declaration(id="B", unit_number=U1, status="申报成功",
                                       submitted_at=datetime(2026, 5, 14, 15, 0, tzinfo=UTC)))  # 05-14 CST
     assert [d["id"] for d in declare.declarations(store, date_from="2026-05-15")] == ["A"]
     assert [d["id"] for d in declare.declarations(store, date_to="2026-05-14")] == ["B"]

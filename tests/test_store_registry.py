@@ -50,22 +50,22 @@ def test_meta_and_sync_state_roundtrip(store):
 
 
 def test_upsert_counts_added_changed_stopped(store):
-    assert store.upsert_employees([emp(1), emp(2), emp(3)]) == (3, 0, 0)
-    assert store.upsert_employees([emp(1), emp(2), emp(3)]) == (0, 0, 0)
-    counts = store.upsert_employees([emp(1, seq=2, name="改名"), emp(2, seq=3, status="stopped"), emp(4)])
+    assert store.registry.upsert_employees([emp(1), emp(2), emp(3)]) == (3, 0, 0)
+    assert store.registry.upsert_employees([emp(1), emp(2), emp(3)]) == (0, 0, 0)
+    counts = store.registry.upsert_employees([emp(1, seq=2, name="改名"), emp(2, seq=3, status="stopped"), emp(4)])
     assert (counts.added, counts.changed, counts.stopped) == (1, 1, 1)
-    assert store.employee_count() == 4
-    assert store.employee("E0000001")["name"] == "改名"
+    assert store.registry.employee_count() == 4
+    assert store.registry.employee("E0000001")["name"] == "改名"
 
 
 def test_employee_rows_and_filters(store):
-    store.replace_groups(GROUPS)
-    store.upsert_employees([
+    store.groups.replace(GROUPS)
+    store.registry.upsert_employees([
         emp(1, group_id="G2", units=("110000123456", "310000654321"), types=("110", "310")),
         emp(2, status="stopped", name="李四"),
         emp(3, group_id="G4", types=("410",)),
     ])
-    row = store.employees(group_id="G2")[0]
+    row = store.registry.employees(group_id="G2")[0]
     assert row["unit_numbers"] == ["110000123456", "310000654321"]
     assert row["insured_types"] == ["110", "310"]
     assert row["group"] == "财务部/会计组"
@@ -74,43 +74,43 @@ def test_employee_rows_and_filters(store):
     assert row["pending"] is False
     raw = store.db.execute("SELECT unit_numbers, insured_types FROM employees WHERE id='E0000001'").fetchone()
     assert raw == ("110000123456，310000654321", "110,310")
-    assert [r["id"] for r in store.employees(status="stopped")] == ["E0000002"]
-    assert [r["name"] for r in store.employees(name="李")] == ["李四"]
-    assert [r["id"] for r in store.employees(id_number="0003")] == ["E0000003"]
-    assert [r["id"] for r in store.employees(unit_number="310000654321")] == ["E0000001"]
-    assert store.employees(unit_number="31000065432") == []  # whole unit numbers only
-    assert [r["id"] for r in store.employees(type_code="410")] == ["E0000002", "E0000003"]
-    assert store.employees(type_code="41") == []
-    assert len(store.employees(limit=2)) == 2
-    assert store.employees(group_id="G4")[0]["group"] == "人事部"
-    assert store.employees(status="normal", group_id="G4", name="职工3")[0]["id"] == "E0000003"
+    assert [r["id"] for r in store.registry.employees(status="stopped")] == ["E0000002"]
+    assert [r["name"] for r in store.registry.employees(name="李")] == ["李四"]
+    assert [r["id"] for r in store.registry.employees(id_number="0003")] == ["E0000003"]
+    assert [r["id"] for r in store.registry.employees(unit_number="310000654321")] == ["E0000001"]
+    assert store.registry.employees(unit_number="31000065432") == []  # whole unit numbers only
+    assert [r["id"] for r in store.registry.employees(type_code="410")] == ["E0000002", "E0000003"]
+    assert store.registry.employees(type_code="41") == []
+    assert len(store.registry.employees(limit=2)) == 2
+    assert store.registry.employees(group_id="G4")[0]["group"] == "人事部"
+    assert store.registry.employees(status="normal", group_id="G4", name="职工3")[0]["id"] == "E0000003"
 
 
 def test_groups_paths_and_replace(store):
-    store.replace_groups(GROUPS)
-    paths = {g["id"]: (g["path"], g["level"]) for g in store.groups()}
+    store.groups.replace(GROUPS)
+    paths = {g["id"]: (g["path"], g["level"]) for g in store.groups.rows()}
     assert paths["G3"] == ("财务部/会计组/出纳", 3)
     assert paths["G4"] == ("人事部", 1)
-    store.replace_groups(GROUPS[:1])
-    assert [g["id"] for g in store.groups()] == ["G1"]
+    store.groups.replace(GROUPS[:1])
+    assert [g["id"] for g in store.groups.rows()] == ["G1"]
 
 
 def test_create_group_locally_and_depth_limit(store):
-    store.replace_groups(GROUPS)
-    temp, key = store.create_group("新组", "G2")
+    store.groups.replace(GROUPS)
+    temp, key = store.groups.create("新组", "G2")
     assert temp.startswith("local-")
-    group = next(g for g in store.groups() if g["id"] == temp)
+    group = next(g for g in store.groups.rows() if g["id"] == temp)
     assert group["path"] == "财务部/会计组/新组" and group["pending"]
     item = store.outbox.get(key)
     assert (item.kind, item.entity, item.payload) == ("group.create", f"group:{temp}",
                                                      {"body": {"name": "新组", "parent_id": "G2"}})
     with pytest.raises(ValueError):
-        store.create_group("第四级", "G3")
+        store.groups.create("第四级", "G3")
     with pytest.raises(ValueError):
-        store.create_group("  ", None)
+        store.groups.create("  ", None)
     # a refresh from the service keeps the unconfirmed local group
-    store.replace_groups(GROUPS)
-    assert temp in {g["id"] for g in store.groups()}
+    store.groups.replace(GROUPS)
+    assert temp in {g["id"] for g in store.groups.rows()}
 
 
 def test_registrations_replace(store):
@@ -118,30 +118,30 @@ def test_registrations_replace(store):
                              tax_authority="税务局", insurance_types=["110", "210", "410"]),
             UnitRegistration(unit_number="310000654321", agency="市医保中心", agency_system="medical",
                              tax_authority="税务局", insurance_types=["310"])]
-    store.replace_registrations(regs)
-    rows = store.registrations()
+    store.registry.replace_registrations(regs)
+    rows = store.registry.registrations()
     assert [r["unit_number"] for r in rows] == ["110000123456", "310000654321"]
     assert rows[0]["insurance_types"] == ["110", "210", "410"]
     assert rows[0]["payer_type"] == "单位缴费人"
-    store.replace_registrations(regs[1:])
-    assert len(store.registrations()) == 1
+    store.registry.replace_registrations(regs[1:])
+    assert len(store.registry.registrations()) == 1
 
 
 def test_remove_missing_by_id_range(store):
-    store.upsert_employees([emp(n) for n in range(1, 8)])
-    removed = store.remove_missing(["E0000002", "E0000004"], after="E0000001", upto="E0000004")
+    store.registry.upsert_employees([emp(n) for n in range(1, 8)])
+    removed = store.registry.remove_missing(["E0000002", "E0000004"], after="E0000001", upto="E0000004")
     assert removed == 1  # E0000003
-    removed = store.remove_missing(["E0000006"], after="E0000004", upto=None)
+    removed = store.registry.remove_missing(["E0000006"], after="E0000004", upto=None)
     assert removed == 2  # E0000005, E0000007
-    assert [r["id"] for r in store.employees()] == ["E0000001", "E0000002", "E0000004", "E0000006"]
+    assert [r["id"] for r in store.registry.employees()] == ["E0000001", "E0000002", "E0000004", "E0000006"]
 
 
 def test_store_survives_reopen_with_data(tmp_path):
     path = tmp_path / "s.db"
     store = open_store(path)
-    store.upsert_employees([emp(1)])
+    store.registry.upsert_employees([emp(1)])
     store.close()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
-    assert open_store(path).employee_count() == 1
+    assert open_store(path).registry.employee_count() == 1

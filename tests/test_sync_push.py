@@ -136,8 +136,8 @@ class Scripted(RemoteService):
 @pytest.fixture
 def store(tmp_path):
     s = open_store(tmp_path / "s.db")
-    s.replace_groups(GROUPS)
-    s.upsert_employees([emp(n, group_id="G1") for n in range(1, 6)])
+    s.groups.replace(GROUPS)
+    s.registry.upsert_employees([emp(n, group_id="G1") for n in range(1, 6)])
     s.sync_set("cursor", 5)
     yield s
     s.close()
@@ -148,7 +148,7 @@ def conflict():
 
 
 async def test_fifo_order_and_original_keys(store):
-    keys = [store.assign_group(f"E{n:07d}", "G4") for n in (4, 2, 3)]
+    keys = [store.groups.assign(f"E{n:07d}", "G4") for n in (4, 2, 3)]
     svc = Scripted(employees=[emp(n, group_id="G1") for n in range(1, 6)])
     result = await sync(store, svc)
     assert [k for _, k, _ in svc.calls] == keys
@@ -157,7 +157,7 @@ async def test_fifo_order_and_original_keys(store):
 
 
 async def test_conflict_waits_and_retries_with_same_key(store):
-    key = store.assign_group("E0000001", "G2")
+    key = store.groups.assign("E0000001", "G2")
     svc = Scripted([conflict(), conflict(), "replayed"])
     result = await sync(store, svc, conflict_wait=0.001)
     assert [k for _, k, _ in svc.calls] == [key] * 3
@@ -167,8 +167,8 @@ async def test_conflict_waits_and_retries_with_same_key(store):
 
 
 async def test_conflict_past_the_bound_leaves_item_sent_and_stops_pushing(store):
-    first = store.assign_group("E0000001", "G2")
-    second = store.assign_group("E0000002", "G2")
+    first = store.groups.assign("E0000001", "G2")
+    second = store.groups.assign("E0000002", "G2")
     svc = Scripted([conflict()] * 3)
     result = await sync(store, svc, conflict_wait=0.001, conflict_tries=2)
     assert [k for _, k, _ in svc.calls] == [first] * 3
@@ -180,31 +180,31 @@ async def test_conflict_past_the_bound_leaves_item_sent_and_stops_pushing(store)
 @pytest.mark.parametrize("error", [E.RefusedError("职工不存在", code="not_found", status=404),
                                    E.KeyReusedError("键已用", code="idempotency_key_reused", status=422)])
 async def test_refusal_marks_refused_and_continues(store, error):
-    first = store.assign_group("E0000001", "G2")
-    second = store.assign_group("E0000002", "G3")
+    first = store.groups.assign("E0000001", "G2")
+    second = store.groups.assign("E0000002", "G3")
     result = await sync(store, Scripted([error]))
     assert result.refused == 1 and result.pushed == 1
     assert result.refusals[0].key == first and result.refusals[0].message == str(error)
     assert store.outbox.get(first).state == "refused"
     assert store.outbox.get(first).response["body"]["code"] == error.code
-    assert store.employee("E0000001")["group_id"] == "G1"
+    assert store.registry.employee("E0000001")["group_id"] == "G1"
     assert store.outbox.get(second).state == "confirmed"
 
 
 async def test_server_error_stops_push_but_pull_runs(store):
-    first = store.assign_group("E0000001", "G2")
-    second = store.assign_group("E0000002", "G3")
+    first = store.groups.assign("E0000001", "G2")
+    second = store.groups.assign("E0000002", "G3")
     svc = Scripted([E.ServerError("服务内部错误", status=500)], employees=[emp(n) for n in range(1, 7)])
     result = await sync(store, svc)
     assert len(svc.calls) == 1
     assert store.outbox.get(first).state == "sent"
     assert store.outbox.get(second).state == "queued"
     assert result.error == "服务内部错误" and not result.offline
-    assert result.full is False and store.employee_count() == 5  # incremental pull ran (no changes)
+    assert result.full is False and store.registry.employee_count() == 5  # incremental pull ran (no changes)
 
 
 async def test_auth_error_raises_and_item_stays_sent(store):
-    key = store.assign_group("E0000001", "G2")
+    key = store.groups.assign("E0000001", "G2")
     with pytest.raises(E.SessionExpired):
         await sync(store, Scripted([E.SessionExpired("登录已失效", status=401)]))
     item = store.outbox.get(key)
@@ -216,7 +216,7 @@ async def test_auth_error_raises_and_item_stays_sent(store):
 
 
 async def test_item_sent_before_a_crash_is_resent_with_its_key(store):
-    key = store.assign_group("E0000003", "G4")
+    key = store.groups.assign("E0000003", "G4")
     store.outbox.mark_sent(key)  # we died mid-request
     svc = Scripted(["replayed"])
     result = await sync(store, svc)
@@ -225,8 +225,8 @@ async def test_item_sent_before_a_crash_is_resent_with_its_key(store):
 
 
 async def test_push_progress_and_result_totals(store):
-    store.assign_group("E0000001", "G2")
-    store.assign_group("E0000002", "G2")
+    store.groups.assign("E0000001", "G2")
+    store.groups.assign("E0000002", "G2")
     events = []
     result = await sync(store, Scripted(), progress=events.append)
     pushes = [(e.done, e.total) for e in events if e.phase == "push"]

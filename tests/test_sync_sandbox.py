@@ -53,7 +53,7 @@ async def test_full_then_incremental(env):
     state = env.store.sync_state()
     assert isinstance(state["cursor"], int) and "last_full_at" in state
     assert not {"full_after", "full_cursor", "full_phase"} & set(state)
-    assert env.store.groups() and env.store.registrations()
+    assert env.store.groups.rows() and env.store.registry.registrations()
 
     sim = (await env.controls.post("/sandbox/simulate", json={"changes": 30, "seed": 7})).json()
     second = await sync(env.store, env.service, page_size=PAGE)
@@ -74,8 +74,8 @@ async def test_full_pull_resumes_after_kill(env):
 
     with pytest.raises(Killed):
         await sync(env.store, env.service, page_size=PAGE, progress=die_after_two_pages)
-    assert env.store.employee_count() == 2 * PAGE
-    last = env.store.employees()[-1]["id"]
+    assert env.store.registry.employee_count() == 2 * PAGE
+    last = env.store.registry.employees()[-1]["id"]
     assert env.store.sync_get("full_after") == last
     assert env.store.sync_get("full_phase") == "pages"
     first_cursor = env.store.sync_get("full_cursor")
@@ -95,7 +95,7 @@ async def test_full_pull_resumes_after_kill(env):
 async def test_killed_with_wrapper_after_k_pages(env):
     with pytest.raises(Killed):
         await sync(env.store, Faulty(env.service, kill_after_pages=3), page_size=PAGE)
-    assert env.store.employee_count() == 3 * PAGE
+    assert env.store.registry.employee_count() == 3 * PAGE
     wrapped = Faulty(env.service)
     await sync(env.store, wrapped, page_size=PAGE)
     assert len(wrapped.pages) == 2
@@ -122,10 +122,10 @@ async def test_kill_in_the_changes_step_of_a_full_resumes_there(env):
 
 
 async def test_full_download_removes_employees_the_service_no_longer_has(env):
-    env.store.upsert_employees([emp(99999)])  # E0099999: not on the service
+    env.store.registry.upsert_employees([emp(99999)])  # E0099999: not on the service
     result = await sync(env.store, env.service, page_size=PAGE)
     assert result.removed == 1
-    assert env.store.employee("E0099999") is None
+    assert env.store.registry.employee("E0099999") is None
     assert local_rows(env.store) == await server_rows(env.service)
 
 
@@ -141,22 +141,22 @@ async def test_cursor_too_old_falls_back_to_full(env):
 
 async def test_group_assignment_pushed_and_confirmed(env):
     await sync(env.store, env.service, page_size=PAGE)
-    target = next(g for g in env.store.groups() if g["level"] == 1)["id"]
-    key = env.store.assign_group("E0000005", target)
+    target = next(g for g in env.store.groups.rows() if g["level"] == 1)["id"]
+    key = env.store.groups.assign("E0000005", target)
     result = await sync(env.store, env.service, page_size=PAGE)
     assert result.pushed == 1 and result.refused == 0
     item = env.store.outbox.get(key)
     assert item.state == "confirmed" and item.attempts == 1
     assert item.response["replayed"] is False
     assert (await effects(env))[key] == 1
-    assert env.store.employee("E0000005")["group_id"] == target
+    assert env.store.registry.employee("E0000005")["group_id"] == target
     assert local_rows(env.store) == await server_rows(env.service)
 
 
 async def test_lost_reply_is_replayed_and_applied_once(env):
     await sync(env.store, env.service, page_size=PAGE)
-    target = env.store.groups()[0]["id"]
-    key = env.store.assign_group("E0000007", target)
+    target = env.store.groups.rows()[0]["id"]
+    key = env.store.groups.assign("E0000007", target)
     lossy = Faulty(env.service, lose_replies=1)
     first = await sync(env.store, lossy, page_size=PAGE)
     assert first.offline and first.pushed == 0
@@ -175,7 +175,7 @@ async def test_lost_reply_is_replayed_and_applied_once(env):
 
 async def test_offline_push_keeps_item_and_skips_pull(env):
     await sync(env.store, env.service, page_size=PAGE)
-    key = env.store.assign_group("E0000003", None)
+    key = env.store.groups.assign("E0000003", None)
     wrapped = Faulty(env.service, offline_before_perform=True)
     result = await sync(env.store, wrapped, page_size=PAGE)
     assert result.offline and wrapped.pages == []
@@ -189,8 +189,8 @@ async def test_offline_push_keeps_item_and_skips_pull(env):
 
 async def test_conflict_while_first_attempt_runs_waits_and_replays(env):
     await sync(env.store, env.service, page_size=PAGE)
-    target = env.store.groups()[1]["id"]
-    key = env.store.assign_group("E0000009", target)
+    target = env.store.groups.rows()[1]["id"]
+    key = env.store.groups.assign("E0000009", target)
     item = env.store.outbox.get(key)
     gate = asyncio.Event()
     keyed = env.app.state.sandbox.keyed
@@ -216,9 +216,9 @@ async def test_conflict_while_first_attempt_runs_waits_and_replays(env):
 async def test_refused_item_is_surfaced_and_the_rest_still_pushed(env):
     await sync(env.store, env.service, page_size=PAGE)
     env.store.db.execute("INSERT INTO groups (id, name, parent_id) VALUES ('G9999', '已删除的组', NULL)")
-    before = env.store.employee("E0000002")["group_id"]
-    bad = env.store.assign_group("E0000002", "G9999")
-    good = env.store.assign_group("E0000004", None)
+    before = env.store.registry.employee("E0000002")["group_id"]
+    bad = env.store.groups.assign("E0000002", "G9999")
+    good = env.store.groups.assign("E0000004", None)
     result = await sync(env.store, env.service, page_size=PAGE)
     assert result.refused == 1 and result.pushed == 1
     refusal = result.refusals[0]
@@ -226,7 +226,7 @@ async def test_refused_item_is_surfaced_and_the_rest_still_pushed(env):
     assert refusal.message == "分组不存在。"
     assert env.store.outbox.get(bad).state == "refused"
     assert env.store.outbox.get(good).state == "confirmed"
-    assert env.store.employee("E0000002")["group_id"] == before  # local change undone
+    assert env.store.registry.employee("E0000002")["group_id"] == before  # local change undone
     assert (await effects(env))[bad] == 0
     # a refusal is final: the next sync does not send it again
     wrapped = Faulty(env.service)
@@ -236,35 +236,35 @@ async def test_refused_item_is_surfaced_and_the_rest_still_pushed(env):
 
 async def test_pull_never_overwrites_a_pending_local_change(env):
     await sync(env.store, env.service, page_size=PAGE)
-    groups = [g["id"] for g in env.store.groups()]
-    key = env.store.assign_group("E0000011", groups[0])
+    groups = [g["id"] for g in env.store.groups.rows()]
+    key = env.store.groups.assign("E0000011", groups[0])
     # someone else changes the same employee on the service meanwhile
     other = await env.service.perform("group.assign", {"employee_id": "E0000011",
                                                        "body": {"group_id": groups[2]}}, key="other-client")
     await pull(env.store, env.service, SyncResult(), full=False, progress=lambda e: None, page_size=PAGE)
-    row = env.store.employee("E0000011")
+    row = env.store.registry.employee("E0000011")
     assert row["group_id"] == groups[0] and row["pending"]
     await pull(env.store, env.service, SyncResult(), full=True, progress=lambda e: None, page_size=PAGE)
-    assert env.store.employee("E0000011")["group_id"] == groups[0]
+    assert env.store.registry.employee("E0000011")["group_id"] == groups[0]
     # then the push applies ours last; local and service agree
     await sync(env.store, env.service, page_size=PAGE)
     assert env.store.outbox.get(key).state == "confirmed"
-    assert env.store.employee("E0000011")["group_id"] == groups[0]
-    assert env.store.employee("E0000011")["seq"] > other["body"]["seq"]
+    assert env.store.registry.employee("E0000011")["group_id"] == groups[0]
+    assert env.store.registry.employee("E0000011")["seq"] > other["body"]["seq"]
     assert local_rows(env.store) == await server_rows(env.service)
 
 
 async def test_offline_group_create_then_assign(env):
     await sync(env.store, env.service, page_size=PAGE)
-    parent = next(g for g in env.store.groups() if g["level"] == 1)["id"]
-    temp, create_key = env.store.create_group("离线新建组", parent)
-    assign_key = env.store.assign_group("E0000013", temp)
+    parent = next(g for g in env.store.groups.rows() if g["level"] == 1)["id"]
+    temp, create_key = env.store.groups.create("离线新建组", parent)
+    assign_key = env.store.groups.assign("E0000013", temp)
     result = await sync(env.store, env.service, page_size=PAGE)
     assert result.pushed == 2
     real = env.store.outbox.get(create_key).response["body"]["id"]
     assert env.store.outbox.get(assign_key).payload["body"]["group_id"] == real
-    assert env.store.employee("E0000013")["group_id"] == real
-    assert temp not in {g["id"] for g in env.store.groups()}
+    assert env.store.registry.employee("E0000013")["group_id"] == real
+    assert temp not in {g["id"] for g in env.store.groups.rows()}
     assert any(g.id == real for g in await env.service.groups())
     assert local_rows(env.store) == await server_rows(env.service)
 

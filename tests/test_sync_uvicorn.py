@@ -61,8 +61,8 @@ async def test_sync_over_tcp_and_lost_reply_replayed(server, tmp_path):
         assert result.full and result.total == 300
         assert local_rows(store) == await server_rows(service)
 
-        target = store.groups()[0]["id"]
-        key = store.assign_group("E0000021", target)
+        target = store.groups.rows()[0]["id"]
+        key = store.groups.assign("E0000021", target)
         # the reply comes after the read timeout: the first attempt is lost after the commit
         await controls.post("/sandbox/settings", json={"reply_delay_ms": 1500})
         try:
@@ -74,7 +74,7 @@ async def test_sync_over_tcp_and_lost_reply_replayed(server, tmp_path):
         assert item.state == "confirmed" and item.response["replayed"] is True
         effects = (await controls.get("/sandbox/effects", params={"kind": "group.assign"})).json()
         assert Counter(e["key"] for e in effects)[key] == 1
-        assert store.employee("E0000021")["group_id"] == target
+        assert store.registry.employee("E0000021")["group_id"] == target
         outcome = await service.key_outcome(key)
         assert outcome.state == "completed"
         assert await service.key_outcome(str(uuid.uuid4())) is None
@@ -87,7 +87,7 @@ async def test_sync_over_tcp_and_lost_reply_replayed(server, tmp_path):
 async def test_unreachable_service_sync_is_offline(tmp_path):
     service = HttpService(f"http://127.0.0.1:{free_port()}", backoff_base=0, retries=1)
     store = open_store(tmp_path / "store.db")
-    store.upsert_employees([])
+    store.registry.upsert_employees([])
     try:
         result = await sync(store, service)
         assert result.offline and "无法连接到服务" in result.error

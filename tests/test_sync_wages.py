@@ -36,7 +36,7 @@ async def make_env(tmp_path, clock=None):
 @pytest.fixture
 async def env(tmp_path):
     e = await make_env(tmp_path, FakeClock())  # 2026-05-15 10:00 CST; 2026-01 … 2026-04 paid
-    e.store.wage_today = lambda: date(2026, 5, 15)
+    e.store.wages.today = lambda: date(2026, 5, 15)
     yield e
     e.store.close()
     await e.controls.aclose()
@@ -46,7 +46,7 @@ async def env(tmp_path):
 def candidates(store, n):
     """Normal employees insured for 110 whose every insured type has a wage (clean rows)."""
     out = []
-    for e in store.employees(status="normal", type_code="110"):
+    for e in store.registry.employees(status="normal", type_code="110"):
         if all(any(w["type"] == t for w in e["wages"]) for t in e["insured_types"]):
             out.append(e)
     assert len(out) >= n
@@ -54,7 +54,7 @@ def candidates(store, n):
 
 
 def draft_row(store, employee_id):
-    return next(r for r in store.wage_draft_rows() if r["employee_id"] == employee_id)
+    return next(r for r in store.wages.draft_rows() if r["employee_id"] == employee_id)
 
 
 def wage_in(employee, code, month):
@@ -66,21 +66,21 @@ async def test_submit_feedback_and_pull(env):
     await sync(store, service)
     raised, lowered, same = candidates(store, 3)
     ids = [raised["id"], lowered["id"], same["id"]]
-    assert store.wage_add_employees(ids, "2026-05") == 3
+    assert store.wages.add_employees(ids, "2026-05") == 3
     new_wage = wage_in(raised, "110", "2026-05") + Decimal("1000.00")
-    store.wage_set(draft_row(store, raised["id"])["id"], "w110", str(new_wage))
+    store.wages.set(draft_row(store, raised["id"])["id"], "w110", str(new_wage))
     low = draft_row(store, lowered["id"])["id"]
-    store.wage_set(low, "f110", "2026-01")
-    store.wage_set(low, "w110", str(wage_in(lowered, "110", "2026-01") - Decimal("100")))
+    store.wages.set(low, "f110", "2026-01")
+    store.wages.set(low, "w110", str(wage_in(lowered, "110", "2026-01") - Decimal("100")))
     rowids = [draft_row(store, i)["id"] for i in ids]
-    assert store.wage_problems(rowids) == []
-    [(warned, note)] = store.wage_warnings(rowids)  # W6: 2026-01 is before this month
+    assert store.wage_submissions.problems(rowids) == []
+    [(warned, note)] = store.wage_submissions.warnings(rowids)  # W6: 2026-01 is before this month
     assert warned == low and note.startswith("110、") and "将产生补缴信息" in note
-    sid = store.wage_submit(rowids)
+    sid = store.wage_submissions.submit(rowids)
 
     first = await sync(store, service)
     assert (first.pushed, first.refused, first.wage_feedback) == (1, 0, 0)
-    record = store.wage_submission(sid)
+    record = store.wage_submissions.record(sid)
     assert record["state"] == "processing" and len(record["declarations"]) == 1
     assert {draft_row(store, i)["result"] for i in ids} == {"queued"}
 
@@ -92,25 +92,25 @@ async def test_submit_feedback_and_pull(env):
     refused = draft_row(store, lowered["id"])
     assert refused["result"] == "refused"
     assert refused["reason"] == "2026-01已申报，不能调低该月缴费工资（请先作废申报后再调低）"
-    record = store.wage_submission(sid)
+    record = store.wage_submissions.record(sid)
     assert (record["state"], record["summary"], record["accepted"], record["refused"]) == (
         "done", "部分成功", 2, 1)
-    rows = {r["employee_id"]: r for r in store.wage_submission_rows(sid)}
+    rows = {r["employee_id"]: r for r in store.wage_submissions.record_rows(sid)}
     assert rows[lowered["id"]]["items"][0]["reason"].startswith("2026-01已申报")
 
     # the same sync pulled the accepted wages (W9: the open period closed at 2026-04)
-    employee = store.employee(raised["id"])
+    employee = store.registry.employee(raised["id"])
     assert wage_in(employee, "110", "2026-05") == new_wage
     assert wage_in(employee, "410", "2026-05") == new_wage  # bound (W4)
     assert wage_in(employee, "110", "2026-04") == wage_in(raised, "110", "2026-04")
     periods = [(r["wage"], r["period_from"], r["period_to"])
-               for r in store.wage_query(id_number=raised["id_number"], type_code="110")]
+               for r in store.wage_query.query(id_number=raised["id_number"], type_code="110")]
     assert periods[0] == (str(new_wage), "2026-05", "2099-12")
     assert periods[1][2] == "2026-04"
-    assert wage_in(store.employee(lowered["id"]), "110", "2026-01") == wage_in(lowered, "110", "2026-01")
+    assert wage_in(store.registry.employee(lowered["id"]), "110", "2026-01") == wage_in(lowered, "110", "2026-01")
 
     third = await sync(store, service)
-    assert third.wage_feedback == 0 and store.wage_pending_feedback() == []
+    assert third.wage_feedback == 0 and store.wage_submissions.pending_feedback() == []
     assert len(await service.wage_declarations()) == 1
 
 
@@ -129,24 +129,24 @@ async def test_offline_queue_lost_reply_then_wait_for_feedback(live):
     await sync(store, service)
     month = clock.this_month()  # the sandbox's month (CST)
     [who] = candidates(store, 1)
-    store.wage_add_employees([who["id"]], month)
+    store.wages.add_employees([who["id"]], month)
     new_wage = wage_in(who, "110", month) + Decimal("88.88")
     rowid = draft_row(store, who["id"])["id"]
-    store.wage_set(rowid, "w110", str(new_wage))
-    sid = store.wage_submit([rowid])
+    store.wages.set(rowid, "w110", str(new_wage))
+    sid = store.wage_submissions.submit([rowid])
 
     offline = await sync(store, Faulty(service, offline_before_perform=True))
-    assert offline.offline and store.wage_submission(sid)["state"] == "sent"
+    assert offline.offline and store.wage_submissions.record(sid)["state"] == "sent"
     lost = await sync(store, Faulty(service, lose_replies=1))  # applied, the answer lost
     assert lost.offline and store.outbox.counts()["sent"] == 1
     sent = await sync(store, service)  # the same key: the stored answer is replayed
-    assert sent.pushed == 1 and store.wage_submission(sid)["state"] == "processing"
+    assert sent.pushed == 1 and store.wage_submissions.record(sid)["state"] == "processing"
     assert len(await service.wage_declarations()) == 1  # one declaration, not two
 
     assert await fetch_wage_feedback(store, service, wait=True, timeout=10) == 1
     assert draft_row(store, who["id"])["result"] == "accepted"
-    assert store.wage_submission(sid)["summary"] == "全部申报成功"
+    assert store.wage_submissions.record(sid)["summary"] == "全部申报成功"
     assert await fetch_wage_feedback(store, service, wait=True, timeout=1) == 0
 
     await sync(store, service)
-    assert wage_in(store.employee(who["id"]), "110", month) == new_wage
+    assert wage_in(store.registry.employee(who["id"]), "110", month) == new_wage

@@ -108,7 +108,7 @@ async def test_offset_over_the_maximum_is_refused_with_the_reason(sandbox):
 async def _with_history(store) -> tuple[list[dict], str]:
     """An undeclared earlier period of a unit number (D6 (3)) and a current tick whose headcount
     is below the insured one (D6 (2)): rewrite the local lines the sync pulled."""
-    lines = [DueLine.model_validate({k: v for k, v in r.items() if v is not None}) for r in store.dues_lines()]
+    lines = [DueLine.model_validate({k: v for k, v in r.items() if v is not None}) for r in store.dues.lines()]
     tax = [ln for ln in lines if ln.source == "tax" and ln.type_code == "110"]
     current = [ln.model_copy(update={"headcount": 1}) for ln in tax]
     earlier = [ln.model_copy(update={
@@ -116,7 +116,7 @@ async def _with_history(store) -> tuple[list[dict], str]:
         "key": due_key("tax", ln.unit_number, "2026-10", ln.item),
         "tick": due_tick("tax", ln.unit_number, "2026-10", "2026-10", ln.type_code)}) for ln in tax]
     others = [ln for ln in lines if ln not in tax]
-    store.replace_dues([*earlier, *current, *others])
+    store.dues.replace([*earlier, *current, *others])
     return [c.model_dump(mode="json") for c in current], current[0].tick
 
 
@@ -198,8 +198,8 @@ async def test_special_none_is_said_plainly(sandbox):
     """D9: no special dues → “没有需要申报的特殊缴费信息”."""
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    lines = [DueLine.model_validate({k: v for k, v in r.items() if v is not None}) for r in store.dues_lines()]
-    store.replace_dues([ln for ln in lines if ln.source != "special"])
+    lines = [DueLine.model_validate({k: v for k, v in r.items() if v is not None}) for r in store.dues.lines()]
+    store.dues.replace([ln for ln in lines if ln.source != "special"])
     app = app_for(SpecialScreen, ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, NoticeDialog))

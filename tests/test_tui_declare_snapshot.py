@@ -35,7 +35,7 @@ def workspace(tmp_path) -> Workspace:
                                  wage_total=Decimal("8888.00"), base_total=Decimal("8888.00"), rate=rate,
                                  due=Decimal(due), max_offset=Decimal("100.00") if item == "110-u" else Decimal(0),
                                  deadline=date(2024, int(period[-2:]), 20), late_fee=late))
-    ws.store(USCC).replace_dues(lines)
+    ws.store(USCC).dues.replace(lines)
     return ws
 
 

@@ -27,7 +27,7 @@ async def sandbox(tmp_path):
 async def test_lines_totals_filter_and_detail(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    lines = store.dues_lines()
+    lines = store.dues.lines()
     assert lines and any(ln["source"] == "tax" for ln in lines)
     app = ScreenApp(DuesQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with app.run_test(size=SIZE) as pilot:
@@ -62,11 +62,11 @@ async def test_f5_syncs_and_says_how_many_lines(sandbox):
     declaration lists says how many are open (one DuesListMixin)."""
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    store.replace_dues([])  # nothing local: F5 must bring the service's lines back
+    store.dues.replace([])  # nothing local: F5 must bring the service's lines back
     app = ScreenApp(DuesQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DuesQueryScreen) and S.EMPTY in screen_text(app))
         await pilot.press("f5")
         await until(pilot, lambda: app.screen.shown)
-        await until(pilot, lambda: S.UPDATED.format(n=store.dues_count()) in notes(app))
-        assert len(app.screen.shown) == store.dues_count() > 0
+        await until(pilot, lambda: S.UPDATED.format(n=store.dues.count()) in notes(app))
+        assert len(app.screen.shown) == store.dues.count() > 0

@@ -18,15 +18,15 @@ NAMES = "韩璐格 孟秀春 郭珍 孙其国 苏怡亮 廖红丽 史秀 梁兰�
 def workspace(tmp_path) -> Workspace:
     ws = Workspace(tmp_path / "home")
     store = ws.store(USCC)
-    store.replace_registrations([
+    store.registry.replace_registrations([
         UnitRegistration(unit_number="110000123456", agency="市社保中心", agency_system="enterprise",
                          tax_authority="国家税务总局某区税务局", insurance_types=["110", "210", "410"]),
         UnitRegistration(unit_number="110000654321", agency="市医保中心", agency_system="medical",
                          tax_authority="国家税务总局某区税务局", insurance_types=["310", "330"]),
     ])
-    store.replace_groups(GROUPS)
+    store.groups.replace(GROUPS)
     groups = [None, "G1", "G2", "G3", "G4"]
-    store.upsert_employees([
+    store.registry.upsert_employees([
         emp(n, name=name, status="stopped" if n % 7 == 3 else "normal", group_id=groups[n % 5],
             units=("110000123456", "110000654321") if n % 2 else ("110000123456",),
             types=("110", "210", "310", "330", "410") if n % 2 else ("110", "210", "410"))

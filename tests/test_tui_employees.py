@@ -47,8 +47,8 @@ def status_line(app) -> str:
 async def test_the_list_shows_every_employee_with_ticks_per_type_and_counts(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    total = store.employee_count()
-    stopped = len(store.employees(status="stopped", detail=False))
+    total = store.registry.employee_count()
+    stopped = len(store.registry.employees(status="stopped", detail=False))
     app = app_for(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         grid = await ready(pilot)
@@ -58,7 +58,7 @@ async def test_the_list_shows_every_employee_with_ticks_per_type_and_counts(sand
         header = text.splitlines()[3]
         assert "姓名" in header and "身份证件号码" in header
         assert len(grid.source) == total
-        first = store.employees(limit=1, detail=False)[0]
+        first = store.registry.employees(limit=1, detail=False)[0]
         assert first["name"] in text and first["id_number"] in text
         await pilot.press("down", "down", "pagedown")
         assert grid.cursor_row == 2 + grid.page_rows
@@ -71,9 +71,9 @@ async def test_the_list_shows_every_employee_with_ticks_per_type_and_counts(sand
 async def test_filter_by_name_and_status_then_clear(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    sample = store.employees(status="stopped", detail=False)[0]
+    sample = store.registry.employees(status="stopped", detail=False)[0]
     part = sample["name"][0]
-    expected = len(store.employees(name=part, status="stopped", detail=False))
+    expected = len(store.registry.employees(name=part, status="stopped", detail=False))
     app = app_for(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         grid = await ready(pilot)
@@ -93,7 +93,7 @@ async def test_filter_by_name_and_status_then_clear(sandbox):
 async def test_search_moves_to_the_id_number(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    target = store.employees(detail=False)[57]
+    target = store.registry.employees(detail=False)[57]
     app = app_for(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         grid = await ready(pilot)
@@ -107,7 +107,7 @@ async def test_search_moves_to_the_id_number(sandbox):
 async def test_ticked_employees_are_assigned_a_group_and_queued(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    group = store.groups()[0]
+    group = store.groups.rows()[0]
     app = app_for(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         grid = await ready(pilot)
@@ -118,12 +118,12 @@ async def test_ticked_employees_are_assigned_a_group_and_queued(sandbox):
         await until(pilot, lambda: isinstance(app.screen, GroupPick))
         assert S.PICK_FOR_MANY.format(n=3) in screen_text(app)
         # the list: 不分组 first, then the groups in path order
-        for _ in range(store.groups().index(group) + 1):
+        for _ in range(store.groups.rows().index(group) + 1):
             await pilot.press("down")
         await pilot.press("enter")
         await until(pilot, lambda: any("已保存 3 名职工的分组" in n for n in notes(app)))
-        ids = [r["id"] for r in store.employees(detail=False)[:3]]
-    rows = [store.employee(i) for i in ids]
+        ids = [r["id"] for r in store.registry.employees(detail=False)[:3]]
+    rows = [store.registry.employee(i) for i in ids]
     assert {r["group_id"] for r in rows} == {group["id"]}
     pending = store.outbox.pending()
     assert pending and pending[-1].kind in ("group.assign", "group.assign_many")
@@ -132,7 +132,7 @@ async def test_ticked_employees_are_assigned_a_group_and_queued(sandbox):
 async def test_one_employee_group_and_detail(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    first = store.employees(detail=False)[0]
+    first = store.registry.employees(detail=False)[0]
     app = app_for(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -141,12 +141,12 @@ async def test_one_employee_group_and_detail(sandbox):
         assert S.PICK_FOR_ONE.format(name=first["name"]) in screen_text(app)
         await pilot.press("enter")  # （不分组）
         await until(pilot, lambda: isinstance(app.screen, EmployeesScreen))
-        await until(pilot, lambda: store.employee(first["id"])["group_id"] is None)
+        await until(pilot, lambda: store.registry.employee(first["id"])["group_id"] is None)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, EmployeeDetail))
         text = screen_text(app)
         assert S.DETAIL_TITLE in text and first["id_number"] in text
-        reg = store.employee(first["id"])["registrations"][0]
+        reg = store.registry.employee(first["id"])["registrations"][0]
         assert reg["unit_number"] in text and reg["person_number"] in text
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, EmployeesScreen))
@@ -155,7 +155,7 @@ async def test_one_employee_group_and_detail(sandbox):
 async def test_stopped_view_shows_only_stopped_employees(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    stopped = store.employees(status="stopped", detail=False)
+    stopped = store.registry.employees(status="stopped", detail=False)
     app = app_for(ws, facts, "stopped")
     async with app.run_test(size=SIZE) as pilot:
         grid = await ready(pilot)
@@ -187,7 +187,7 @@ async def test_update_reports_counts_and_offers_this_months_changes(sandbox):
 async def test_export_writes_the_filtered_list(sandbox, tmp_path):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    stopped = store.employees(status="stopped", detail=False)
+    stopped = store.registry.employees(status="stopped", detail=False)
     target = tmp_path / "stopped.xlsx"
     app = app_for(ws, facts, "stopped")
     async with app.run_test(size=SIZE) as pilot:

@@ -64,36 +64,36 @@ async def test_create_rename_and_delete_groups(sandbox):
         assert "人" in screen_text(app)
         await pilot.press("A")
         await answer(pilot, "质检部")
-        await until(pilot, lambda: "质检部" in {g["path"] for g in store.groups()})
-        top = next(g for g in store.groups() if g["path"] == "质检部")
+        await until(pilot, lambda: "质检部" in {g["path"] for g in store.groups.rows()})
+        top = next(g for g in store.groups.rows() if g["path"] == "质检部")
         tree = await loaded(pilot)
         assert tree.cursor_node.data == top["id"]  # the new group is under the cursor
         await pilot.press("a")
         await answer(pilot, "一/组")  # "/" refused in the dialog
         assert "不能包含" in screen_text(app) or isinstance(app.screen, PromptDialog)
         await answer(pilot, "一组")
-        await until(pilot, lambda: "质检部/一组" in {g["path"] for g in store.groups()})
+        await until(pilot, lambda: "质检部/一组" in {g["path"] for g in store.groups.rows()})
         await loaded(pilot)
         cursor_on(app.screen.query_one(Tree), top["id"])
         await pilot.press("delete")  # has a subgroup: refused before asking
         await until(pilot, lambda: S.G_HAS_CHILDREN in notes(app))
         assert not isinstance(app.screen, ConfirmDialog)
-        child = next(g for g in store.groups() if g["path"] == "质检部/一组")
+        child = next(g for g in store.groups.rows() if g["path"] == "质检部/一组")
         cursor_on(app.screen.query_one(Tree), child["id"])
         await pilot.press("r")
         await answer(pilot, "二组")
-        await until(pilot, lambda: "质检部/二组" in {g["path"] for g in store.groups()})
+        await until(pilot, lambda: "质检部/二组" in {g["path"] for g in store.groups.rows()})
         await loaded(pilot)
         cursor_on(app.screen.query_one(Tree), child["id"])
         await pilot.press("delete")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("y")
-        await until(pilot, lambda: "质检部/二组" not in {g["path"] for g in store.groups()})
+        await until(pilot, lambda: "质检部/二组" not in {g["path"] for g in store.groups.rows()})
     kinds = [i.kind for i in store.outbox.pending()]
     assert kinds == ["group.create", "group.create", "group.rename", "group.delete"]
     result = await ws.sync(facts["uscc"])
     assert result.pushed == 4 and result.refused == 0
-    assert [g["path"] for g in store.groups() if g["path"].startswith("质检部")] == ["质检部"]
+    assert [g["path"] for g in store.groups.rows() if g["path"].startswith("质检部")] == ["质检部"]
 
 
 async def test_template_then_import_shows_every_bad_cell(sandbox, tmp_path):
@@ -108,7 +108,7 @@ async def test_template_then_import_shows_every_bad_cell(sandbox, tmp_path):
         await until(pilot, lambda: any(str(path) in n for n in notes(app)), timeout=30)
         book = openpyxl.load_workbook(path)
         sheet = book.worksheets[0]
-        target = store.groups()[-1]
+        target = store.groups.rows()[-1]
         sheet.cell(3, 4).value = target["path"]
         sheet.cell(4, 4).value = "没有这个组"
         sheet.cell(5, 1).value = "不是本人"
@@ -122,7 +122,7 @@ async def test_template_then_import_shows_every_bad_cell(sandbox, tmp_path):
         assert "分组不存在" in rows[0][2] and "姓名与证件号码不符" in rows[1][2]
         assert "错误 2 处" in app.screen.summary
         first_id_number = sheet.cell(3, 3).value
-    row = next(r for r in store.employees(detail=False) if r["id_number"] == first_id_number)
+    row = next(r for r in store.registry.employees(detail=False) if r["id_number"] == first_id_number)
     assert row["group_id"] == target["id"]
 
 

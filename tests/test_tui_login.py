@@ -121,7 +121,7 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
         assert type(app.screen).__name__ == "HomeScreen"
         text = screen_text(app)
         assert uscc in text and "在线" in text
-        assert app.ws.store(uscc).employee_count() == 200
+        assert app.ws.store(uscc).registry.employee_count() == 200
 
 
 async def _logged_in_home(tmp_path):

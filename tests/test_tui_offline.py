@@ -63,7 +63,7 @@ async def test_offline_start_local_data_then_back_online_by_itself(tmp_path):
         await until(pilot, lambda: app.session.logged_in)
         assert app.session.offline and not app.online
         assert "离线" in screen_text(app)
-        assert app.ws.store(facts["uscc"]).employee_count() == 200
+        assert app.ws.store(facts["uscc"]).registry.employee_count() == 200
 
         # the service comes back: the health check notices, resumes with the token and syncs
         app.ws._service = HttpService.in_process(create_app(home / "sandbox", employees=200))

@@ -52,7 +52,7 @@ async def test_empty_wages_offer_then_add_all(sandbox):
         assert S.EMPTY_ALERT in app.screen.message
         await pilot.press("y")
         await until(pilot, lambda: any("已添加" in n for n in notes(app)))
-        empty = store.wage_draft_count()
+        empty = store.wages.draft_count()
         assert empty > 0
         await grid_ready(pilot)
         await pilot.press("a")
@@ -61,14 +61,14 @@ async def test_empty_wages_offer_then_add_all(sandbox):
         for _ in range(keys.index("all")):
             await pilot.press("down")
         await pilot.press("enter")
-        normal = len(store.employees(status="normal", detail=False))
-        await until(pilot, lambda: store.wage_draft_count() == normal)
+        normal = len(store.registry.employees(status="normal", detail=False))
+        await until(pilot, lambda: store.wages.draft_count() == normal)
         await until(pilot, lambda: len(app.screen.grid.source) == normal)
         assert S.COUNTS.format(total=normal) in screen_text(app)
 
 
 async def _one_row_with(store, types: set[str]) -> tuple[str, int]:
-    store.wage_add_all_normal("2026-01")
+    store.wages.add_all_normal("2026-01")
     for rowid, employee_id, insured in store.db.execute("SELECT rowid, employee_id, insured FROM wage_draft"):
         if types <= set(insured.split(",")):
             return employee_id, rowid
@@ -109,16 +109,16 @@ async def test_typing_a_wage_binds_its_group_and_refuses_zero(sandbox):
 async def test_submit_ticked_rows_feedback_and_records(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    store.wage_add_all_normal("2026-11")
+    store.wages.add_all_normal("2026-11")
     rowids = [r for (r,) in store.db.execute(
         "SELECT rowid FROM wage_draft WHERE ',' || insured || ',' LIKE '%,110,%' ORDER BY rowid LIMIT 3")]
     # the third row lowers its pension wage from a month already declared (paid): the service
     # refuses it (W7) and the others are accepted
     paid = (await ws.service()._get("/paid-periods")).json()
-    unit = next(r["unit_number"] for r in store.registrations() if "110" in r["insurance_types"])
+    unit = next(r["unit_number"] for r in store.registry.registrations() if "110" in r["insurance_types"])
     month = max(p["period"] for p in paid if p["unit_number"] == unit)
-    store.wage_set(rowids[2], "f110", month)
-    store.wage_set(rowids[2], "w110", "1.00")
+    store.wages.set(rowids[2], "f110", month)
+    store.wages.set(rowids[2], "w110", "1.00")
     app = app_for(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         grid = await grid_ready(pilot)
@@ -144,7 +144,7 @@ async def test_submit_ticked_rows_feedback_and_records(sandbox):
         assert f"{month}已申报，不能调低" in screen_text(app)  # the reason under the grid
         await pilot.press("f")  # 申报失败 only
         await until(pilot, lambda: list(app.screen.grid.source.ids) == [rowids[2]])
-    records = store.wage_submissions()
+    records = store.wage_submissions.records()
     assert records[0]["state"] == "done" and records[0]["summary"] == "部分成功"
     app = ScreenApp(WageRecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with app.run_test(size=SIZE) as pilot:
@@ -166,7 +166,7 @@ async def test_single_entry_picks_by_name_and_binds_partners(sandbox):
 
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    target = next(r for r in store.employees(status="normal", type_code="410", detail=False)
+    target = next(r for r in store.registry.employees(status="normal", type_code="410", detail=False)
                   if {"110", "210"} <= set(r["insured_types"]))
     app = app_for(ws, facts)
     async with app.run_test(size=SIZE) as pilot:

@@ -46,7 +46,7 @@ async def prepared_store(home) -> Path:
     employees; returns the local store's path."""
     ws, facts = await sandbox_workspace(home, employees=200)
     try:
-        assert ws.store(facts["uscc"]).wage_add_all_normal(this_month()) > 100
+        assert ws.store(facts["uscc"]).wages.add_all_normal(this_month()) > 100
         return ws.config.store_path(facts["uscc"])
     finally:
         await ws.aclose()
@@ -95,7 +95,7 @@ def test_killed_typist_loses_at_most_the_cell_in_flight(tmp_path):
     # the undo log and the draft still open and read after the kills
     store = open_store(db_path)
     try:
-        assert store.wage_draft_count() >= len(order)
-        assert store.wage_undo()  # the last committed cell can be undone
+        assert store.wages.draft_count() >= len(order)
+        assert store.wages.undo()  # the last committed cell can be undone
     finally:
         store.close()

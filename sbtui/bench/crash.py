@@ -192,11 +192,11 @@ def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations:
     db = store_path(home, uscc)
     store = open_store(db)
     try:
-        groups = [g["id"] if isinstance(g, dict) else g.id for g in store.groups()]
-        people = [r["id"] for r in store.employees(status="normal", limit=operations * 2)]
+        groups = [g["id"] if isinstance(g, dict) else g.id for g in store.groups.rows()]
+        people = [r["id"] for r in store.registry.employees(status="normal", limit=operations * 2)]
         keys = []
         for i, emp in enumerate(people[:operations]):
-            keys.append(store.assign_group(emp, groups[i % len(groups)]))
+            keys.append(store.groups.assign(emp, groups[i % len(groups)]))
     finally:
         store.close()
     set_reply_delay(url, reply_delay_ms)  # widen the window between the server's commit and its reply

@@ -38,7 +38,7 @@ def main(argv: list[str]) -> None:
     i = int(argv[1])
     while True:
         rowid, column = cells[i % len(cells)]
-        store.wage_set(rowid, column, value_of(i))
+        store.wages.set(rowid, column, value_of(i))
         os.write(1, f"{i} {rowid} {column} {value_of(i)}\n".encode())
         i += 1
 

@@ -7,7 +7,7 @@ initial password, the forced change, the registrations, a full sync), the sandbo
 (``add_all_s``), ~200 typed cells on random rows each saved with its W4 binding and committed
 (``edit_commit_ms``), the whole draft exported to the official xlsx (``xlsx_export_s``) and that
 file imported back (``xlsx_import_s``). Last, the draft is submitted end to end
-(``submit_s``: ``store.wage_submit`` of every row, the outbox pushed over HTTP in chunks of
+(``submit_s``: ``store.wage_submissions.submit`` of every row, the outbox pushed over HTTP in chunks of
 5,000, every chunk's feedback fetched and applied), ``submit_runs`` times. Medians are reported.
 """
 from __future__ import annotations
@@ -61,7 +61,7 @@ def time_edits(store, edits: int, rng: random.Random) -> list[float]:
         current = store.db.execute(f"SELECT {column} FROM wage_draft WHERE id = ?", [rowid]).fetchone()[0]
         value = (Decimal(current) if current else Decimal(5000)) + Decimal(n) + Decimal("0.01") * rng.randint(1, 99)
         t0 = time.perf_counter()
-        store.wage_set(rowid, column, str(value))
+        store.wages.set(rowid, column, str(value))
         times.append(time.perf_counter() - t0)
     return times
 
@@ -80,7 +80,7 @@ def fill_empty_wages(store, default: str = "5000.00") -> int:
                 known = [Decimal(w) for w in wages if w is not None]
                 by_value.setdefault(str(max(known)) if known else default, []).append(rowid)
         for value, rowids in by_value.items():
-            changed.update(store.wage_fill(rowids, f"w{code}", value))
+            changed.update(store.wages.fill(rowids, f"w{code}", value))
     return len(changed)
 
 
@@ -101,11 +101,11 @@ async def submit_all(ws: Workspace, uscc: str, *, timeout: float = 1800) -> tupl
     rowids = [r[0] for r in store.db.execute("SELECT id FROM wage_draft ORDER BY id")]
     deadline = time.monotonic() + timeout
     t0 = time.perf_counter()
-    sid = store.wage_submit(rowids)
+    sid = store.wage_submissions.submit(rowids)
     local = time.perf_counter() - t0
     while True:
         await ws.wage_feedback(uscc, wait=True, timeout=max(1.0, deadline - time.monotonic()))
-        record = store.wage_submission(sid)
+        record = store.wage_submissions.record(sid)
         if record["state"] == "done" or time.monotonic() > deadline:
             break
     return time.perf_counter() - t0, {**record, "local_s": local}
@@ -128,9 +128,9 @@ async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, 
         adds, edit_times, edit_medians, exports, imports = [], [], [], [], []
         added = loaded = filled = 0
         for run in range(1, runs + 1):
-            store.wage_clear()
+            store.wages.clear()
             t0 = time.perf_counter()
-            added = store.wage_add_all_normal(month)
+            added = store.wages.add_all_normal(month)
             adds.append(time.perf_counter() - t0)
             filled = fill_empty_wages(store)
             times = time_edits(store, edits, rng)
@@ -148,7 +148,7 @@ async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, 
                 raise RuntimeError(f"import of the exported file reported errors: {outcome.errors[:3]}")
             _say(log, f"run {run}: add {adds[-1]:.2f} s ({added} rows; {filled} with empty wages filled), edit median {edit_medians[-1]:.1f} ms, "
                       f"export {exports[-1]:.1f} s, import {imports[-1]:.1f} s ({loaded} rows)")
-        problems = store.wage_problems()
+        problems = store.wage_submissions.problems()
         if problems:
             raise RuntimeError(f"{len(problems)} draft problems before submitting, e.g. {problems[:3]}")
         submits, records = [], []

@@ -150,7 +150,7 @@ async def void(obj: Ctx, ident: str, wait: bool, timeout: int, as_json: bool, us
     if row is None:
         fail("申报记录不存在。", EXIT_USAGE)
     if row["status"] != "待发送" and await _online(obj, uscc):  # the latest payment status
-        store.declaration_put(await obj.ws.service().declaration(row["id"]))
+        store.declarations.put(await obj.ws.service().declaration(row["id"]))
     try:
         ident = svc.queue_void(store, ident)
     except svc.DeclareError as exc:

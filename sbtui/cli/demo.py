@@ -47,6 +47,6 @@ async def demo(obj: Ctx, limit: int = 20) -> None:
     store = ws.store(uscc)
     from sbtui.cli.employees import print_employees
 
-    print_employees(store.employees(limit=limit), total=store.employee_count())
+    print_employees(store.registry.employees(limit=limit), total=store.registry.employee_count())
     click.echo(f"数据目录：{ws.data_dir}    更多命令：sbtui --help")
     del result

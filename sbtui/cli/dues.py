@@ -65,7 +65,7 @@ async def list_cmd(obj: Ctx, unit_number: str | None, period_from: str | None, p
         if result.offline:
             fail(f"{result.error}。不加 --refresh 可查看上次同步的数据。", EXIT_OFFLINE)
     store = obj.ws.store(uscc)
-    lines = store.dues_lines(unit_number, period_from, period_to, sources=sources or None, status=status)
+    lines = store.dues.lines(unit_number, period_from, period_to, sources=sources or None, status=status)
     if detail:
         service = obj.ws.service()
         for line in lines:

@@ -42,9 +42,9 @@ def _group_id(store, group: str | None) -> str | None:
     """A group given by id or by path ("财务部/会计组")."""
     if group is None:
         return None
-    if group in {g["id"] for g in store.groups()}:
+    if group in {g["id"] for g in store.groups.rows()}:
         return group
-    by_path = store.group_ids_by_path()
+    by_path = store.groups.ids_by_path()
     norm = "/".join(p.strip() for p in group.replace("／", "/").split("/"))
     if norm in by_path:
         return by_path[norm]
@@ -155,7 +155,7 @@ def show(obj: Ctx, employee: str, uscc: str | None) -> None:
     """职工详细参保信息 of one employee (id or ID number)."""
     store = _store(obj, uscc)
     row = _find(store, employee)
-    paths = store.group_paths()
+    paths = store.groups.paths()
     row["group"] = paths.get(row.get("group_id") or "")
     if obj.json:
         emit_json(row)
@@ -171,8 +171,8 @@ def show(obj: Ctx, employee: str, uscc: str | None) -> None:
 
 
 def _find(store, employee: str) -> dict:
-    row = store.employee(employee) or next(
-        (r for r in store.employees(id_number=employee.upper(), limit=2) if r["id_number"] == employee.upper()), None)
+    row = store.registry.employee(employee) or next(
+        (r for r in store.registry.employees(id_number=employee.upper(), limit=2) if r["id_number"] == employee.upper()), None)
     if row is None:
         fail(f"本地没有该职工：{employee}", EXIT_USAGE)
     return row
@@ -209,7 +209,7 @@ def assign(obj: Ctx, employee: str, group: str, uscc: str | None) -> None:
     store = _store(obj, uscc)
     row = _find(store, employee)
     gid = None if group.lower() == "none" else _group_id(store, group)
-    key = store.assign_group(row["id"], gid)
+    key = store.groups.assign(row["id"], gid)
     if obj.json:
         emit_json({"key": key, "state": "queued"})
     else:
@@ -228,7 +228,7 @@ def groups(ctx: click.Context, uscc: str | None) -> None:
         return
     obj: Ctx = ctx.obj
     store = _store(obj, uscc)
-    items = store.groups()
+    items = store.groups.rows()
     if obj.json:
         emit_json(items)
         return
@@ -261,7 +261,7 @@ def _change(fn, *args):
 def create(ctx: click.Context, name: str, parent: str | None) -> None:
     """Create a group (at most three levels)."""
     store = _gstore(ctx)
-    temp, key = _change(store.create_group, name, _group_id(store, parent))
+    temp, key = _change(store.groups.create, name, _group_id(store, parent))
     _saved(ctx.obj, {"id": temp, "key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
@@ -272,7 +272,7 @@ def create(ctx: click.Context, name: str, parent: str | None) -> None:
 def rename(ctx: click.Context, group: str, name: str) -> None:
     """Rename a group (id or path)."""
     store = _gstore(ctx)
-    key = _change(store.rename_group, _group_id(store, group), name)
+    key = _change(store.groups.rename, _group_id(store, group), name)
     _saved(ctx.obj, {"key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
@@ -282,7 +282,7 @@ def rename(ctx: click.Context, group: str, name: str) -> None:
 def delete(ctx: click.Context, group: str) -> None:
     """Delete a group without subgroups; its employees are left in no group."""
     store = _gstore(ctx)
-    key = _change(store.delete_group, _group_id(store, group))
+    key = _change(store.groups.delete, _group_id(store, group))
     _saved(ctx.obj, {"key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
@@ -374,7 +374,7 @@ async def list_units(obj: Ctx, unit_number: str | None, agency: str | None, upda
             await obj.ws.update_registrations(uscc)
         except OfflineError as exc:
             fail(f"{exc.message}。显示的是本地数据。", EXIT_OFFLINE)
-    regs = svc.filter_units(store.registrations(), unit_number=unit_number, agency=agency)
+    regs = svc.filter_units(store.registry.registrations(), unit_number=unit_number, agency=agency)
     if path:
         svc.export_units(store, path, unit_number=unit_number, agency=agency)
     if obj.json:

@@ -110,17 +110,17 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
         fail("请指定一种添加方式：--all、--empty、--unit-number 或 --group。", EXIT_USAGE)
     try:
         if all_:
-            n = store.wage_add_all_normal(start)
+            n = store.wages.add_all_normal(start)
         elif empty:
-            n = store.wage_add_empty(start)
+            n = store.wages.add_empty(start)
         elif unit_number:
-            n = store.wage_add_by_unit(unit_number, _rule(ratio, fixed), start, end)
+            n = store.wages.add_by_unit(unit_number, _rule(ratio, fixed), start, end)
         else:
-            n = store.wage_add_by_group(_group_id(store, group), _rule(ratio, fixed), start, end)
+            n = store.wages.add_by_group(_group_id(store, group), _rule(ratio, fixed), start, end)
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0] if exc.args else exc), EXIT_USAGE)
-    _done(obj, {"added": n, "total": store.wage_draft_count()},
-          f"已添加 {n} 名职工；职工工资编辑区共 {store.wage_draft_count()} 人。")
+    _done(obj, {"added": n, "total": store.wages.draft_count()},
+          f"已添加 {n} 名职工；职工工资编辑区共 {store.wages.draft_count()} 人。")
 
 
 @wages.command("clear")
@@ -129,7 +129,7 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
 def clear(obj: Ctx, uscc: str | None) -> None:
     """Empty the 职工工资编辑区 (submitted declarations are not affected)."""
     store = _store(obj, uscc)
-    store.wage_clear()
+    store.wages.clear()
     _done(obj, {"total": 0}, "已清空职工工资编辑区。")
 
 
@@ -156,13 +156,13 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
         " ORDER BY rowid")]
     if not rowids:
         fail("职工工资编辑区没有待提交的职工。", EXIT_USAGE)
-    problems = store.wage_problems(rowids)
+    problems = store.wage_submissions.problems(rowids)
     if problems:
         names = dict(store.db.execute("SELECT rowid, name || ' ' || id_number FROM wage_draft"))
         for rowid, reason in problems[:50]:
             click.echo(f"{names.get(rowid, rowid)}：{reason}", err=True)
         fail(f"{len(problems)} 名职工的工资不能提交，请修改后再提交。", EXIT_USAGE)
-    submission = store.wage_submit(rowids)
+    submission = store.wage_submissions.submit(rowids)
     if not wait:
         _done(obj, {"submission": submission, "rows": len(rowids), "state": "queued"},
               f"已加入待发送队列：{len(rowids)} 名职工（运行 sbtui sync 发送，或加 --wait）。")
@@ -174,8 +174,8 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
         await obj.ws.sync(uscc)  # the accepted wages (W9)
     except OfflineError as exc:
         fail(f"{exc.message}。已保存到待发送队列，联网后发送。", EXIT_OFFLINE)
-    record = store.wage_submission(submission)
-    rows = store.wage_submission_rows(submission)
+    record = store.wage_submissions.record(submission)
+    rows = store.wage_submissions.record_rows(submission)
     data = {"submission": submission, "state": record["state"], "summary": record.get("summary"),
             "accepted": record.get("accepted") or 0, "refused": record.get("refused") or 0,
             "rows": [{k: r.get(k) for k in ("employee_id", "name", "id_number", "result", "reason")}
@@ -197,7 +197,7 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
 def records(obj: Ctx, uscc: str | None) -> None:
     """申报记录 (SPEC W12): each submission made here and its status."""
     store = _store(obj, uscc)
-    items = store.wage_submissions()
+    items = store.wage_submissions.records()
     if obj.json:
         emit_json(items)
         return

@@ -12,24 +12,17 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Self
 
-from pydantic import ValidationError
 from sqlite_utils import Database
 
-from sbtui.domain.models import Declaration, Employee, Group, Project
-from sbtui.store import declarations as decl
-from sbtui.store.declarations import DeclarationsMixin
-from sbtui.store.dues import DuesMixin
-from sbtui.store.filters import FiltersMixin
-from sbtui.store.group_batch import GroupBatchMixin
-from sbtui.store.groups import GroupsMixin
+from sbtui.store.declarations import Declarations, Projects
+from sbtui.store.dues import Dues
+from sbtui.store.groups import Groups
 from sbtui.store.migrations import migrations
-from sbtui.store.outbox import Outbox, OutboxItem
-from sbtui.store.registry import RegistryMixin
-from sbtui.store.wage_add import WageAddMixin
-from sbtui.store.wage_query import WageQueryMixin
-from sbtui.store.wage_submit import KIND as WAGES_SUBMIT
-from sbtui.store.wage_submit import WageSubmitMixin
-from sbtui.store.wages import WagesMixin
+from sbtui.store.outbox import Outbox
+from sbtui.store.registry import Registry
+from sbtui.store.wage_draft import WageDraft
+from sbtui.store.wage_query import WageQuery
+from sbtui.store.wage_submit import WageSubmissions
 
 
 def open_store(path: Path) -> Store:
@@ -46,16 +39,38 @@ def open_store(path: Path) -> Store:
     return Store(db, path)
 
 
-class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixin,
-            WageAddMixin, WageSubmitMixin, WageQueryMixin, DuesMixin, DeclarationsMixin):
-    """The local store of one employer: meta, sync state, registry, filters, groups, the wage
-    declaration grid and its submissions, the dues lines, the fee declarations, credits and
-    projects, and the outbox."""
+class Store:
+    """The local store of one employer: one connection, its meta and sync state, and the
+    parts that own its tables — each a small object over the same connection:
+
+    ============================ =====================================================
+    ``store.outbox``             work for the service, sent exactly once (SPEC §1)
+    ``store.registry``           employees, query conditions, unit registrations
+    ``store.groups``             the group tree and group assignments
+    ``store.wages``              the 职工工资编辑区 draft (W2–W6)
+    ``store.wage_submissions``   its submissions, feedback and records (W8–W12)
+    ``store.wage_query``         职工缴费工资查询 (W13)
+    ``store.dues``               the dues lines (D1, D2, D11)
+    ``store.declarations``       fee declarations, offsets, remarks, credits (D3–D8)
+    ``store.projects``           construction projects (D10)
+    ============================ =====================================================
+
+    A part that queues outbox items registers their kinds with the handlers that apply the
+    service's answers (:meth:`Outbox.register`); a new menu area adds its part here.
+    """
 
     def __init__(self, db: Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
-        self.outbox = Outbox(db, on_settle=self.settle)
+        self.outbox = Outbox(db)
+        self.registry = Registry(db, self.outbox)
+        self.groups = Groups(db, self.outbox, self.registry)
+        self.wages = WageDraft(db, self.registry)
+        self.wage_submissions = WageSubmissions(db, self.outbox, self.wages)
+        self.wage_query = WageQuery(db, self.registry)
+        self.dues = Dues(db)
+        self.declarations = Declarations(db, self.outbox, self.dues)
+        self.projects = Projects(db, self.outbox)
 
     def close(self) -> None:
         self.db.close()
@@ -103,92 +118,3 @@ class Store(RegistryMixin, FiltersMixin, GroupsMixin, GroupBatchMixin, WagesMixi
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, json.dumps(value, ensure_ascii=False)],
             )
-
-    # -- outbox results applied locally ----------------------------------------------------
-
-    def settle(self, entity: str) -> None:
-        """After an item for ``entity`` was refused (the outbox's ``on_settle``)."""
-        if entity.startswith("wages:"):
-            self.wage_chunk_refused(entity)
-        elif entity.startswith("declaration:"):
-            self.declaration_refused(entity)
-        elif entity.startswith("declaration-void:"):
-            self.declaration_void_refused(entity)
-        elif entity.startswith("project:"):
-            self.project_link_refused(entity)
-        else:
-            super().settle(entity)
-
-    def confirm(self, item: OutboxItem, response: dict[str, Any]) -> None:
-        """Mark ``item`` confirmed and apply the service's answer (``perform``'s result) to
-        the local rows, in one transaction. An answer of the wrong shape still confirms the
-        item (the service applied it) and is noted in ``last_error``."""
-        body = response.get("body")
-        entity: Employee | Group | Declaration | Project | dict[str, Any] | None = None
-        try:
-            if item.kind == "group.assign":
-                entity = Employee.model_validate(body)  # one row: the full model check is cheap
-            elif item.kind in ("group.create", "group.rename"):
-                entity = Group.model_validate(body)
-            elif item.kind in ("group.delete", "group.assign_many"):
-                entity = _seqs_answer(body)
-            elif item.kind == WAGES_SUBMIT:
-                entity = _declaration_answer(body)
-            elif item.kind in (decl.SUBMIT, decl.VOID):
-                entity = Declaration.model_validate(body)
-            elif item.kind == decl.LINK:
-                entity = Project.model_validate(body)
-        except (ValidationError, ValueError, TypeError):
-            entity = None
-            problem: str | None = "服务返回的数据格式有误"
-        else:
-            problem = None
-        with self.db.atomic():
-            self.outbox.mark_confirmed(item.key, response)
-            if problem:
-                self.db.execute("UPDATE outbox SET last_error = ? WHERE key = ?", [problem, item.key])
-                if item.kind == WAGES_SUBMIT:
-                    self.wage_chunk_refused(item.entity)  # no declaration id: nothing to follow
-                elif item.kind == decl.SUBMIT:
-                    self.declaration_refused(item.entity, decl.BAD_ANSWER)
-            elif isinstance(entity, Employee):
-                self.put_employee(entity)
-            elif isinstance(entity, Group):
-                temp = item.entity.partition(":")[2] if item.kind == "group.create" else None
-                self.put_group(entity, temp_id=temp)
-            elif item.kind == "group.delete":
-                self.group_deleted(item.payload["group_id"], entity)
-            elif item.kind == "group.assign_many":
-                self.batch_assigned(item, entity)
-            elif item.kind == WAGES_SUBMIT:
-                self.wage_submitted(item, entity)
-            elif item.kind == decl.SUBMIT:
-                self.declaration_submitted(item, entity)
-            elif item.kind == decl.VOID:
-                self.declaration_put(entity)
-            elif item.kind == decl.LINK:
-                self.project_put(entity)
-
-
-def _seqs_answer(body: Any) -> dict[str, Any]:
-    """An answer carrying ``seqs`` (employee id → new seq) and ``changed_on``, checked."""
-    if not isinstance(body, dict):
-        raise TypeError("not an object")
-    seqs = body.get("seqs", {})
-    if not isinstance(seqs, dict) or not all(
-            isinstance(k, str) and isinstance(v, int) for k, v in seqs.items()):
-        raise ValueError("bad seqs")
-    day = body.get("changed_on")
-    if day is not None and not (isinstance(day, str) and len(day) == 10):
-        raise ValueError("bad changed_on")
-    return {"seqs": seqs, "changed_on": day}
-
-
-def _declaration_answer(body: Any) -> dict[str, Any]:
-    """The answer to ``wages.submit``: ``{"id", "status", "submitted_at", "feedback_at", …}``."""
-    if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
-        raise ValueError("no declaration id")
-    for name in ("submitted_at", "feedback_at"):
-        if body.get(name) is not None and not isinstance(body[name], str):
-            raise ValueError(f"bad {name}")
-    return body

@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING, Any
 from sbtui import clock
 from sbtui.domain import declare as rules
 from sbtui.domain.models import Credit, Declaration, Project
-from sbtui.store.outbox import now_iso
+from sbtui.store.outbox import BAD_ANSWER, now_iso
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+    from sbtui.store.dues import Dues
     from sbtui.store.outbox import Outbox, OutboxItem
 
 SUBMIT = "declaration.submit"
@@ -44,7 +45,6 @@ NOT_PAID = "已缴费的申报不能作废"
 NOT_VOIDABLE = "只有申报成功且未缴费的申报可以作废"
 UNKNOWN = "申报记录不存在"
 LOST = "服务找不到该申报记录"
-BAD_ANSWER = "服务返回的数据格式有误"
 _FIELDS = ("kind", "unit_number", "agency", "status", "submitted_at", "feedback_at", "decided_at",
            "message", "line_count", "headcount", "base_total", "due_total", "offset_total",
            "actual_total", "paid", "payment_status", "voided_at")
@@ -61,11 +61,21 @@ def local_id() -> str:
     return f"L{clock.now().astimezone(clock.CST):%Y%m%d%H%M%S}{uuid.uuid4().hex[:4].upper()}"
 
 
-class DeclarationsMixin:
-    """Declarations, credits and projects (methods of :class:`Store`)."""
+class Declarations:
+    """The fee declarations of a store (``store.declarations``): offsets and remarks typed
+    for open dues lines, credits, declarations queued, sent and voided; it owns the outbox
+    kinds ``declaration.submit`` and ``declaration.void``."""
 
-    db: Database
-    outbox: Outbox
+    def __init__(self, db: Database, outbox: Outbox, dues: Dues) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.dues = dues
+        outbox.register(SUBMIT, read=Declaration.model_validate, confirmed=self.submitted,
+                        refused=lambda item: self.refused(item.entity),
+                        unreadable=lambda item: self.refused(item.entity, BAD_ANSWER))
+        outbox.register(VOID, read=Declaration.model_validate,
+                        confirmed=lambda item, declaration: self.put(declaration),
+                        refused=lambda item: self.void_refused(item.entity))
 
     # -- offsets and remarks typed for open lines (D5, D9) -----------------------------------
 
@@ -94,7 +104,7 @@ class DeclarationsMixin:
 
     def due_line(self, key: str) -> dict[str, Any] | None:
         """The open (初始) dues line of ``key``, else any line of it, else ``None``."""
-        rows = [r for r in self.dues_lines() if r["key"] == key]  # type: ignore[attr-defined]
+        rows = [r for r in self.dues.lines() if r["key"] == key]
         rows.sort(key=lambda r: r["status"] != rules.INITIAL)
         return rows[0] if rows else None
 
@@ -114,7 +124,7 @@ class DeclarationsMixin:
 
     # -- submit --------------------------------------------------------------------------------
 
-    def declaration_queue(self, kind: str, lines: list[dict[str, Any]]) -> list[str]:
+    def queue(self, kind: str, lines: list[dict[str, Any]]) -> list[str]:
         """Queue one ``declaration.submit`` per unit number of ``lines`` (already checked by
         the caller); returns the local ids. One transaction; the lines are held."""
         groups = rules.by_unit(lines)
@@ -139,7 +149,7 @@ class DeclarationsMixin:
                 ids.append(ident)
         return ids
 
-    def declaration_submitted(self, item: OutboxItem, declaration: Declaration) -> None:
+    def submitted(self, item: OutboxItem, declaration: Declaration) -> None:
         """The service took a queued declaration: its row becomes the service's (under the
         service's id, the local id kept) and its lines are 申报中 locally."""
         local = item.entity.partition(":")[2]
@@ -163,7 +173,7 @@ class DeclarationsMixin:
                             [PROCESSING, doc["id"], rules.INITIAL, json.dumps(keys)])
             self._dues_follow(doc["id"], doc["status"])
 
-    def declaration_refused(self, entity: str, message: str | None = None) -> None:
+    def refused(self, entity: str, message: str | None = None) -> None:
         """The service refused a queued declaration (or answered nonsense): 申报失败 with its
         message; the lines are free again and their offsets and remarks come back."""
         local = entity.partition(":")[2]
@@ -172,8 +182,8 @@ class DeclarationsMixin:
                                   [local, QUEUED]).fetchone()
             if row is None:
                 return
-            reason = message or self._refusal(entity) or "申报被拒绝"
-            body = self._payload(entity).get("body", {})
+            reason = message or self.outbox.refusal(entity) or "申报被拒绝"
+            body = self.outbox.payload_of(entity).get("body", {})
             for line in body.get("lines", []):
                 edit = {"offset": line["offset"] if Decimal(line.get("offset") or "0") else None,
                         "remark": line.get("remark") or None}
@@ -188,11 +198,11 @@ class DeclarationsMixin:
 
     # -- void (D8) -----------------------------------------------------------------------------
 
-    def declaration_void_queue(self, ident: str) -> str:
+    def void_queue(self, ident: str) -> str:
         """Queue the void of a declaration 申报成功 and unpaid; returns its id (the service's).
         :class:`DeclareError` ``已缴费的申报不能作废`` / ``只有申报成功且未缴费的申报可以作废``."""
         with self.db.atomic():
-            row = self.declaration_row(ident)
+            row = self.row(ident)
             if row is None:
                 raise rules.DeclareError(UNKNOWN)
             if row["payment_status"] != "未缴费" or Decimal(row.get("paid") or "0") > 0:
@@ -204,16 +214,16 @@ class DeclarationsMixin:
                             [VOIDING, now_iso(), row["id"]])
         return row["id"]
 
-    def declaration_void_refused(self, entity: str) -> None:
+    def void_refused(self, entity: str) -> None:
         ident = entity.partition(":")[2]
-        reason = self._refusal(entity) or "作废被拒绝"
+        reason = self.outbox.refusal(entity) or "作废被拒绝"
         with self.db.atomic():
             self.db.execute("UPDATE declarations SET status = ?, message = ?, updated_at = ?"
                             " WHERE id = ? AND status = ?", [OK, reason, now_iso(), ident, VOIDING])
 
     # -- the service's versions ----------------------------------------------------------------
 
-    def declaration_put(self, declaration: Declaration | dict[str, Any]) -> bool:
+    def put(self, declaration: Declaration | dict[str, Any]) -> bool:
         """Write the service's version of a declaration (feedback, a pull, a void's answer):
         lines kept when it has none; its local dues lines follow its status. A row still
         queued here, or with a void still to send, keeps its status. Returns whether the
@@ -240,14 +250,14 @@ class DeclarationsMixin:
                 self._dues_follow(doc["id"], doc["status"])
             return doc["status"] != status
 
-    def declaration_lost(self, ident: str) -> None:
+    def lost(self, ident: str) -> None:
         """The service no longer knows a declaration (404): 申报失败, lines free."""
         with self.db.atomic():
             self.db.execute("UPDATE declarations SET status = ?, message = ?, updated_at = ? WHERE id = ?",
                             [FAILED, LOST, now_iso(), ident])
             self._dues_follow(ident, FAILED)
 
-    def declarations_awaiting(self) -> list[tuple[str, str | None]]:
+    def awaiting(self) -> list[tuple[str, str | None]]:
         """``(id, feedback_at)`` of declarations the service has and has not settled (申报中,
         作废中 with the void sent), the earliest feedback first."""
         rows = self.db.execute(
@@ -267,7 +277,7 @@ class DeclarationsMixin:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def declaration_rows(self, *, status: str | None = None, date_from: str | None = None,
+    def rows(self, *, status: str | None = None, date_from: str | None = None,
                          date_to: str | None = None, kind: str | None = None,
                          statuses: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
         """申报记录, newest first, without lines: the Declaration fields (money as text), the
@@ -291,7 +301,7 @@ class DeclarationsMixin:
         cond = f" WHERE {' AND '.join(where)}" if where else ""
         return self._declarations(cond + " ORDER BY submitted_at DESC, id DESC", params, lines=False)
 
-    def declaration_row(self, ident: str, *, lines: bool = True) -> dict[str, Any] | None:
+    def row(self, ident: str, *, lines: bool = True) -> dict[str, Any] | None:
         """One declaration by the service's id or the local one, with ``lines``."""
         rows = self._declarations(" WHERE id = ? OR local_id = ? LIMIT 1", [ident, ident], lines=lines)
         return rows[0] if rows else None
@@ -309,53 +319,6 @@ class DeclarationsMixin:
             out.append(d)
         return out
 
-    # -- projects (D10) ------------------------------------------------------------------------
-
-    def project_put(self, project: Project, *, state: str = "linked", error: str | None = None) -> None:
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO projects (project_id, state, error, doc, updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(project_id) DO UPDATE SET state = excluded.state, error = excluded.error,"
-                " doc = excluded.doc, updated_at = excluded.updated_at",
-                [project.project_id, state, error, project.model_dump_json(), now_iso()])
-
-    def replace_projects(self, projects: Iterable[Project]) -> int:
-        """The linked projects as the service lists them; links still to send are kept."""
-        items = list(projects)
-        with self.db.atomic():
-            pending = self.outbox.pending_entities("project")
-            self.db.execute("DELETE FROM projects WHERE state = 'linked'")
-            for p in items:
-                if p.project_id not in pending:
-                    self.project_put(p)
-        return len(items)
-
-    def project_link_queue(self, project: Project, tax_authority: str, tax_branch: str) -> str:
-        """Queue ``project.link``; the project is kept as 待发送 until answered."""
-        with self.db.atomic():
-            body = {"project_id": project.project_id, "tax_authority": tax_authority, "tax_branch": tax_branch}
-            key = self.outbox.enqueue(LINK, {"body": body}, entity=f"project:{project.project_id}")
-            pending = project.model_copy(update={"tax_authority": tax_authority, "tax_branch": tax_branch})
-            self.project_put(pending, state=QUEUED)
-        return key
-
-    def project_link_refused(self, entity: str) -> None:
-        ident = entity.partition(":")[2]
-        with self.db.atomic():
-            self.db.execute("UPDATE projects SET state = 'refused', error = ?, updated_at = ?"
-                            " WHERE project_id = ? AND state = ?",
-                            [self._refusal(entity) or "关联被拒绝", now_iso(), ident, QUEUED])
-
-    def project_rows(self) -> list[dict[str, Any]]:
-        """The projects known here (linked, 待发送 or refused): Project fields + state, error."""
-        out = []
-        for state, error, doc in self.db.execute(
-                "SELECT state, error, doc FROM projects ORDER BY project_id"):
-            d = json.loads(doc)
-            d.update(state=state, error=error)
-            out.append(d)
-        return out
-
     # -- plumbing ------------------------------------------------------------------------------
 
     def _declaration_id(self, ident: str) -> str | None:
@@ -370,23 +333,6 @@ class DeclarationsMixin:
             [doc["id"], local, outbox_key, *[status if f == "status" else _col(doc, f) for f in _FIELDS],
              json.dumps(held or []), json.dumps(doc, ensure_ascii=False), now_iso()])
 
-    def _refusal(self, entity: str) -> str | None:
-        """The service's message of the last refused item for ``entity``."""
-        row = self.db.execute("SELECT response, last_error FROM outbox WHERE entity = ? AND state = 'refused'"
-                              " ORDER BY seq DESC LIMIT 1", [entity]).fetchone()
-        if row is None:
-            return None
-        try:
-            message = (json.loads(row[0]) or {}).get("body", {}).get("message") if row[0] else None
-        except (ValueError, AttributeError):
-            message = None
-        return message or row[1]
-
-    def _payload(self, entity: str) -> dict[str, Any]:
-        row = self.db.execute("SELECT payload FROM outbox WHERE entity = ? ORDER BY seq DESC LIMIT 1",
-                              [entity]).fetchone()
-        return json.loads(row[0]) if row else {}
-
 
 def _col(doc: dict[str, Any], name: str) -> Any:
     value = doc.get(name)
@@ -397,3 +343,60 @@ def _col(doc: dict[str, Any], name: str) -> Any:
     if name == "payment_status":
         return value or "未缴费"
     return value
+
+
+class Projects:
+    """The construction projects of a store (``store.projects``, SPEC D10): linked, queued or
+    refused links; it owns the outbox kind ``project.link``."""
+
+    def __init__(self, db: Database, outbox: Outbox) -> None:
+        self.db = db
+        self.outbox = outbox
+        outbox.register(LINK, read=Project.model_validate,
+                        confirmed=lambda item, project: self.put(project),
+                        refused=lambda item: self.link_refused(item.entity))
+
+    def put(self, project: Project, *, state: str = "linked", error: str | None = None) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO projects (project_id, state, error, doc, updated_at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(project_id) DO UPDATE SET state = excluded.state, error = excluded.error,"
+                " doc = excluded.doc, updated_at = excluded.updated_at",
+                [project.project_id, state, error, project.model_dump_json(), now_iso()])
+
+    def replace(self, projects: Iterable[Project]) -> int:
+        """The linked projects as the service lists them; links still to send are kept."""
+        items = list(projects)
+        with self.db.atomic():
+            pending = self.outbox.pending_entities("project")
+            self.db.execute("DELETE FROM projects WHERE state = 'linked'")
+            for p in items:
+                if p.project_id not in pending:
+                    self.put(p)
+        return len(items)
+
+    def link_queue(self, project: Project, tax_authority: str, tax_branch: str) -> str:
+        """Queue ``project.link``; the project is kept as 待发送 until answered."""
+        with self.db.atomic():
+            body = {"project_id": project.project_id, "tax_authority": tax_authority, "tax_branch": tax_branch}
+            key = self.outbox.enqueue(LINK, {"body": body}, entity=f"project:{project.project_id}")
+            pending = project.model_copy(update={"tax_authority": tax_authority, "tax_branch": tax_branch})
+            self.put(pending, state=QUEUED)
+        return key
+
+    def link_refused(self, entity: str) -> None:
+        ident = entity.partition(":")[2]
+        with self.db.atomic():
+            self.db.execute("UPDATE projects SET state = 'refused', error = ?, updated_at = ?"
+                            " WHERE project_id = ? AND state = ?",
+                            [self.outbox.refusal(entity) or "关联被拒绝", now_iso(), ident, QUEUED])
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The projects known here (linked, 待发送 or refused): Project fields + state, error."""
+        out = []
+        for state, error, doc in self.db.execute(
+                "SELECT state, error, doc FROM projects ORDER BY project_id"):
+            d = json.loads(doc)
+            d.update(state=state, error=error)
+            out.append(d)
+        return out

@@ -4,9 +4,12 @@ the offsets and remarks typed here are kept apart (``due_edits``) and survive it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sbtui.domain.models import DueLine, due_key, due_tick
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 COLUMNS = ("source", "key", "tick", "serial", "unit_number", "agency", "period_from", "period_to",
            "item", "item_name", "type_code", "headcount", "wage_total", "base_total", "rate", "fixed",
@@ -22,10 +25,14 @@ def _text(value: Any) -> Any:
     return str(value)  # Decimal: "1422.08", never a float
 
 
-class DuesMixin:
-    db: Any
+class Dues:
+    """The dues lines of a store (``store.dues``, SPEC D1, D2, D11) as the service last gave
+    them, with their local statuses."""
 
-    def replace_dues(self, lines: Iterable[DueLine]) -> int:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def replace(self, lines: Iterable[DueLine]) -> int:
         """Replace the local dues lines with ``lines`` (one transaction); returns the count.
         A line without ``key`` / ``tick`` (an older service) gets them from due_key / due_tick."""
         rows = []
@@ -45,7 +52,7 @@ class DuesMixin:
                 [(n, *r) for n, r in enumerate(rows)])
         return len(rows)
 
-    def dues_lines(self, unit_number: str | None = None, period_from: str | None = None,
+    def lines(self, unit_number: str | None = None, period_from: str | None = None,
                    period_to: str | None = None, *, sources: tuple[str, ...] | None = None,
                    status: str | None = None) -> list[dict[str, Any]]:
         """The local dues lines (in the service's order) as dicts of text (money as strings);
@@ -72,5 +79,5 @@ class DuesMixin:
         cur = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM dues{cond} ORDER BY n", params)
         return [dict(zip(COLUMNS, row)) for row in cur.fetchall()]
 
-    def dues_count(self) -> int:
+    def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM dues").fetchone()[0]

@@ -9,6 +9,11 @@ An item may carry an ``undo``: how to put the local rows back if the service ref
 (applied by :meth:`Outbox.mark_refused`, row by row unless a later pending item changes the
 same row; forms in :mod:`sbtui.store.undo`).
 
+Each area of the store registers the kinds it owns (:meth:`Outbox.register`) with the handlers
+that apply the service's answer to its rows: how to read the answer, what to do once it is
+confirmed, refused, or confirmed with an answer that cannot be read. :meth:`Outbox.confirm`
+and :meth:`Outbox.mark_refused` dispatch by that table.
+
 An employee has a pending change while an item for ``employee:<id>`` is pending or a pending
 batch item (:data:`BATCH_KIND`, entity ``employees:batch-…``) lists it.
 """
@@ -22,6 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
 from sqlite_utils import Database
 
 from sbtui import clock
@@ -92,12 +98,63 @@ class OutboxItem:
         )
 
 
+BAD_ANSWER = "服务返回的数据格式有误"
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What an area does with the service's answers to the items of one kind.
+
+    ``read`` checks the answer's body and returns what ``confirmed`` takes (it raises
+    ValueError, TypeError or pydantic's ValidationError for a body of the wrong shape);
+    ``confirmed`` applies it to the local rows; ``refused`` runs after the service refused the
+    item (its undo already applied); ``unreadable`` after an answer ``read`` refused (the
+    service applied the item, so it is confirmed all the same)."""
+
+    read: Callable[[Any], Any]
+    confirmed: Callable[[OutboxItem, Any], None]
+    refused: Callable[[OutboxItem], None] | None = None
+    unreadable: Callable[[OutboxItem], None] | None = None
+
+
 class Outbox:
     """The ``outbox`` table of a store (``store.outbox``)."""
 
-    def __init__(self, db: Database, *, on_settle: Callable[[str], None] | None = None) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.on_settle = on_settle  # called with the entity after an item was refused
+        self.handlers: dict[str, Handler] = {}
+
+    def register(self, kind: str, *, read: Callable[[Any], Any],
+                 confirmed: Callable[[OutboxItem, Any], None],
+                 refused: Callable[[OutboxItem], None] | None = None,
+                 unreadable: Callable[[OutboxItem], None] | None = None) -> None:
+        """Make an area the owner of ``kind`` (one of :data:`MUTATIONS`): see :class:`Handler`."""
+        if kind not in MUTATIONS:
+            raise ValueError(f"unknown outbox kind: {kind!r}")
+        if kind in self.handlers:
+            raise ValueError(f"outbox kind registered twice: {kind!r}")
+        self.handlers[kind] = Handler(read, confirmed, refused, unreadable)
+
+    def confirm(self, item: OutboxItem, response: dict[str, Any]) -> None:
+        """Mark ``item`` confirmed and let its kind's owner apply the service's answer
+        (``response["body"]``) to the local rows, in one transaction. An answer of the wrong
+        shape still confirms the item (the service applied it) and is noted in
+        ``last_error``."""
+        handler = self.handlers[item.kind]
+        try:
+            answer = handler.read(response.get("body"))
+        except (ValidationError, ValueError, TypeError):
+            readable = False
+        else:
+            readable = True
+        with self.db.atomic():
+            self.mark_confirmed(item.key, response)
+            if readable:
+                handler.confirmed(item, answer)
+                return
+            self.db.execute("UPDATE outbox SET last_error = ? WHERE key = ?", [BAD_ANSWER, item.key])
+            if handler.unreadable is not None:
+                handler.unreadable(item)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -149,8 +206,9 @@ class Outbox:
             row = self.db.execute("SELECT undo FROM outbox WHERE key = ?", [key]).fetchone()
             if row[0]:
                 self._undo(item.entity, json.loads(row[0]))
-            if self.on_settle is not None:
-                self.on_settle(item.entity)
+            handler = self.handlers.get(item.kind)
+            if handler is not None and handler.refused is not None:
+                handler.refused(item)
 
     def _undo(self, entity: str, undo: dict[str, Any]) -> None:
         """Apply ``undo`` now, or hand each row's part to the next pending item changing that
@@ -260,6 +318,24 @@ class Outbox:
             f"SELECT 1 FROM ({_MEMBERS} AND o.state IN ('queued', 'sent') AND o.key IS NOT ?)"
             " WHERE employee_id = ? LIMIT 1", [excluding, employee_id]).fetchone()
         return row is not None
+
+    def refusal(self, entity: str) -> str | None:
+        """The service's message of the last refused item for ``entity``."""
+        row = self.db.execute("SELECT response, last_error FROM outbox WHERE entity = ? AND state = 'refused'"
+                              " ORDER BY seq DESC LIMIT 1", [entity]).fetchone()
+        if row is None:
+            return None
+        try:
+            message = (json.loads(row[0]) or {}).get("body", {}).get("message") if row[0] else None
+        except (ValueError, AttributeError):
+            message = None
+        return message or row[1]
+
+    def payload_of(self, entity: str) -> dict[str, Any]:
+        """The payload of the last item for ``entity`` (``{}`` when there is none)."""
+        row = self.db.execute("SELECT payload FROM outbox WHERE entity = ? ORDER BY seq DESC LIMIT 1",
+                              [entity]).fetchone()
+        return json.loads(row[0]) if row else {}
 
     def members(self, key: str) -> list[str]:
         """The employees a batch item lists (``[]`` for other items)."""

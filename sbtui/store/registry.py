@@ -3,25 +3,27 @@
 Rows written by a pull never replace a row with a pending local change (an outbox item for
 ``employee:<id>`` that is queued or sent, or a pending batch listing it): the service's
 version is *held* instead and applied once that change is confirmed or refused
-(:meth:`RegistryMixin.settle`).
+(:meth:`Registry.release_refused`, :meth:`Registry.release_held`).
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic_core import from_json, to_json
 
 from sbtui.domain.models import Employee, EmployeeDoc, UnitRegistration
+from sbtui.store import filters
+from sbtui.store.filters import TYPE_SEP, UNIT_SEP
+from sbtui.store.groups import group_paths
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from sbtui.store.outbox import Outbox
+    from sbtui.store.outbox import Outbox, OutboxItem
 
-UNIT_SEP = "，"  # SPEC E1: unit numbers shown joined with a full-width comma
-TYPE_SEP = ","
+__all__ = ["TYPE_SEP", "UNIT_SEP", "Counts", "Registry", "as_doc", "employee_row"]
 _COLUMNS = ("id", "name", "id_type", "id_number", "status", "group_id", "unit_numbers",
             "insured_types", "registrations", "wages", "added_on", "changed_on", "seq")
 _UPSERT = (
@@ -63,12 +65,27 @@ def _split(text: str | None, sep: str) -> list[str]:
     return text.split(sep) if text else []
 
 
-class RegistryMixin:
-    """Registry methods of :class:`sbtui.store.Store`."""
+class Registry:
+    """The employee registry of a store (``store.registry``): employees, the employee
+    query conditions (:mod:`sbtui.store.filters`) and the unit registrations."""
 
-    db: Database
-    outbox: Outbox
-    employee_where: Callable[..., tuple[str, list[Any]]]  # FiltersMixin
+    def __init__(self, db: Database, outbox: Outbox) -> None:
+        self.db = db
+        self.outbox = outbox
+
+    # -- the query conditions (SPEC E2, E5) -------------------------------------------------
+
+    def employee_where(self, **conditions: Any) -> tuple[str, list[Any]]:
+        """``(condition, parameters)``: see :func:`sbtui.store.filters.employee_where`."""
+        return filters.employee_where(self.db, **conditions)
+
+    def month_changes_where(self, month: str) -> tuple[str, list[Any]]:
+        """本月更新数据: see :func:`sbtui.store.filters.month_changes_where`."""
+        return filters.month_changes_where(month)
+
+    def agencies(self) -> list[str]:
+        """The distinct agencies of the employer's unit registrations, sorted."""
+        return filters.agencies(self.db)
 
     # -- employees: writing ----------------------------------------------------------------
 
@@ -117,17 +134,16 @@ class RegistryMixin:
                 self.db.conn.execute(_UPSERT, employee_row(best))
                 self.db.execute("DELETE FROM held WHERE id = ?", [employee["id"]])
 
-    def settle(self, entity: str) -> None:
-        """After an item for ``entity`` was refused: for its employees with nothing pending
+    def release_refused(self, item: OutboxItem) -> None:
+        """After an item about employees was refused: for its employees with nothing pending
         any more, write the service's version a pull held back."""
-        kind, _, ident = entity.partition(":")
+        kind, _, ident = item.entity.partition(":")
         if kind == "employee":
-            self._release_held([ident], {})
+            self.release_held([ident], {})
         elif kind == "employees":
-            keys = [r[0] for r in self.db.execute("SELECT key FROM outbox WHERE entity = ?", [entity])]
-            self._release_held([eid for key in keys for eid in self.outbox.members(key)], {})
+            self.release_held(self.outbox.members(item.key), {})
 
-    def _release_held(self, ids: list[str], floors: dict[str, int]) -> None:
+    def release_held(self, ids: list[str], floors: dict[str, int]) -> None:
         """Of ``ids`` with nothing pending: write the held service version if its ``seq`` is
         at least ``floors[id]`` (default 0), else drop it as outdated."""
         with self.db.atomic():
@@ -241,7 +257,7 @@ class RegistryMixin:
 
     def _employee_dicts(self, sql: str, params: list[Any], detail: bool = True, *,
                         pending: set[str] | None = None) -> list[dict[str, Any]]:
-        paths = self.group_paths()
+        paths = group_paths(self.db)
         if pending is None:
             pending = self.outbox.pending_employee_ids()
         cursor = self.db.execute(sql, params)

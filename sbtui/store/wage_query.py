@@ -15,15 +15,18 @@ Rows are in employee id order, then type, newest period first (as the manual sho
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from pydantic_core import from_json
 
 from sbtui.domain.wages import OPEN_TO, parse_month
+from sbtui.store.groups import group_paths
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from sbtui.store.registry import Registry
 
 TABLE = "wage_query"
 _BATCH = 2000
@@ -102,30 +105,30 @@ def where(*, name: str | None = None, id_number: str | None = None, type_code: s
     return " AND ".join(clauses), params
 
 
-class WageQueryMixin:
-    """The wage query's methods of :class:`sbtui.store.Store`."""
+class WageQuery:
+    """职工缴费工资查询 (SPEC W13) over the store (``store.wage_query``)."""
 
-    db: Database
-    employee_where: Callable[..., tuple[str, list[Any]]]  # FiltersMixin
-    group_paths: Callable[[], dict[str, str]]  # GroupsMixin
+    def __init__(self, db: Database, registry: Registry) -> None:
+        self.db = db
+        self.registry = registry
 
-    def wage_query(self, *, name: str | None = None, id_number: str | None = None,
+    def query(self, *, name: str | None = None, id_number: str | None = None,
                    type_code: str | None = None, unit_number: str | None = None,
                    group_id: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
         """The rows of :meth:`iter_wage_query` as a list."""
-        return list(self.iter_wage_query(name=name, id_number=id_number, type_code=type_code,
+        return list(self.iter_query(name=name, id_number=id_number, type_code=type_code,
                                          unit_number=unit_number, group_id=group_id, period=period))
 
-    def iter_wage_query(self, *, name: str | None = None, id_number: str | None = None,
+    def iter_query(self, *, name: str | None = None, id_number: str | None = None,
                         type_code: str | None = None, unit_number: str | None = None,
                         group_id: str | None = None, period: str | None = None
                         ) -> Iterator[dict[str, Any]]:
         """Lazily (for export): dicts of :data:`COLUMNS` plus ``group`` (the path name).
         Filters as :func:`where`; ``group_id`` with its subgroups; ``period`` a month."""
-        where_sql, params = self.employee_where(name=name, id_number=id_number, type_code=type_code,
+        where_sql, params = self.registry.employee_where(name=name, id_number=id_number, type_code=type_code,
                                                 unit_number=unit_number, group_id=group_id)
         month = parse_month(period) if period else None
-        paths = self.group_paths()
+        paths = group_paths(self.db)
         cursor = self.db.conn.cursor()
         cursor.execute(_SOURCE.format(where=f" WHERE {where_sql}" if where_sql else ""), params)
         while batch := cursor.fetchmany(_BATCH):

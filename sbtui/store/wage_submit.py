@@ -1,11 +1,11 @@
 """Submitting the wage grid and its feedback (SPEC W8, W11, W12).
 
-:meth:`WageSubmitMixin.wage_submit` checks the ticked rows, records a submission (table
+:meth:`WageSubmissions.submit` (``store.wage_submissions``) checks the ticked rows, records a submission (table
 ``wage_submissions``) and queues one outbox item ``wages.submit`` per chunk of at most 5,000
 rows (``wage_chunks``; entity ``wages:<submission>:<n>``), with what each employee was sent
 (``wage_results``), all in one transaction: it works offline. When the service takes a chunk
-(:meth:`Store.confirm`) the chunk gets its declaration id and ``feedback_at`` (``processing``);
-the feedback (:meth:`wage_apply_feedback`) sets every row's result. A chunk the service refuses
+(the outbox confirms it) the chunk gets its declaration id and ``feedback_at`` (``processing``);
+the feedback (:meth:`WageSubmissions.apply_feedback`) sets every row's result. A chunk the service refuses
 outright refuses its rows with the service's message. A submission is ``done`` when all its
 chunks are; its summary is 全部申报成功 / 部分成功 / 全部失败 over all of them.
 """
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from sbtui.store.outbox import Outbox, OutboxItem
+    from sbtui.store.wage_draft import WageDraft
 
 MAX_CHUNK = 5000  # the service's limit per declaration
 KIND = "wages.submit"
@@ -54,32 +55,46 @@ def _row_reason(result: dict[str, Any]) -> str | None:
     return "申报失败"
 
 
-class WageSubmitMixin:
-    """Submission, feedback and records of the wage grid (methods of :class:`Store`)."""
+def declaration_answer(body: Any) -> dict[str, Any]:
+    """The answer to ``wages.submit``: ``{"id", "status", "submitted_at", "feedback_at", …}``."""
+    if not isinstance(body, dict) or not isinstance(body.get("id"), str) or not body["id"]:
+        raise ValueError("no declaration id")
+    for name in ("submitted_at", "feedback_at"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise ValueError(f"bad {name}")
+    return body
 
-    db: Database
-    outbox: Outbox
-    wage_today: Any
-    wage_draft_rows: Any
+
+class WageSubmissions:
+    """Submission, feedback and records of the wage grid (``store.wage_submissions``); it
+    owns the outbox kind ``wages.submit``."""
+
+    def __init__(self, db: Database, outbox: Outbox, draft: WageDraft) -> None:
+        self.db = db
+        self.outbox = outbox
+        self.draft = draft
+        refused = lambda item: self.chunk_refused(item.entity)  # noqa: E731
+        outbox.register(KIND, read=declaration_answer, confirmed=self.submitted,
+                        refused=refused, unreadable=refused)  # no declaration id: nothing to follow
 
     # -- checks ----------------------------------------------------------------------------
 
-    def wage_problems(self, rowids: Iterable[int] | None = None) -> list[tuple[int, str]]:
+    def problems(self, rowids: Iterable[int] | None = None) -> list[tuple[int, str]]:
         """Why rows (all, or ``rowids``) cannot be submitted: ``(rowid, reason)`` per problem,
         in rowid order (SPEC W4, W5; see :func:`sbtui.domain.wages.row_problems`)."""
         out: list[tuple[int, str]] = []
-        for row in self.wage_draft_rows(rowids):
+        for row in self.draft.draft_rows(rowids):
             out += [(row["id"], p) for p in rules.row_problems(filled_items(row), insured_of(row))]
         return out
 
-    def wage_warnings(self, rowids: Iterable[int] | None = None,
+    def warnings(self, rowids: Iterable[int] | None = None,
                       today: date | None = None) -> list[tuple[int, str]]:
         """SPEC W6: rows with a 生效年月起 (of a type with a wage) earlier than the month of
         ``today``: ``(rowid, "110、410的生效年月起早于当前月份，将产生补缴信息")``. Ask with
         :data:`sbtui.domain.wages.BACK_PAYMENT_WARNING` before submitting."""
-        day = today or self.wage_today()
+        day = today or self.draft.today()
         out: list[tuple[int, str]] = []
-        for row in self.wage_draft_rows(rowids):
+        for row in self.draft.draft_rows(rowids):
             note = rules.back_payment_note(rules.back_payment_types(filled_items(row), day))
             if note:
                 out.append((row["id"], note))
@@ -87,7 +102,7 @@ class WageSubmitMixin:
 
     # -- submit ----------------------------------------------------------------------------
 
-    def wage_submit(self, rowids: Iterable[int], *, chunk: int = MAX_CHUNK) -> str:
+    def submit(self, rowids: Iterable[int], *, chunk: int = MAX_CHUNK) -> str:
         """Submit the ticked rows (SPEC W8, W11); returns the submission id.
 
         Refuses (``ValueError`` naming the first rows and problems; nothing saved) when nothing
@@ -101,7 +116,7 @@ class WageSubmitMixin:
         if not wanted:
             raise ValueError(NOTHING_TICKED)
         with self.db.atomic():
-            rows = self.wage_draft_rows(wanted)
+            rows = self.draft.draft_rows(wanted)
             if len(rows) != len(wanted):
                 raise ValueError(f"有{len(wanted) - len(rows)}行已不在编辑区，请刷新后重新勾选")
             problems = []
@@ -138,8 +153,8 @@ class WageSubmitMixin:
 
     # -- the service's answers -------------------------------------------------------------
 
-    def wage_submitted(self, item: OutboxItem, answer: dict[str, Any]) -> None:
-        """The service took a chunk (``Store.confirm`` of a ``wages.submit`` item): its
+    def submitted(self, item: OutboxItem, answer: dict[str, Any]) -> None:
+        """The service took a chunk (the confirmed ``wages.submit`` item): its
         declaration id and ``feedback_at``; the submission is ``processing``."""
         with self.db.atomic():
             self.db.execute(
@@ -148,7 +163,7 @@ class WageSubmitMixin:
                 [answer["id"], answer.get("submitted_at"), answer.get("feedback_at"), item.key])
             self._wage_recount(_submission_of(item.entity))
 
-    def wage_chunk_refused(self, entity: str) -> None:
+    def chunk_refused(self, entity: str) -> None:
         """The service refused a chunk outright (the outbox item is refused): its rows are
         refused with the service's message."""
         sid = _submission_of(entity)
@@ -162,20 +177,20 @@ class WageSubmitMixin:
             reason = error or "申报被拒绝"
             self._settle_chunk(sid, n, {}, default=reason, status="refused", error=reason)
 
-    def wage_pending_feedback(self) -> list[tuple[str, str | None]]:
+    def pending_feedback(self) -> list[tuple[str, str | None]]:
         """``(declaration id, feedback_at)`` of chunks the service took and has not answered
         yet, the earliest feedback first."""
         return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
             "SELECT declaration_id, feedback_at FROM wage_chunks WHERE status = 'processing'"
             " ORDER BY feedback_at, submission, n")]
 
-    def wage_feedback_at(self, declaration_id: str, feedback_at: str | None) -> None:
+    def feedback_at(self, declaration_id: str, feedback_at: str | None) -> None:
         """Note a new ``feedback_at`` the service gave for a declaration still processing."""
         with self.db.atomic():
             self.db.execute("UPDATE wage_chunks SET feedback_at = ? WHERE declaration_id = ?"
                             " AND status = 'processing'", [feedback_at, declaration_id])
 
-    def wage_declaration_lost(self, declaration_id: str) -> None:
+    def declaration_lost(self, declaration_id: str) -> None:
         """The service no longer knows a declaration (404): its rows are refused."""
         with self.db.atomic():
             found = self.db.execute("SELECT submission, n FROM wage_chunks WHERE declaration_id = ?"
@@ -183,7 +198,7 @@ class WageSubmitMixin:
             if found is not None:
                 self._settle_chunk(found[0], found[1], {}, default=LOST, status="refused", error=LOST)
 
-    def wage_apply_feedback(self, declaration: Any) -> bool:
+    def apply_feedback(self, declaration: Any) -> bool:
         """Apply a declaration's feedback (``WageDeclaration`` or its JSON dict): each row's
         result and reason onto the draft rows still ``queued`` for that submission and onto
         the records; the chunk and, when all are answered, the submission become ``done``.
@@ -241,14 +256,14 @@ class WageSubmitMixin:
 
     # -- records (SPEC W12) -----------------------------------------------------------------
 
-    def wage_submissions(self) -> list[dict[str, Any]]:
+    def records(self) -> list[dict[str, Any]]:
         """Every submission, newest first: ``id, created_at, rows, chunks, state`` (``queued``
         → ``sent`` while an item is on its way → ``processing`` → ``done``), ``summary`` (when
         done), ``accepted, refused, declarations`` (the service's ids so far), ``feedback_at``
         (the latest of its chunks)."""
         return self._submissions("", [])
 
-    def wage_submission(self, submission_id: str) -> dict[str, Any] | None:
+    def record(self, submission_id: str) -> dict[str, Any] | None:
         """One submission as in :meth:`wage_submissions`, or ``None``."""
         rows = self._submissions("WHERE s.id = ?", [submission_id])
         return rows[0] if rows else None
@@ -270,7 +285,7 @@ class WageSubmitMixin:
                         "feedback_at": due})
         return out
 
-    def wage_submission_rows(self, submission_id: str) -> list[dict[str, Any]]:
+    def record_rows(self, submission_id: str) -> list[dict[str, Any]]:
         """Per employee of a submission: ``employee_id, name, id_number, result`` (``queued`` /
         ``accepted`` / ``refused``), ``reason``, ``items`` (what was sent, each with the
         service's ``ok`` / ``reason`` once answered)."""

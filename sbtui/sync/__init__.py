@@ -67,5 +67,5 @@ async def sync(
             result.error = exc.message
         else:
             store.sync_set("last_sync_at", clock.now().isoformat(timespec="seconds"))
-    result.total = store.employee_count()
+    result.total = store.registry.employee_count()
     return result

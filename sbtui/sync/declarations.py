@@ -30,7 +30,7 @@ async def fetch_declaration_feedback_once(store: Store, service: RemoteService, 
     longer knows (404) is 申报失败. Other service errors propagate."""
     emit: ProgressCallback = progress or (lambda event: None)
     now = clock.now()
-    due = [i for i, at in store.declarations_awaiting() if all_pending or _due(at, now)]
+    due = [i for i, at in store.declarations.awaiting() if all_pending or _due(at, now)]
     settled: list[str] = []
     for n, ident in enumerate(due):
         emit(SyncProgress("feedback", n, len(due), FEEDBACK))
@@ -38,11 +38,11 @@ async def fetch_declaration_feedback_once(store: Store, service: RemoteService, 
             declaration = await service.declaration(ident)
         except RefusedError as exc:
             if exc.status == 404:
-                store.declaration_lost(ident)
+                store.declarations.lost(ident)
                 settled.append(ident)
                 continue
             raise
-        store.declaration_put(declaration)
+        store.declarations.put(declaration)
         if declaration.status not in UNSETTLED:
             settled.append(ident)
     if due:
@@ -58,7 +58,7 @@ async def fetch_declaration_feedback(store: Store, service: RemoteService, *, wa
     seconds have passed. Returns the ids settled."""
     deadline = time.monotonic() + timeout
     settled = await fetch_declaration_feedback_once(store, service, all_pending=wait, progress=progress)
-    while wait and store.declarations_awaiting():
+    while wait and store.declarations.awaiting():
         left = deadline - time.monotonic()
         if left <= 0:
             break
@@ -77,10 +77,10 @@ async def pull_declarations(store: Store, service: RemoteService, *,
     records = await service.declarations()
     with store.db.atomic():
         for declaration in records:
-            store.declaration_put(declaration)
+            store.declarations.put(declaration)
     emit(SyncProgress("declarations", 1, 3, RECORDS))
-    store.replace_projects(await service.projects())
+    store.projects.replace(await service.projects())
     emit(SyncProgress("declarations", 2, 3, RECORDS))
-    store.replace_credits(await service.credits())
+    store.declarations.replace_credits(await service.credits())
     emit(SyncProgress("declarations", 3, 3, RECORDS))
     return len(records)

@@ -17,6 +17,6 @@ async def pull_dues(store: Store, service: RemoteService, *,
     """Replace the local dues lines; returns their count."""
     emit = progress or (lambda event: None)
     emit(SyncProgress("dues", 0, 1, MESSAGE))
-    count = store.replace_dues(await service.dues())
+    count = store.dues.replace(await service.dues())
     emit(SyncProgress("dues", 1, 1, MESSAGE))
     return count

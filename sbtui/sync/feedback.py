@@ -41,7 +41,7 @@ async def fetch_feedback_once(store: Store, service: RemoteService, *, all_pendi
     longer knows (404) refuses its rows. Other service errors propagate."""
     emit: ProgressCallback = progress or (lambda event: None)
     now = clock.now()
-    due = [d for d, at in store.wage_pending_feedback() if all_pending or _due(at, now)]
+    due = [d for d, at in store.wage_submissions.pending_feedback() if all_pending or _due(at, now)]
     settled = 0
     for n, declaration_id in enumerate(due):
         emit(SyncProgress("feedback", n, len(due), "获取缴费工资申报反馈"))
@@ -49,15 +49,15 @@ async def fetch_feedback_once(store: Store, service: RemoteService, *, all_pendi
             declaration = await service.wage_declaration(declaration_id)
         except RefusedError as exc:
             if exc.status == 404:
-                store.wage_declaration_lost(declaration_id)
+                store.wage_submissions.declaration_lost(declaration_id)
                 settled += 1
                 continue
             raise
         if declaration.status == "done":
-            if store.wage_apply_feedback(declaration):
+            if store.wage_submissions.apply_feedback(declaration):
                 settled += 1
         else:
-            store.wage_feedback_at(declaration_id, declaration.feedback_at.isoformat())
+            store.wage_submissions.feedback_at(declaration_id, declaration.feedback_at.isoformat())
     if due:
         emit(SyncProgress("feedback", len(due), len(due), "获取缴费工资申报反馈"))
     return settled
@@ -75,7 +75,7 @@ async def fetch_wage_feedback(store: Store, service: RemoteService, *, wait: boo
     Run :func:`sbtui.sync.sync` afterwards to pull the accepted wages into the registry."""
     deadline = time.monotonic() + timeout
     settled = await fetch_feedback_once(store, service, all_pending=wait, progress=progress)
-    while wait and store.wage_pending_feedback():
+    while wait and store.wage_submissions.pending_feedback():
         left = deadline - time.monotonic()
         if left <= 0:
             break

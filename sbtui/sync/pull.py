@@ -40,9 +40,9 @@ async def pull(store: Store, service: RemoteService, result: SyncResult, *, full
                progress: ProgressCallback, page_size: int = 2000) -> None:
     """Refresh groups and registrations, then the registry (full or incremental)."""
     progress(SyncProgress("groups", 0, 2, "更新分组和单位参保信息"))
-    store.replace_groups(await service.groups())
+    store.groups.replace(await service.groups())
     progress(SyncProgress("groups", 1, 2, "更新分组和单位参保信息"))
-    store.replace_registrations(await service.registrations())
+    store.registry.replace_registrations(await service.registrations())
     progress(SyncProgress("groups", 2, 2, "更新分组和单位参保信息"))
 
     cursor = store.sync_get("cursor")
@@ -87,8 +87,8 @@ async def _full_once(store: Store, service: RemoteService, result: SyncResult,
                     for _ in range(8):  # let the request go out before the CPU-bound write
                         await asyncio.sleep(0)
                 with store.db.atomic():
-                    counts = store.upsert_employees(page.items)
-                    result.removed += store.remove_missing([e["id"] for e in page.items],
+                    counts = store.registry.upsert_employees(page.items)
+                    result.removed += store.registry.remove_missing([e["id"] for e in page.items],
                                                            after=after, upto=page.next_after)
                     if store.sync_get("full_cursor") is None:
                         store.sync_set("full_cursor", page.cursor)
@@ -121,7 +121,7 @@ async def _changes(store: Store, service: RemoteService, result: SyncResult, sin
     while True:
         page = await service.employee_changes(since=cursor, limit=page_size)
         with store.db.atomic():
-            counts = store.upsert_employees(page.items)
+            counts = store.registry.upsert_employees(page.items)
             store.sync_set(state_key, page.cursor)
         _add(result, counts)
         done += len(page.items)

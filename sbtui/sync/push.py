@@ -61,7 +61,7 @@ async def push(
                 store.outbox.note_error(item.key, str(exc))
             raise
         else:
-            store.confirm(item, response)
+            store.outbox.confirm(item, response)
             result.pushed += 1
         done += 1
     if done:

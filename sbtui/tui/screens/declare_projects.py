@@ -130,7 +130,7 @@ class LinksScreen(BaseScreen):
             branches.append(info.tax_branch)
         except ServiceError:
             pass
-        regs = await self.app.run_in_thread(self.ws.store(self.session.uscc).registrations)  # type: ignore[attr-defined]
+        regs = await self.app.run_in_thread(self.ws.store(self.session.uscc).registry.registrations)  # type: ignore[attr-defined]
         for r in regs:
             if r.get("tax_authority") and r["tax_authority"] not in authorities:
                 authorities.append(r["tax_authority"])

@@ -128,7 +128,7 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
     @work(exclusive=True, group="dues-load")
     async def load(self) -> None:
         store = self.store
-        self.lines = await self.app.run_in_thread(store.dues_lines)  # type: ignore[attr-defined]
+        self.lines = await self.app.run_in_thread(store.dues.lines)  # type: ignore[attr-defined]
         units = sorted({ln["unit_number"] for ln in self.lines})
         select = self.query_one("#dues-unit", Select)
         keep = select.value
@@ -192,7 +192,7 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
 
     async def updated(self) -> str:
         self.load()
-        return S.UPDATED.format(n=await self.app.run_in_thread(self.store.dues_count))  # type: ignore[attr-defined]
+        return S.UPDATED.format(n=await self.app.run_in_thread(self.store.dues.count))  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
         shown = list(self.shown)

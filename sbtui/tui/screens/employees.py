@@ -104,7 +104,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
     def _read_meta(self, store) -> tuple:
         flt = self.filter
         where, params = flt.where(store)
-        return (svc.registered_types(store), store.group_paths(), svc.status_counts(store),
+        return (svc.registered_types(store), store.groups.paths(), svc.status_counts(store),
                 (where, tuple(params)))
 
     def _show_counts(self, counts: dict[str, int]) -> None:
@@ -136,7 +136,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         from sbtui.tui.screens.employees_filter import FilterDialog
 
         store = self.store
-        regs, groups = await self.app.run_in_thread(lambda: (store.registrations(), store.groups()))
+        regs, groups = await self.app.run_in_thread(lambda: (store.registry.registrations(), store.groups.rows()))
         flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view=self.view))
         if flt is not None:
             self.user_filter = flt
@@ -167,7 +167,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
 
     def _read_employee(self, rowid: int) -> dict[str, Any] | None:
         ids = svc.employee_ids(self.store, [rowid])
-        return self.store.employee(ids[0]) if ids else None
+        return self.store.registry.employee(ids[0]) if ids else None
 
     # -- groups (SPEC E4: 单个职工分组, and the ticked ones) ------------------------------------
     def action_group(self) -> None:
@@ -186,7 +186,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
                 ConfirmDialog(S.CONFIRM_ASSIGN_HIDDEN.format(n=len(rowids), hidden=hidden), title=S.PICK_TITLE)):
             return
         store = self.store
-        groups = await self.app.run_in_thread(store.groups)
+        groups = await self.app.run_in_thread(store.groups.rows)
         name = None
         if len(rowids) == 1:
             row = await self.app.run_in_thread(self._read_employee, rowids[0])
@@ -210,9 +210,9 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         store = self.store
         ids = svc.employee_ids(store, rowids)
         if len(ids) == 1:
-            store.assign_group(ids[0], group_id)
+            store.groups.assign(ids[0], group_id)
         else:
-            store.assign_groups([(i, group_id) for i in ids])
+            store.groups.assign_many([(i, group_id) for i in ids])
         return len(ids)
 
     # -- update (SPEC E6) ---------------------------------------------------------------------

@@ -73,7 +73,7 @@ class GroupsScreen(ExportMixin, BaseScreen):
     async def load(self, select: str | None = None) -> None:
         store = self.store
         groups, members = await self.app.run_in_thread(
-            lambda: (store.groups(), dict(store.db.execute(
+            lambda: (store.groups.rows(), dict(store.db.execute(
                 "SELECT group_id, count(*) FROM employees WHERE group_id IS NOT NULL GROUP BY group_id").fetchall())))
         self.groups = groups
         tree = self.query_one(Tree)
@@ -114,7 +114,7 @@ class GroupsScreen(ExportMixin, BaseScreen):
         if name is None:
             return
         parent_id = parent["id"] if parent else None
-        temp = await self._save(lambda: self.store.create_group(name, parent_id)[0])
+        temp = await self._save(lambda: self.store.groups.create(name, parent_id)[0])
         if temp is not None:
             self.load(select=temp)
 
@@ -128,7 +128,7 @@ class GroupsScreen(ExportMixin, BaseScreen):
             check=_check_name))
         if name is None or name == group["name"]:
             return
-        if await self._save(lambda: self.store.rename_group(group["id"], name)) is not None:
+        if await self._save(lambda: self.store.groups.rename(group["id"], name)) is not None:
             self.load(select=group["id"])
 
     @work(exclusive=True, group="groups-edit")
@@ -145,7 +145,7 @@ class GroupsScreen(ExportMixin, BaseScreen):
         if not await self.app.push_screen_wait(ConfirmDialog(
                 S.G_DELETE_CONFIRM.format(path=group["path"], n=n), title=S.G_KEY_DELETE, danger=True)):
             return
-        if await self._save(lambda: store.delete_group(group["id"])) is not None:
+        if await self._save(lambda: store.groups.delete(group["id"])) is not None:
             self.load()
 
     async def _save(self, change) -> Any:

@@ -67,7 +67,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
     @work(exclusive=True, group="units-load")
     async def load(self) -> None:
         store = self.store
-        self._fill(await self.app.run_in_thread(store.registrations))
+        self._fill(await self.app.run_in_thread(store.registry.registrations))
 
     def _fill(self, regs: list[dict[str, Any]]) -> None:
         self.regs = regs

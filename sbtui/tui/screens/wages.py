@@ -103,7 +103,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
             self.offer_empty_wages()
 
     def _read_meta(self, store) -> tuple:
-        return registered_types(store), store.group_paths(), store.wage_draft_count()
+        return registered_types(store), store.groups.paths(), store.wages.draft_count()
 
     def _show_counts(self, total: int) -> None:
         line = S.COUNTS.format(total=total) + " · " + S.FILTER_LINE.format(name=S.FILTERS[self.view])
@@ -125,7 +125,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
     # -- editing (the grid's writer) ----------------------------------------------------------
     def _write(self, store, rowid: int, column: str, value: Any) -> None:
         """Save one cell with the W4 binding (ValueError = the refusal, kept in the editor)."""
-        store.wage_set(rowid, column, "" if value is None else str(value))
+        store.wages.set(rowid, column, "" if value is None else str(value))
 
     def _lock(self, rowid: int, column: str) -> str | None:
         """A type the row's employee is not insured for can never take a wage (W1)."""
@@ -174,7 +174,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
         if not await self.app.run_in_thread(svc.has_empty_wages, store):
             return
         if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE)):
-            n = await self.app.run_in_thread(store.wage_add_empty, svc.this_month())
+            n = await self.app.run_in_thread(store.wages.add_empty, svc.this_month())
             self.notify(S.ADDED.format(n=n))
             self.load()
 

@@ -49,19 +49,19 @@ class AddMixin:
             return
         if choice in ("unit", "group"):
             options = await app.run_in_thread(
-                lambda: [(r["unit_number"], f"{r['unit_number']} {r['agency']}") for r in store.registrations()]
-                if choice == "unit" else [(g["id"], g["path"]) for g in store.groups()])
+                lambda: [(r["unit_number"], f"{r['unit_number']} {r['agency']}") for r in store.registry.registrations()]
+                if choice == "unit" else [(g["id"], g["path"]) for g in store.groups.rows()])
             rule = await app.push_screen_wait(RuleDialog(choice, options, month))
             if rule is None:
                 return
             if choice == "unit":
-                job = lambda: store.wage_add_by_unit(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
+                job = lambda: store.wages.add_by_unit(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
             else:
-                job = lambda: store.wage_add_by_group(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
+                job = lambda: store.wages.add_by_group(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
         elif choice == "all":
-            job = lambda: store.wage_add_all_normal(month)  # noqa: E731
+            job = lambda: store.wages.add_all_normal(month)  # noqa: E731
         else:  # "empty"
-            job = lambda: store.wage_add_empty(month)  # noqa: E731
+            job = lambda: store.wages.add_empty(month)  # noqa: E731
         n = await app.run_in_thread(job)
         self.notify(S.ADDED.format(n=n))  # type: ignore[attr-defined]
         self.load()  # type: ignore[attr-defined]
@@ -208,7 +208,7 @@ class SingleDialog(ModalScreen[None]):
         box.display = bool(matches)
 
     def _matches(self, text: str) -> list[tuple[str, str, str, list[str]]]:
-        rows = self.store.employees(name=text, status="normal", limit=8, detail=False)
+        rows = self.store.registry.employees(name=text, status="normal", limit=8, detail=False)
         return [(r["id"], r["name"], r["id_number"], r["insured_types"]) for r in rows]
 
     @on(Input.Submitted, "#single-name")
@@ -283,7 +283,7 @@ class SingleDialog(ModalScreen[None]):
     @work(exclusive=True, group="single-save")
     async def _store_single(self, ident: str, items: dict, name: str, more: bool) -> None:
         try:
-            await self.app.run_in_thread(self.store.wage_add_single, ident, items)  # type: ignore[attr-defined]
+            await self.app.run_in_thread(self.store.wages.add_single, ident, items)  # type: ignore[attr-defined]
         except (KeyError, ValueError) as exc:
             self.query_one("#single-error", Static).update(str(exc.args[0] if exc.args else exc))
             return

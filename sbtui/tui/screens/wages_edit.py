@@ -47,7 +47,7 @@ class EditMixin:
                 S.FILL_CONFIRM.format(value=value or "（空）", scope=scope, column=label), title=S.KEY_FILL)):
             return
         store = self.store  # type: ignore[attr-defined]
-        n = await self._change(lambda: store.wage_fill(rowids, column, value or ""))
+        n = await self._change(lambda: store.wages.fill(rowids, column, value or ""))
         if n is not None:
             self.notify(S.FILLED.format(n=len(rowids)))  # type: ignore[attr-defined]
 
@@ -71,21 +71,21 @@ class EditMixin:
         if not choice:
             return
         store = self.store  # type: ignore[attr-defined]
-        if await self._change(lambda: store.wage_copy_type(source, choice, rowids)) is not None:
+        if await self._change(lambda: store.wages.copy_type(source, choice, rowids)) is not None:
             self.notify(S.COPIED.format(n=len(rowids)))  # type: ignore[attr-defined]
 
     # -- undo, redo, remove ---------------------------------------------------------------------
     @work(exclusive=True, group="wages-edit")
     async def action_undo(self) -> None:
         store = self.store  # type: ignore[attr-defined]
-        rows = await self._change(store.wage_undo)
+        rows = await self._change(store.wages.undo)
         if rows is not None:
             self.notify(S.UNDONE if rows else S.NOTHING_TO_UNDO)  # type: ignore[attr-defined]
 
     @work(exclusive=True, group="wages-edit")
     async def action_redo(self) -> None:
         store = self.store  # type: ignore[attr-defined]
-        rows = await self._change(store.wage_redo)
+        rows = await self._change(store.wages.redo)
         if rows is not None:
             self.notify(S.REDONE if rows else S.NOTHING_TO_REDO)  # type: ignore[attr-defined]
 
@@ -101,7 +101,7 @@ class EditMixin:
                 S.REMOVE_CONFIRM.format(scope=scope), title=S.KEY_REMOVE, danger=True)):
             return
         store = self.store  # type: ignore[attr-defined]
-        if await self._change(lambda: store.wage_remove(rowids)) is not None:
+        if await self._change(lambda: store.wages.remove(rowids)) is not None:
             grid.action_clear_ticks()
             self.notify(S.REMOVED.format(n=len(rowids)))  # type: ignore[attr-defined]
             self.load()  # type: ignore[attr-defined]
@@ -123,7 +123,7 @@ class EditMixin:
         store = self.store  # type: ignore[attr-defined]
         ticked = list(grid.ticked)
         scope = (S.EXPORT_TICKED.format(n=len(ticked)) if ticked
-                 else S.EXPORT_ALL.format(n=store.wage_draft_count()))
+                 else S.EXPORT_ALL.format(n=store.wages.draft_count()))
         self.ask_and_write(S.EXPORT_PROMPT.format(scope=scope), default_path(S.STEM_EXPORT),  # type: ignore[attr-defined]
                            lambda path, progress: svc.export_wages(store, path, rowids=ticked or None,
                                                                    progress=progress))

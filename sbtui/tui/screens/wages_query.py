@@ -77,7 +77,7 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
     async def load(self) -> None:
         store = self.store
         conn = self.grid_connection(store.path, threads=True)
-        total, paths = await self.app.run_in_thread(lambda: (wage_query.build(conn), store.group_paths()))
+        total, paths = await self.app.run_in_thread(lambda: (wage_query.build(conn), store.groups.paths()))
         self.group_paths.update(paths)
         source = GridSource(conn, wage_query.TABLE, query_columns(self.group_paths), key="rowid")
         self.grid = Grid(source, frozen=2, id="query-grid")
@@ -100,7 +100,7 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
         if self.grid is None:
             return
         store = self.store
-        regs, groups = await self.app.run_in_thread(lambda: (store.registrations(), store.groups()))
+        regs, groups = await self.app.run_in_thread(lambda: (store.registry.registrations(), store.groups.rows()))
         flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view="stopped"))
         if flt is None:
             return
@@ -108,7 +108,7 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
             "所属月份（YYYY-MM，留空为全部）：", title="查询条件", value=self.month or "",
             check=lambda t: None if len(t) == 7 and t[4] == "-" else "生效年月格式应为YYYY-MM"))
         self.user_filter, self.month = flt, month
-        groups_ids = await self.app.run_in_thread(store.subgroup_ids, flt.group_id) if flt.group_id else None
+        groups_ids = await self.app.run_in_thread(store.groups.subgroup_ids, flt.group_id) if flt.group_id else None
         where, params = wage_query.where(name=flt.name, id_number=flt.id_number, type_code=flt.type_code,
                                          unit_number=flt.unit_number, group_ids=groups_ids, month=month)
         self.grid.set_filter(where, tuple(params))

@@ -58,7 +58,7 @@ class WageRecordsScreen(BaseScreen):
 
     @work(exclusive=True, group="records-load")
     async def load(self) -> None:
-        self.records = await self.app.run_in_thread(self.store.wage_submissions)  # type: ignore[attr-defined]
+        self.records = await self.app.run_in_thread(self.store.wage_submissions.records)  # type: ignore[attr-defined]
         table = self.query_one(DataTable)
         table.clear()
         for n, r in enumerate(self.records, start=1):
@@ -81,7 +81,7 @@ class WageRecordsScreen(BaseScreen):
 
     @work(exclusive=True, group="records-open")
     async def _open(self, submission: str) -> None:
-        rows = await self.app.run_in_thread(self.store.wage_submission_rows, submission)  # type: ignore[attr-defined]
+        rows = await self.app.run_in_thread(self.store.wage_submissions.record_rows, submission)  # type: ignore[attr-defined]
         self.app.push_screen(SubmissionRows(rows))
 
     @work(exclusive=True, group="records-fetch")

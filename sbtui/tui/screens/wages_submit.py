@@ -37,11 +37,11 @@ class SubmitMixin:
             self.notify(S.SUBMIT_NONE, severity="warning")  # type: ignore[attr-defined]
             return
         store = self.store  # type: ignore[attr-defined]
-        problems = await app.run_in_thread(store.wage_problems, rowids)
+        problems = await app.run_in_thread(store.wage_submissions.problems, rowids)
         if problems:
             await app.push_screen_wait(ProblemList(store, problems))
             return
-        back = await app.run_in_thread(lambda: len(store.wage_warnings(rowids, svc.today())))
+        back = await app.run_in_thread(lambda: len(store.wage_submissions.warnings(rowids, svc.today())))
         hidden = grid.ticks_hidden or 0
         question = (S.SUBMIT_CONFIRM_HIDDEN.format(n=len(rowids), hidden=hidden) if hidden
                     else S.SUBMIT_CONFIRM.format(n=len(rowids)))
@@ -50,7 +50,7 @@ class SubmitMixin:
         if not await app.push_screen_wait(ConfirmDialog(question, title=S.KEY_SUBMIT)):
             return
         try:
-            submission = await app.run_in_thread(store.wage_submit, rowids)
+            submission = await app.run_in_thread(store.wage_submissions.submit, rowids)
         except ValueError as exc:
             self.notify(str(exc), severity="error", timeout=10)  # type: ignore[attr-defined]
             return
@@ -125,7 +125,7 @@ class FeedbackDialog(CountdownDialog):
     async def settled(self) -> bool:
         app: Any = self.app
         store = app.ws.store(app.session.uscc)
-        record = await app.run_in_thread(store.wage_submission, self.submission)
+        record = await app.run_in_thread(store.wage_submissions.record, self.submission)
         if record is None or record["state"] != "done":
             return False
         self.say(S.FEEDBACK_DONE.format(summary=record["summary"], accepted=record["accepted"],

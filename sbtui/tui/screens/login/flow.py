@@ -168,7 +168,7 @@ def _units(app, uscc: str) -> list[dict]:
     from sbtui.domain.catalogue import catalogue
 
     catalogue()  # read the data file here, not on the UI loop
-    return app.ws.store(uscc).registrations()
+    return app.ws.store(uscc).registry.registrations()
 
 
 def _last_role(app, uscc: str) -> str:

@@ -121,7 +121,7 @@ class InitScreen(BaseScreen):
 
     def _local(self) -> tuple[int, bool]:
         store = self.ws.store(self.uscc)
-        return store.employee_count(), store.sync_get("cursor") is None
+        return store.registry.employee_count(), store.sync_get("cursor") is None
 
     @work(exclusive=True, group="init")
     async def run_steps(self) -> None:

@@ -150,7 +150,7 @@ class SecurityScreen(BaseScreen):
     def _local_count(self) -> int:
         if not self.ws.config.store_path(self.uscc).exists():
             return 0
-        return self.ws.store(self.uscc).employee_count()
+        return self.ws.store(self.uscc).registry.employee_count()
 
     def _offline_hint(self) -> str:
         return S.OFFLINE_HINT.format(n=self.local_count) if self.local_count else S.OFFLINE_NO_DATA
