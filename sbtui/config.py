@@ -30,7 +30,7 @@ def home_dir(explicit: str | os.PathLike | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
-# SPEC H5: the home page's quick buttons, as action ids (labels in sbtui.home.QUICK_ACTIONS):
+# SPEC H5: the home page's quick buttons, as action ids (labels in sbtui.services.home.QUICK_ACTIONS):
 # 日常申报 / 特殊缴费申报 / 缴费 / 完税证明开具.
 DEFAULT_QUICK_BUTTONS = ("declare.daily", "declare.special", "pay", "certificate")
 

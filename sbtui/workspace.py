@@ -10,16 +10,13 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from sbtui.config import Config, EmployerEntry, home_dir
 from sbtui.domain.ids import check_uscc
 from sbtui.domain.models import (
     EmployerInfo,
     EmployerRecord,
-    Message,
     Session,
     SessionInfo,
     UnitRegistration,
@@ -34,10 +31,10 @@ from sbtui.domain.passwords import (
 from sbtui.remote.errors import SessionExpired
 from sbtui.remote.interface import RemoteService
 from sbtui.secrets import InsecureBackendError, SecretStore
+from sbtui.services import Area, Employer
+from sbtui.services.settings import SettingsService
+from sbtui.store import Store, open_store
 from sbtui.workspace_declare import DeclarationFeedbackState, DeclarationsWorkspace  # noqa: F401
-
-if TYPE_CHECKING:
-    from sbtui.home import HomeSummary
 
 PasswordPrompt = Callable[[str], str]
 LOGIN_PASSWORD = "login_password"  # local store meta key: the salted hash, never the password
@@ -73,7 +70,8 @@ class Workspace(DeclarationsWorkspace):
             self.remote_url = os.environ.get("SBTUI_REMOTE") or self.config.remote
         self.secrets = SecretStore(self.data_dir, allow_file=allow_token_file)
         self._service: RemoteService | None = service
-        self._stores: dict[str, Any] = {}
+        self._stores: dict[str, Store] = {}
+        self._employers: dict[str, Employer] = {}
         self.session: Session | None = None  # the last login / resumed session
 
     # -- remote ---------------------------------------------------------------------------
@@ -102,6 +100,7 @@ class Workspace(DeclarationsWorkspace):
         for store in self._stores.values():
             store.close()
         self._stores.clear()
+        self._employers.clear()
 
     def demo_uscc(self) -> str | None:
         """The embedded sandbox's demo employer (None when a remote is configured)."""
@@ -115,13 +114,24 @@ class Workspace(DeclarationsWorkspace):
 
         return info(self.config.sandbox_dir, employees=self.config.sandbox_employees)
 
-    # -- local stores ---------------------------------------------------------------------
-    def store(self, uscc: str):
+    # -- local stores and the area services --------------------------------------------------
+    def store(self, uscc: str) -> Store:
         if uscc not in self._stores:
-            from sbtui.store import open_store
-
             self._stores[uscc] = open_store(self.config.store_path(uscc))
         return self._stores[uscc]
+
+    @property
+    def settings(self) -> SettingsService:
+        """The client's settings on this machine (quick buttons)."""
+        return SettingsService(self.config)
+
+    def employer(self, uscc: str) -> Employer:
+        """The menu areas of ``uscc`` (:mod:`sbtui.services`), over its local store."""
+        if uscc not in self._employers:
+            area = Area(uscc=uscc, store=self.store(uscc), remote=self.service, config=self.config,
+                        session=lambda: self.session)
+            self._employers[uscc] = Employer(area)
+        return self._employers[uscc]
 
     # -- employers (SPEC L2, L3) ------------------------------------------------------------
     async def lookup_employer(self, uscc: str) -> list[EmployerRecord]:
@@ -144,6 +154,7 @@ class Workspace(DeclarationsWorkspace):
         self.forget_token(uscc)
         self.config.remove_employer(uscc)
         self.config.save()
+        self._employers.pop(uscc, None)
         store = self._stores.pop(uscc, None)
         if store is not None:
             store.close()
@@ -251,28 +262,6 @@ class Workspace(DeclarationsWorkspace):
     async def reset_user_password(self, username: str) -> User:
         """Back to the initial password (the user name), to be changed at the next login."""
         return await self.service().reset_user_password(username, key=_key())
-
-    # -- home (SPEC H2–H5) --------------------------------------------------------------------
-    async def home(self, uscc: str, today: date | None = None, *,
-                   online: bool = True) -> HomeSummary:
-        """The home page's data; see :func:`sbtui.home.home_summary`."""
-        from sbtui.home import home_summary
-
-        return await home_summary(self, uscc, today=today, online=online)
-
-    async def mark_message_read(self, message_id: str) -> Message:
-        """Mark a 消息中心 message read (SPEC H4); any role."""
-        return await self.service().mark_message_read(message_id, key=_key())
-
-    def set_quick_buttons(self, action_ids: list[str]) -> None:
-        """Save the home page's quick buttons (SPEC H5), ids of :data:`sbtui.home.QUICK_ACTIONS`."""
-        from sbtui.home import QUICK_ACTIONS
-
-        unknown = [a for a in action_ids if a not in QUICK_ACTIONS]
-        if unknown:
-            raise ValueError(f"未知的快捷按钮：{'、'.join(unknown)}（可选：{'、'.join(QUICK_ACTIONS)}）")
-        self.config.quick_buttons = list(dict.fromkeys(action_ids))
-        self.config.save()
 
     # -- local login password (登录密码设置, manual 001 §2.6.1) ----------------------------------
     # It guards opening the client for one employer on this machine; the service knows nothing

@@ -15,7 +15,7 @@ from sbtui.config import DEFAULT_QUICK_BUTTONS, Config
 from sbtui.domain.employees import empty_wage_types, empty_wage_types_of
 from sbtui.domain.models import Employee
 from sbtui.domain.passwords import initial_password
-from sbtui.home import OFFLINE, PAY_ONLY, QUICK_ACTIONS, home_summary
+from sbtui.services.home import OFFLINE, PAY_ONLY, QUICK_ACTIONS
 from sbtui.remote.http import HttpService
 from sbtui.remote.sandbox import DEMO_USCC, create_app
 from sbtui.remote.sandbox.seed import make_employee
@@ -60,19 +60,19 @@ async def feb(tmp_path):
 
 async def test_deadline_moved_past_the_spring_festival(feb):
     """SPEC H3/§12: 2026-02-20 falls in the Spring Festival holiday → 2026-02-24."""
-    s = await feb.home(DEMO_USCC, date(2026, 2, 21))
+    s = await feb.employer(DEMO_USCC).home.summary(today=date(2026, 2, 21))
     assert s.deadline == date(2026, 2, 24) and s.today == date(2026, 2, 21)
     assert not [a for a in s.alerts if a.kind == "overdue"]  # the 21st is not late yet
-    s = await feb.home(DEMO_USCC, date(2026, 2, 25))
+    s = await feb.employer(DEMO_USCC).home.summary(today=date(2026, 2, 25))
     [overdue] = [a for a in s.alerts if a.kind == "overdue"]
     assert overdue.count == 4  # February of each of the four unit numbers
     assert "2026-02属期，缴费期限2026-02-24" in overdue.text and "已超出缴费期限" in overdue.text
-    march = await feb.home(DEMO_USCC, date(2026, 3, 5))
+    march = await feb.employer(DEMO_USCC).home.summary(today=date(2026, 3, 5))
     assert march.deadline == date(2026, 3, 20)
 
 
 async def test_summary_parts_H2_H3_H4_H5(feb):
-    s = await feb.home(DEMO_USCC, date(2026, 2, 12))
+    s = await feb.employer(DEMO_USCC).home.summary(today=date(2026, 2, 12))
     assert s.uscc == DEMO_USCC and s.name == "鸿泰能源" and s.role == "admin"
     assert s.unavailable == {}
     kinds = {i.kind for i in s.todo}
@@ -83,8 +83,8 @@ async def test_summary_parts_H2_H3_H4_H5(feb):
     assert not [a for a in s.alerts if a.kind == "undeclared_periods"]  # one period only
     assert s.notices and all(n.kind == "notice" for n in s.notices)
     assert [m.id for m in s.messages] == ["M0002", "M0001"] and s.unread == 2
-    await feb.mark_message_read("M0001")
-    assert (await feb.home(DEMO_USCC, date(2026, 2, 12))).unread == 1
+    await feb.employer(DEMO_USCC).home.mark_message_read("M0001")
+    assert (await feb.employer(DEMO_USCC).home.summary(today=date(2026, 2, 12))).unread == 1
     assert [b.id for b in s.quick_buttons] == list(DEFAULT_QUICK_BUTTONS)
     assert [b.label for b in s.quick_buttons] == ["日常申报", "特殊缴费申报", "缴费", "完税证明开具"]
 
@@ -95,7 +95,7 @@ async def test_undeclared_periods_of_several_months(tmp_path):
     await admin(ws)
     clock.advance(days=60)  # 2026-04-11 on the service: Feb, Mar and Apr not declared
     await ws.login(DEMO_USCC, PASSWORD)
-    s = await ws.home(DEMO_USCC, date(2026, 4, 11))
+    s = await ws.employer(DEMO_USCC).home.summary(today=date(2026, 4, 11))
     several = [a for a in s.alerts if a.kind == "undeclared_periods"]
     assert len(several) == 4 and all(a.count == 3 for a in several)
     assert "2026-02、2026-03、2026-04" in several[0].text and "可能超出申报期限" in several[0].text
@@ -107,11 +107,11 @@ async def test_undeclared_periods_of_several_months(tmp_path):
 async def test_offline_keeps_the_local_alerts(tmp_path):
     ws = Workspace(tmp_path / "home", service=HttpService("http://127.0.0.1:9", retries=0))
     local_rows(ws)
-    s = await ws.home(DEMO_USCC, date(2026, 2, 21))
+    s = await ws.employer(DEMO_USCC).home.summary(today=date(2026, 2, 21))
     assert s.todo is None and s.notices is None and s.messages is None
     assert s.unavailable == {"todo": OFFLINE, "notices": OFFLINE, "messages": OFFLINE}
     assert [a.kind for a in s.alerts] == ["empty_wage"] and s.deadline == date(2026, 2, 24)
-    s = await home_summary(ws, DEMO_USCC, today=date(2026, 2, 21), online=False)
+    s = await ws.employer(DEMO_USCC).home.summary(today=date(2026, 2, 21), online=False)
     assert set(s.unavailable) == {"todo", "notices", "messages"} and s.alerts
     await ws.aclose()
 
@@ -119,7 +119,7 @@ async def test_offline_keeps_the_local_alerts(tmp_path):
 async def test_not_logged_in_says_why(tmp_path):
     ws = workspace(tmp_path, FakeClock())
     local_rows(ws)
-    s = await ws.home(DEMO_USCC, date(2026, 5, 15))
+    s = await ws.employer(DEMO_USCC).home.summary(today=date(2026, 5, 15))
     assert s.unavailable["todo"] == "登录已失效，请重新登录。" and s.alerts
     await ws.aclose()
 
@@ -128,7 +128,7 @@ async def test_pay_user_home(feb):
     await feb.add_user("CaiWu01", "pay")
     await feb.login(DEMO_USCC, "CaiWu01", username="CaiWu01")
     await feb.change_password("CaiWu01", "Pay12345")
-    s = await feb.home(DEMO_USCC, date(2026, 2, 25))
+    s = await feb.employer(DEMO_USCC).home.summary(today=date(2026, 2, 25))
     assert s.role == "pay" and s.todo is None and s.unavailable == {"todo": PAY_ONLY}
     assert s.alerts == []  # no employee alert for a payment-only user, and no to-do
     assert s.notices and s.messages
@@ -138,12 +138,12 @@ async def test_pay_user_home(feb):
 def test_quick_buttons_are_configurable(tmp_path):
     ws = Workspace(tmp_path / "home")
     assert ws.config.quick_buttons == list(DEFAULT_QUICK_BUTTONS)
-    ws.set_quick_buttons(["pay", "certificate", "pay"])
+    ws.settings.set_quick_buttons(["pay", "certificate", "pay"])
     assert Config.load(tmp_path / "home").quick_buttons == ["pay", "certificate"]
     raw = json.loads((tmp_path / "home" / "config.json").read_text("utf-8"))
     assert raw["quick_buttons"] == ["pay", "certificate"]
     with pytest.raises(ValueError, match="未知的快捷按钮"):
-        ws.set_quick_buttons(["pay", "nope"])
+        ws.settings.set_quick_buttons(["pay", "nope"])
     assert set(DEFAULT_QUICK_BUTTONS) <= set(QUICK_ACTIONS)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Footer, OptionList, SelectionList
 
-from sbtui.home import home_summary
 from sbtui.tui.app import import_screens
 from sbtui.tui.registry import REGISTRY, ScreenSpec
 from sbtui.tui.screens.home import HomeScreen
@@ -41,7 +40,7 @@ async def sandbox(tmp_path):
 
 async def test_home_shows_todo_alerts_deadline_and_quick_buttons(sandbox):
     ws, facts = sandbox
-    expected = await home_summary(ws, facts["uscc"])
+    expected = await ws.employer(facts["uscc"]).home.summary()
     empty = next(a for a in expected.alerts if a.kind == "empty_wage")
     assert empty.count > 0  # the sandbox seeds new hires without wages
     app = ScreenApp(HomeScreen, ws, uscc=facts["uscc"], name=facts["name"])

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 
 from sbtui.config import DEFAULT_QUICK_BUTTONS
 from sbtui.domain.models import Message, Notice, TodoItem
-from sbtui.home import OFFLINE, Alert, HomeSummary
+from sbtui.services.home import OFFLINE, Alert, HomeSummary
 from sbtui.remote.errors import OfflineError
 from sbtui.tui.screens.base import SessionState
 
@@ -54,16 +54,28 @@ class FakeWorkspace:
         self.config = SimpleNamespace(quick_buttons=list(DEFAULT_QUICK_BUTTONS))
         self.read: list[str] = []
 
-    async def home(self, uscc: str, today: date | None = None, *, online: bool = True) -> HomeSummary:
-        return fixed_summary(online=self.online and online)
+        self.settings = SimpleNamespace(set_quick_buttons=self._set_quick_buttons)
+
+    def employer(self, uscc: str) -> Any:
+        return SimpleNamespace(home=FakeHome(self))
+
+    def _set_quick_buttons(self, ids: list[str]) -> None:
+        self.config.quick_buttons = list(ids)
+
+
+class FakeHome:
+    """The home service's calls the home page makes."""
+
+    def __init__(self, ws: FakeWorkspace) -> None:
+        self.ws = ws
+
+    async def summary(self, *, today: date | None = None, online: bool = True) -> HomeSummary:
+        return fixed_summary(online=self.ws.online and online)
 
     async def mark_message_read(self, message_id: str) -> Any:
-        if not self.online:
+        if not self.ws.online:
             raise OfflineError("无法连接服务")
-        self.read.append(message_id)
-
-    def set_quick_buttons(self, ids: list[str]) -> None:
-        self.config.quick_buttons = list(ids)
+        self.ws.read.append(message_id)
 
 
 class ScreenApp(App):

@@ -9,7 +9,7 @@ import click
 
 from sbtui.cli.common import EXIT_OFFLINE, EXIT_USAGE, Ctx, current_uscc, emit_json, fail, run
 from sbtui.domain.ids import check_uscc
-from sbtui.home import OFFLINE, QUICK_ACTIONS, HomeSummary
+from sbtui.services.home import OFFLINE, QUICK_ACTIONS, HomeSummary
 from sbtui.remote.errors import OfflineError
 
 
@@ -36,7 +36,7 @@ async def show(uscc: str | None, today: date | None) -> None:
         await ws.resume(uscc)  # a kept token or SBTUI_PASSWORD; never prompts
     except OfflineError:
         online = False
-    summary = await ws.home(uscc, today, online=online)
+    summary = await ws.employer(uscc).home.summary(today=today, online=online)
     if obj.json:
         emit_json({**asdict(summary), "unread": summary.unread})
     else:
@@ -75,7 +75,7 @@ def buttons(obj: Ctx, action_ids: tuple[str, ...]) -> None:
     ws = obj.ws
     if action_ids:
         try:
-            ws.set_quick_buttons(list(action_ids))
+            ws.settings.set_quick_buttons(list(action_ids))
         except ValueError as exc:
             fail(str(exc), EXIT_USAGE)
     ids = ws.config.quick_buttons

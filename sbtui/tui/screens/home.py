@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sbtui.home import OFFLINE
+from sbtui.services.home import OFFLINE
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import REGISTRY, ScreenSpec, register_screen
@@ -95,7 +95,7 @@ class HomeScreen(BaseScreen):
     async def load(self) -> None:
         try:
             await self.app.service_ready()  # type: ignore[attr-defined]
-            summary = await self.ws.home(self.session.uscc, today=self.today,
+            summary = await self.ws.employer(self.session.uscc).home.summary(today=self.today,
                                          online=bool(getattr(self.app, "online", True)))
         except (ServiceError, OSError) as exc:
             self.post_message(self.Failed(str(exc)))

@@ -107,7 +107,7 @@ class NoticesScreen(BaseScreen):
     async def mark_read(self, index: int) -> None:
         item = self.items[index]
         try:
-            await self.ws.mark_message_read(value_of(item, "id"))
+            await self.ws.employer(self.session.uscc).home.mark_message_read(value_of(item, "id"))
         except OfflineError:
             self.notify(S.MARK_READ_OFFLINE, severity="warning")
             return

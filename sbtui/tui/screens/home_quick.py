@@ -1,8 +1,8 @@
 """快捷按钮 (SPEC H5): which buttons (up to four) the home page shows, and the 快捷按钮设置
 dialog.
 
-The choice is a list of action ids of :data:`sbtui.home.QUICK_ACTIONS` kept in config.json
-(``ws.set_quick_buttons``); an action id is also the id of the screen it opens. A button whose
+The choice is a list of action ids of :data:`sbtui.services.home.QUICK_ACTIONS` kept in config.json
+(``ws.settings.set_quick_buttons``); an action id is also the id of the screen it opens. A button whose
 screen is not built yet stays on the page, dimmed, and says so when pressed; an action the role
 may not use is left out.
 """
@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList
 
 from sbtui.config import DEFAULT_QUICK_BUTTONS
-from sbtui.home import QUICK_ACTIONS
+from sbtui.services.home import QUICK_ACTIONS
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import REGISTRY
 from sbtui.tui.strings import common as C
@@ -50,7 +50,7 @@ def quick_buttons(ws: Any, role: str) -> list[QuickButton]:
 
 def save_quick_buttons(ws: Any, ids: list[str]) -> None:
     """Keep the choice in config.json (file IO: call it from a worker thread)."""
-    ws.set_quick_buttons(list(ids))
+    ws.settings.set_quick_buttons(list(ids))
 
 
 def candidates(role: str) -> list[tuple[str, str]]:

@@ -79,8 +79,8 @@ def _notes(items: Any) -> list[Row] | None:
 
 
 def view_of(summary: Any, role: str) -> HomeView:
-    """The rows of :class:`sbtui.home.HomeSummary` that ``role`` sees."""
-    from sbtui.home import DEFAULT_DEADLINE_DAY
+    """The rows of :class:`sbtui.services.home.HomeSummary` that ``role`` sees."""
+    from sbtui.services.home import DEFAULT_DEADLINE_DAY
 
     deadline = value_of(summary, "deadline")
     staff = role != "pay"

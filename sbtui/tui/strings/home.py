@@ -27,7 +27,7 @@ NOT_BUILT_SHORT = "（后续版本提供）"
 NOT_ALLOWED = "当前用户无此功能权限"
 LOAD_FAILED = "首页信息获取失败：{error}"
 
-# The quick buttons' ids and labels are sbtui.home.QUICK_ACTIONS (the service layer's).
+# The quick buttons' ids and labels are sbtui.services.home.QUICK_ACTIONS (the service layer's).
 QUICK_MAX = 4
 
 QUICK_DIALOG_TITLE = "快捷按钮设置"

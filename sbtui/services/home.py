@@ -1,7 +1,7 @@
-"""The home page's data (SPEC H2–H5, §12), for the TUI's home screen and ``sbtui home``.
-No Textual.
+"""首页 (SPEC H2–H5, §12): the home page's data for the TUI's home screen and ``sbtui home``,
+and its settings. No Textual.
 
-:func:`home_summary` combines:
+:meth:`HomeService.summary` combines:
 
 - 待办事项 (H2): the service's to-do (``GET /home/todo``);
 - 异常提醒 (H3), computed here: employees with an empty wage for an insured type (from the
@@ -33,10 +33,11 @@ from sbtui.domain.models import Message, Notice, TodoItem
 from sbtui.domain.period import Period
 from sbtui.domain.region import RegionNotFound, load_region
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.services.area import new_key
 
 if TYPE_CHECKING:
+    from sbtui.services.area import Area
     from sbtui.store import Store
-    from sbtui.workspace import Workspace
 
 DEFAULT_DEADLINE_DAY = 20  # SPEC H3, when the region profile cannot be read
 EXAMPLES = 3  # names shown in an alert
@@ -156,50 +157,59 @@ def _reason(exc: ServiceError) -> str:
     return OFFLINE if isinstance(exc, OfflineError) else exc.message
 
 
-async def home_summary(ws: Workspace, uscc: str, *, today: date | None = None,
-                       online: bool = True) -> HomeSummary:
-    """The home page of ``uscc`` on ``today`` (default: today in China). With ``online``
-    false, or when the service cannot be reached, the service's parts are marked unavailable
-    and the local alerts are still computed."""
-    today = today or clock.today()
-    store = ws.store(uscc)
-    day = deadline_day(store.meta_get("region") or ws.config.region)
-    session = ws.session if ws.session is not None and ws.session.uscc == uscc else None
-    role = session.role if session else None
-    summary = HomeSummary(uscc=uscc, name=store.meta_get("name"), today=today,
-                          deadline=collection_deadline(Period(today.year, today.month), day),
-                          role=role, quick_buttons=quick_buttons(ws.config.quick_buttons, role))
-    staff = role != "pay"
-    # the empty-wage scan reads every local row (~1 s at 100,000): in a thread, while the
-    # service's parts are fetched
-    scan = (asyncio.ensure_future(asyncio.to_thread(empty_wage_alert, store, Period(today.year, today.month)))
-            if staff else None)
-    await _fetch(ws, summary, staff=staff, online=online)
-    if scan is not None:
-        alert = await scan
-        summary.alerts += [alert] if alert else []
-    if summary.todo is not None:
-        summary.alerts += period_alerts(summary.todo, today, day)
-    return summary
+class HomeService:
+    """首页 of one employer (``ws.employer(uscc).home``)."""
 
+    def __init__(self, area: Area) -> None:
+        self.area = area
+        self.store = area.store
 
-async def _fetch(ws: Workspace, summary: HomeSummary, *, staff: bool, online: bool) -> None:
-    parts = ["notices", "messages"] + (["todo"] if staff else [])
-    if not staff:
-        summary.unavailable["todo"] = PAY_ONLY
-    if not online:
-        summary.unavailable.update({p: OFFLINE for p in parts})
-        return
-    service = ws.service()
-    calls: dict[str, Any] = {"notices": service.notices, "messages": service.messages,
-                             "todo": service.home_todo}
-    results = await asyncio.gather(*(calls[p]() for p in parts), return_exceptions=True)
-    for part, result in zip(parts, results):
-        if isinstance(result, ServiceError):
-            summary.unavailable[part] = _reason(result)
-        elif isinstance(result, BaseException):
-            raise result
-        elif part == "notices":
-            summary.notices = [n for n in result if n.kind == "notice"]
-        else:
-            setattr(summary, part, result)
+    async def summary(self, *, today: date | None = None, online: bool = True) -> HomeSummary:
+        """The home page on ``today`` (default: today in China). With ``online`` false, or
+        when the service cannot be reached, the service's parts are marked unavailable and the
+        local alerts are still computed."""
+        area, store = self.area, self.store
+        today = today or clock.today()
+        day = deadline_day(store.meta_get("region") or area.config.region)
+        session = area.session()
+        role = session.role if session is not None and session.uscc == area.uscc else None
+        summary = HomeSummary(uscc=area.uscc, name=store.meta_get("name"), today=today,
+                              deadline=collection_deadline(Period(today.year, today.month), day),
+                              role=role, quick_buttons=quick_buttons(area.config.quick_buttons, role))
+        staff = role != "pay"
+        # the empty-wage scan reads every local row (~1 s at 100,000): in a thread, while the
+        # service's parts are fetched
+        scan = (asyncio.ensure_future(asyncio.to_thread(empty_wage_alert, store, Period(today.year, today.month)))
+                if staff else None)
+        await self._fetch(summary, staff=staff, online=online)
+        if scan is not None:
+            alert = await scan
+            summary.alerts += [alert] if alert else []
+        if summary.todo is not None:
+            summary.alerts += period_alerts(summary.todo, today, day)
+        return summary
+
+    async def _fetch(self, summary: HomeSummary, *, staff: bool, online: bool) -> None:
+        parts = ["notices", "messages"] + (["todo"] if staff else [])
+        if not staff:
+            summary.unavailable["todo"] = PAY_ONLY
+        if not online:
+            summary.unavailable.update({p: OFFLINE for p in parts})
+            return
+        service = self.area.remote()
+        calls: dict[str, Any] = {"notices": service.notices, "messages": service.messages,
+                                 "todo": service.home_todo}
+        results = await asyncio.gather(*(calls[p]() for p in parts), return_exceptions=True)
+        for part, result in zip(parts, results):
+            if isinstance(result, ServiceError):
+                summary.unavailable[part] = _reason(result)
+            elif isinstance(result, BaseException):
+                raise result
+            elif part == "notices":
+                summary.notices = [n for n in result if n.kind == "notice"]
+            else:
+                setattr(summary, part, result)
+
+    async def mark_message_read(self, message_id: str) -> Message:
+        """Mark a 消息中心 message read (SPEC H4); any role."""
+        return await self.area.remote().mark_message_read(message_id, key=new_key())
