@@ -1,7 +1,7 @@
 """Fee declarations in the local store (SPEC D3–D10): the offsets and remarks typed for open
 dues lines, the declarations queued here and the service's records, credits and projects.
 
-**Submit** (:meth:`DeclarationsMixin.declaration_queue`): per unit number, one outbox item
+**Submit** (:meth:`Declarations.queue`): per unit number, one outbox item
 ``declaration.submit`` (entity ``declaration:<local id>``) and one ``declarations`` row with
 status 待发送 holding its line keys (``held``), so they are not offered again, all in one
 transaction (offline too). The offsets and remarks sent leave ``due_edits``.

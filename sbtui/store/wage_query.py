@@ -7,7 +7,7 @@ Two ways to read it:
 - :func:`build` fills a TEMP table (:data:`TABLE`, columns :data:`COLUMNS`) on a caller's own
   connection — the grid and the CLI page, filter (:func:`where`) and export it; nothing is
   written to the store's file;
-- :class:`WageQueryMixin` (``store.wage_query(...)`` / ``store.iter_wage_query(...)``) on the
+- :class:`WageQuery` (``store.wage_query.query(...)`` / ``.iter_query(...)``) on the
   store, for the service layer and tests.
 
 Rows are in employee id order, then type, newest period first (as the manual shows them).

@@ -3,7 +3,7 @@ and the pull of the records, the linked projects and the credit balances.
 
 A declaration is *settled* once the service's status is no longer 申报中 / 作废中 (the service
 decides when it is read after its ``feedback_at``, like the wage declarations). The service's
-version replaces the local row (:meth:`Store.declaration_put`), and the local dues lines follow.
+version replaces the local row (``store.declarations.put``), and the local dues lines follow.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ apply the answers to the local store.
 
 A submitted chunk (``wages.submit`` confirmed) waits for its ``feedback_at``; then
 ``service.wage_declaration(id)`` is read, and once ``done`` its per-row results are applied
-(:meth:`Store.wage_apply_feedback`): the grid rows become accepted / refused, the submission
+(``store.wage_submissions.apply_feedback``): the grid rows become accepted / refused, the submission
 record gets its summary. The accepted wages themselves reach the local registry with the next
 pull (the service bumps the employees' ``seq``).
 """
