@@ -2,8 +2,10 @@
 Esc back, and the screen's actions from the registry.
 
 Contract (for everyone writing screens):
-- ``self.ws`` — the :class:`sbtui.workspace.Workspace` (service layer; all IO goes through it,
-  always in a worker: ``@work(exclusive=True, group=...)``; never touch widgets from a thread).
+- ``self.employer`` — the menu areas of the employer worked in (``self.employer.wages`` …,
+  :mod:`sbtui.services`): all data and IO go through them, always in a worker
+  (``@work(exclusive=True, group=...)``; never touch widgets from a thread). ``self.ws`` — the
+  :class:`sbtui.workspace.Workspace` that hands them out (login, employers, settings).
 - ``self.session`` — the app's :class:`SessionState` (uscc, employer name, unit number, role,
   username, online). Watch ``self.app.online`` (a reactive) to react to going offline/online.
 - ``SCREEN_ID`` matches the screen's :class:`ScreenSpec` id; the F1 help shows its spec's help
@@ -25,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 if TYPE_CHECKING:
+    from sbtui.services import Employer
     from sbtui.workspace import Workspace
 
 
@@ -55,6 +58,13 @@ class BaseScreen(Screen):
     @property
     def ws(self) -> "Workspace":
         return self.app.ws  # type: ignore[attr-defined]
+
+    @property
+    def employer(self) -> "Employer":
+        """The menu areas of the employer worked in (:mod:`sbtui.services`): what a screen
+        calls for its data and its actions."""
+        assert self.session.uscc is not None, "no employer: the screen is shown before login"
+        return self.ws.employer(self.session.uscc)
 
     @property
     def session(self) -> SessionState:
