@@ -20,28 +20,17 @@ from sbtui.domain.models import (
     Session,
     SessionInfo,
     UnitRegistration,
-    User,
-)
-from sbtui.domain.passwords import (
-    LOCAL_ROUNDS,
-    check_password,
-    hash_password,
-    password_problem,
 )
 from sbtui.remote.errors import SessionExpired
 from sbtui.remote.interface import RemoteService
 from sbtui.secrets import InsecureBackendError, SecretStore
 from sbtui.services import Area, Employer
 from sbtui.services.settings import SettingsService
+from sbtui.services.users import UsersService
 from sbtui.store import Store, open_store
 from sbtui.workspace_declare import DeclarationFeedbackState, DeclarationsWorkspace  # noqa: F401
 
 PasswordPrompt = Callable[[str], str]
-LOGIN_PASSWORD = "login_password"  # local store meta key: the salted hash, never the password
-
-
-class LoginPasswordError(ValueError):
-    """The local login password was refused; ``str()`` is the Chinese message."""
 
 
 def _key() -> str:
@@ -119,6 +108,11 @@ class Workspace(DeclarationsWorkspace):
         if uscc not in self._stores:
             self._stores[uscc] = open_store(self.config.store_path(uscc))
         return self._stores[uscc]
+
+    @property
+    def users(self) -> UsersService:
+        """用户管理 and the local login password (SPEC U1, 登录密码设置)."""
+        return UsersService(self)
 
     @property
     def settings(self) -> SettingsService:
@@ -225,76 +219,6 @@ class Workspace(DeclarationsWorkspace):
     async def employer_info(self) -> EmployerInfo:
         """单位信息 (SPEC U2): the tax registration and the unit registrations."""
         return await self.service().employer_info()
-
-    # -- 用户管理 (SPEC U1): administrator only, enforced by the service ----------------------
-    async def users(self) -> list[User]:
-        rows = await self.service().users()
-        if self.session is not None:
-            self.note_users(self.session.uscc, bool(rows))
-        return rows
-
-    async def add_user(self, username: str, permission: str, remark: str = "") -> User:
-        """A new sub-user; its initial password is its name, changed at its first login."""
-        user = await self.service().add_user(username, permission, remark, key=_key())
-        if self.session is not None:
-            self.note_users(self.session.uscc, True)
-        return user
-
-    def has_users(self, uscc: str) -> bool:
-        """Whether this employer has sub-users, as last seen here: login then offers
-        单位密码登录 and 用户名密码登录 (SPEC L4)."""
-        return bool(self.store(uscc).meta_get("has_users"))
-
-    def note_users(self, uscc: str, present: bool) -> None:
-        self.store(uscc).meta_set("has_users", present)
-
-    async def modify_user(self, username: str, *, permission: str | None = None,
-                          remark: str | None = None) -> User:
-        return await self.service().modify_user(username, permission=permission, remark=remark,
-                                                key=_key())
-
-    async def disable_user(self, username: str) -> User:
-        return await self.service().disable_user(username, key=_key())
-
-    async def enable_user(self, username: str) -> User:
-        return await self.service().enable_user(username, key=_key())
-
-    async def reset_user_password(self, username: str) -> User:
-        """Back to the initial password (the user name), to be changed at the next login."""
-        return await self.service().reset_user_password(username, key=_key())
-
-    # -- local login password (登录密码设置, manual 001 §2.6.1) ----------------------------------
-    # It guards opening the client for one employer on this machine; the service knows nothing
-    # of it. Only a salted PBKDF2 hash is kept, in the employer's local store.
-    def has_login_password(self, uscc: str) -> bool:
-        return self.store(uscc).meta_get(LOGIN_PASSWORD) is not None
-
-    def set_login_password(self, uscc: str, new: str, repeat: str, *,
-                           old: str | None = None) -> None:
-        """Enable the login password (``new`` twice) or change it (``old`` required then)."""
-        store = self.store(uscc)
-        current = store.meta_get(LOGIN_PASSWORD)
-        if current is not None and (old is None or not check_password(old, current)):
-            raise LoginPasswordError("原登录密码输入有误，请重新输入。")
-        problem = password_problem(new, repeat, old=old if current is not None else None)
-        if problem:
-            raise LoginPasswordError(problem)
-        store.meta_set(LOGIN_PASSWORD, hash_password(new, rounds=LOCAL_ROUNDS))
-
-    def clear_login_password(self, uscc: str, old: str) -> None:
-        """Disable the login password (the current one is asked for)."""
-        store = self.store(uscc)
-        current = store.meta_get(LOGIN_PASSWORD)
-        if current is None:
-            return
-        if not check_password(old, current):
-            raise LoginPasswordError("原登录密码输入有误，请重新输入。")
-        store.meta_set(LOGIN_PASSWORD, None)
-
-    def check_login_password(self, uscc: str, password: str) -> bool:
-        """Whether ``password`` opens ``uscc`` here: it matches, or no login password is set."""
-        current = self.store(uscc).meta_get(LOGIN_PASSWORD)
-        return current is None or check_password(password, current)
 
     # -- sync -------------------------------------------------------------------------------
     async def sync(self, uscc: str, *, full: bool = False, progress=None):

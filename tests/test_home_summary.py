@@ -125,7 +125,7 @@ async def test_not_logged_in_says_why(tmp_path):
 
 
 async def test_pay_user_home(feb):
-    await feb.add_user("CaiWu01", "pay")
+    await feb.users.add("CaiWu01", "pay")
     await feb.login(DEMO_USCC, "CaiWu01", username="CaiWu01")
     await feb.change_password("CaiWu01", "Pay12345")
     s = await feb.employer(DEMO_USCC).home.summary(today=date(2026, 2, 25))

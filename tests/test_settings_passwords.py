@@ -13,7 +13,8 @@ from sbtui.domain.passwords import initial_password
 from sbtui.remote.http import HttpService
 from sbtui.remote.sandbox import DEMO_USCC, create_app
 from sbtui.remote.sandbox.testing import FakeClock, activate, add_user, client, new_key, user_token
-from sbtui.workspace import LOGIN_PASSWORD, LoginPasswordError, Workspace
+from sbtui.services.users import LOGIN_PASSWORD, LoginPasswordError
+from sbtui.workspace import Workspace
 
 UNIT = "66259112241843"
 PASSWORD = "Passw0rd!"
@@ -100,33 +101,33 @@ def test_employer_details_are_filled_in_an_older_sandbox(tmp_path):
 
 def test_login_password_enable_change_disable(tmp_path):
     ws = Workspace(tmp_path / "home")
-    assert not ws.has_login_password(DEMO_USCC) and ws.check_login_password(DEMO_USCC, "anything")
+    assert not ws.users.has_login_password(DEMO_USCC) and ws.users.check_login_password(DEMO_USCC, "anything")
     with pytest.raises(LoginPasswordError, match="不一致"):
-        ws.set_login_password(DEMO_USCC, "Local123", "Local124")
+        ws.users.set_login_password(DEMO_USCC, "Local123", "Local124")
     with pytest.raises(LoginPasswordError, match="6至20位"):
-        ws.set_login_password(DEMO_USCC, "abc", "abc")
-    ws.set_login_password(DEMO_USCC, "Local123", "Local123")
-    assert ws.has_login_password(DEMO_USCC)
-    assert ws.check_login_password(DEMO_USCC, "Local123")
-    assert not ws.check_login_password(DEMO_USCC, "local123")
+        ws.users.set_login_password(DEMO_USCC, "abc", "abc")
+    ws.users.set_login_password(DEMO_USCC, "Local123", "Local123")
+    assert ws.users.has_login_password(DEMO_USCC)
+    assert ws.users.check_login_password(DEMO_USCC, "Local123")
+    assert not ws.users.check_login_password(DEMO_USCC, "local123")
     with pytest.raises(LoginPasswordError, match="原登录密码"):
-        ws.set_login_password(DEMO_USCC, "Local456", "Local456")  # changing needs the old one
+        ws.users.set_login_password(DEMO_USCC, "Local456", "Local456")  # changing needs the old one
     with pytest.raises(LoginPasswordError, match="原登录密码"):
-        ws.set_login_password(DEMO_USCC, "Local456", "Local456", old="nope")
+        ws.users.set_login_password(DEMO_USCC, "Local456", "Local456", old="nope")
     with pytest.raises(LoginPasswordError, match="不能与原密码相同"):
-        ws.set_login_password(DEMO_USCC, "Local123", "Local123", old="Local123")
-    ws.set_login_password(DEMO_USCC, "Local456", "Local456", old="Local123")
-    assert ws.check_login_password(DEMO_USCC, "Local456")
-    assert not ws.check_login_password(DEMO_USCC, "Local123")
+        ws.users.set_login_password(DEMO_USCC, "Local123", "Local123", old="Local123")
+    ws.users.set_login_password(DEMO_USCC, "Local456", "Local456", old="Local123")
+    assert ws.users.check_login_password(DEMO_USCC, "Local456")
+    assert not ws.users.check_login_password(DEMO_USCC, "Local123")
     with pytest.raises(LoginPasswordError):
-        ws.clear_login_password(DEMO_USCC, "Local123")
-    ws.clear_login_password(DEMO_USCC, "Local456")
-    assert not ws.has_login_password(DEMO_USCC)
+        ws.users.clear_login_password(DEMO_USCC, "Local123")
+    ws.users.clear_login_password(DEMO_USCC, "Local456")
+    assert not ws.users.has_login_password(DEMO_USCC)
 
 
 def test_login_password_is_kept_as_a_salted_hash_only(tmp_path):
     ws = Workspace(tmp_path / "home")
-    ws.set_login_password(DEMO_USCC, "Plain-Secret-9", "Plain-Secret-9")
+    ws.users.set_login_password(DEMO_USCC, "Plain-Secret-9", "Plain-Secret-9")
     stored = ws.store(DEMO_USCC).meta_get(LOGIN_PASSWORD)
     scheme, rounds, salt, digest = stored.split("$")
     assert scheme == "pbkdf2_sha256" and int(rounds) >= 600_000 and len(bytes.fromhex(salt)) == 16
@@ -135,9 +136,9 @@ def test_login_password_is_kept_as_a_salted_hash_only(tmp_path):
     raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
     assert b"Plain-Secret-9" not in raw and "Plain-Secret-9" not in stored
     other = Workspace(tmp_path / "other")
-    other.set_login_password(DEMO_USCC, "Plain-Secret-9", "Plain-Secret-9")
+    other.users.set_login_password(DEMO_USCC, "Plain-Secret-9", "Plain-Secret-9")
     assert other.store(DEMO_USCC).meta_get(LOGIN_PASSWORD) != stored  # salted
-    assert other.check_login_password(DEMO_USCC, "Plain-Secret-9")
+    assert other.users.check_login_password(DEMO_USCC, "Plain-Secret-9")
 
 
 async def test_workspace_employer_info_and_password_change(app, tmp_path):

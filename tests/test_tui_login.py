@@ -247,7 +247,7 @@ async def test_switch_unit_without_logging_out(tmp_path):
 async def test_user_mode_login_shows_the_services_reason(tmp_path):
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
-    app.ws.note_users(facts["uscc"], True)  # sub-users were seen here (SPEC L4: both modes now)
+    app.ws.users.note_users(facts["uscc"], True)  # sub-users were seen here (SPEC L4: both modes now)
     async with app.run_test(size=SIZE) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
@@ -271,7 +271,7 @@ async def test_login_password_gates_opening_the_employer(tmp_path):
     a wrong one is refused and cleared, the right one goes on."""
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
-    app.ws.set_login_password(facts["uscc"], "local-42", "local-42")
+    app.ws.users.set_login_password(facts["uscc"], "local-42", "local-42")
     async with app.run_test(size=SIZE) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)

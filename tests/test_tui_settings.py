@@ -98,14 +98,14 @@ async def test_login_password_enable_change_and_disable(tmp_path, monkeypatch):
         await type_fields(pilot, "abc123", "abc124")
         await settle(pilot)
         assert str(message(app).render()) == "两次输入的新密码不一致，请重新输入。"
-        assert not ws.has_login_password(uscc)
+        assert not ws.users.has_login_password(uscc)
         for field in app.screen.query("Input"):
             field.value = ""
         app.screen.query_one("#new").focus()
         await type_fields(pilot, "abc123", "abc123")
         await settle(pilot)
-        assert ws.has_login_password(uscc) and ws.check_login_password(uscc, "abc123")
-        assert not ws.check_login_password(uscc, "abc124")
+        assert ws.users.has_login_password(uscc) and ws.users.check_login_password(uscc, "abc123")
+        assert not ws.users.check_login_password(uscc, "abc124")
         assert S.LOGIN_STATE_ON in screen_text(app)
         assert app.screen.query_one("#row-current").display
         assert app.focused.id == "current"
@@ -119,14 +119,14 @@ async def test_login_password_enable_change_and_disable(tmp_path, monkeypatch):
         await type_fields(pilot, "abc123", "xyz789", "xyz789")
         await settle(pilot)
         assert str(message(app).render()) == S.LOGIN_CHANGED
-        assert ws.check_login_password(uscc, "xyz789")
+        assert ws.users.check_login_password(uscc, "xyz789")
         # disable: Ctrl+D with the current one
         await pilot.press("ctrl+d")
         assert str(message(app).render()) == S.OLD_EMPTY
         await pilot.press(*"xyz789", "ctrl+d")
         await settle(pilot)
         assert str(message(app).render()) == S.LOGIN_CLEARED
-        assert not ws.has_login_password(uscc)
+        assert not ws.users.has_login_password(uscc)
         assert S.LOGIN_STATE_OFF in screen_text(app)
     await ws.aclose()
 

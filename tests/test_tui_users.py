@@ -73,13 +73,13 @@ async def test_add_user_checks_the_name_as_you_type_and_sends_the_permission(san
         assert isinstance(app.screen, UsersScreen)
         assert rows(app) == [["1", "CaiWuJiaoFei", "缴费", "正常", "cashier"]]
         assert any("初始密码与用户名相同" in n for n in notes(app))
-    [user] = await ws.users()
+    [user] = await ws.users.list()
     assert (user.username, user.permission, user.remark) == ("CaiWuJiaoFei", "pay", "cashier")
 
 
 async def test_a_refusal_stays_on_the_form_with_the_services_words(sandbox):
     ws, facts = sandbox
-    await ws.add_user("LaoZiRenYuan", "all", "劳资人员")
+    await ws.users.add("LaoZiRenYuan", "all", "劳资人员")
     app = users_app(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -93,7 +93,7 @@ async def test_a_refusal_stays_on_the_form_with_the_services_words(sandbox):
 
 async def test_modify_changes_permission_and_remark_not_the_name(sandbox):
     ws, facts = sandbox
-    await ws.add_user("LaoZiRenYuan", "all", "劳资人员")
+    await ws.users.add("LaoZiRenYuan", "all", "劳资人员")
     app = users_app(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -104,13 +104,13 @@ async def test_modify_changes_permission_and_remark_not_the_name(sandbox):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert rows(app) == [["1", "LaoZiRenYuan", "缴费", "正常", "劳资人员2"]]
-    [user] = await ws.users()
+    [user] = await ws.users.list()
     assert (user.permission, user.remark) == ("pay", "劳资人员2")
 
 
 async def test_disable_enable_and_reset_ask_first(sandbox):
     ws, facts = sandbox
-    await ws.add_user("CaiWuJiaoFei", "pay", "")
+    await ws.users.add("CaiWuJiaoFei", "pay", "")
     app = users_app(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -122,7 +122,7 @@ async def test_disable_enable_and_reset_ask_first(sandbox):
         await pilot.press("d", "y")
         await settle(pilot)
         assert rows(app)[0][3] == S.STATUS_DISABLED
-        assert (await ws.users())[0].status == "disabled"
+        assert (await ws.users.list())[0].status == "disabled"
         await pilot.press("d", "enter")
         await settle(pilot)
         assert rows(app)[0][3] == S.STATUS_NORMAL
@@ -131,12 +131,12 @@ async def test_disable_enable_and_reset_ask_first(sandbox):
         await pilot.press("y")
         await settle(pilot)
         assert S.RESET_DONE.format(username="CaiWuJiaoFei") in notes(app)
-    assert (await ws.users())[0].must_change_password is True
+    assert (await ws.users.list())[0].must_change_password is True
 
 
 async def test_service_refusal_of_an_action_is_shown(sandbox):
     ws, facts = sandbox
-    await ws.add_user("CaiWuJiaoFei", "pay", "")
+    await ws.users.add("CaiWuJiaoFei", "pay", "")
     app = users_app(ws, facts)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -91,24 +91,24 @@ async def ws(tmp_path):
 
 
 async def test_workspace_user_lifecycle_in_process(ws):
-    assert await ws.users() == []
-    user = await ws.add_user("LaoZi01", "all", "劳资")
+    assert await ws.users.list() == []
+    user = await ws.users.add("LaoZi01", "all", "劳资")
     assert user.username == "LaoZi01" and user.status == "normal"
-    assert (await ws.modify_user("LaoZi01", permission="pay")).permission == "pay"
-    assert (await ws.disable_user("LaoZi01")).status == "disabled"
-    assert (await ws.enable_user("LaoZi01")).status == "normal"
-    assert (await ws.reset_user_password("LaoZi01")).must_change_password
+    assert (await ws.users.modify("LaoZi01", permission="pay")).permission == "pay"
+    assert (await ws.users.disable("LaoZi01")).status == "disabled"
+    assert (await ws.users.enable("LaoZi01")).status == "normal"
+    assert (await ws.users.reset_password("LaoZi01")).must_change_password
     with pytest.raises(E.RefusedError) as caught:
-        await ws.add_user("laozi01", "pay")
+        await ws.users.add("laozi01", "pay")
     assert caught.value.code == "user_exists"
     with pytest.raises(E.RefusedError):
-        await ws.add_user("x", "pay")
+        await ws.users.add("x", "pay")
     info = await ws.session_info()
     assert info.role == "admin" and info.username is None
 
 
 async def test_workspace_sub_user_login_and_role(ws):
-    await ws.add_user("CaiWu01", "pay")
+    await ws.users.add("CaiWu01", "pay")
     session = await ws.login(DEMO_USCC, "CaiWu01", username="CaiWu01")
     assert session.must_change_password and session.role == "pay"
     with pytest.raises(E.RefusedError) as caught:
@@ -117,7 +117,7 @@ async def test_workspace_sub_user_login_and_role(ws):
     session = await ws.change_password("CaiWu01", "Pay12345")
     assert ws.session == session and session.username == "CaiWu01" and session.role == "pay"
     with pytest.raises(E.AuthError) as caught:
-        await ws.users()
+        await ws.users.list()
     assert caught.value.code == "forbidden"
     with pytest.raises(E.AuthError):
         await ws.service().groups()

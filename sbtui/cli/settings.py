@@ -55,7 +55,7 @@ def users() -> None:
 async def list_users(obj: Ctx, uscc: str | None) -> None:
     """Users with their permission (全部功能 / 缴费), status and remark."""
     await _admin(obj, uscc)
-    rows = await obj.ws.users()
+    rows = await obj.ws.users.list()
     if obj.json:
         emit_json(rows)
         return
@@ -88,7 +88,7 @@ async def add_user(obj: Ctx, username: str, permission: str, remark: str, uscc: 
     if problem:
         fail(problem, EXIT_USAGE)
     await _admin(obj, uscc)
-    user = await obj.ws.add_user(username, permission, remark)
+    user = await obj.ws.users.add(username, permission, remark)
     _show_user(obj, user, "已新增用户，初始密码与用户名相同，首次登录时须修改")
 
 
@@ -105,7 +105,7 @@ async def modify_user(obj: Ctx, username: str, permission: str | None, remark: s
     if permission is None and remark is None:
         fail("请指定 --permission 或 --remark。", EXIT_USAGE)
     await _admin(obj, uscc)
-    user = await obj.ws.modify_user(username, permission=permission, remark=remark)
+    user = await obj.ws.users.modify(username, permission=permission, remark=remark)
     _show_user(obj, user, "已修改")
 
 
@@ -119,7 +119,7 @@ async def disable_user(obj: Ctx, username: str, yes: bool, uscc: str | None) -> 
     """停用: the user can no longer log in (its sessions end)."""
     confirm(f"确定停用用户【{username}】吗？", yes=yes)
     await _admin(obj, uscc)
-    _show_user(obj, await obj.ws.disable_user(username), "已停用")
+    _show_user(obj, await obj.ws.users.disable(username), "已停用")
 
 
 @users.command("enable")
@@ -130,7 +130,7 @@ async def disable_user(obj: Ctx, username: str, yes: bool, uscc: str | None) -> 
 async def enable_user(obj: Ctx, username: str, uscc: str | None) -> None:
     """启用: a disabled user may log in again."""
     await _admin(obj, uscc)
-    _show_user(obj, await obj.ws.enable_user(username), "已启用")
+    _show_user(obj, await obj.ws.users.enable(username), "已启用")
 
 
 @users.command("reset")
@@ -143,7 +143,7 @@ async def reset_user(obj: Ctx, username: str, yes: bool, uscc: str | None) -> No
     """重置密码: back to the user name, to be changed at the next login."""
     confirm(f"确定将用户【{username}】的密码重置为初始密码（与用户名相同）吗？", yes=yes)
     await _admin(obj, uscc)
-    _show_user(obj, await obj.ws.reset_user_password(username), "已重置密码")
+    _show_user(obj, await obj.ws.users.reset_password(username), "已重置密码")
 
 
 # -- sbtui password -----------------------------------------------------------------------------
@@ -185,14 +185,14 @@ async def change(obj: Ctx, username: str | None, uscc: str | None) -> None:
 def login_set(obj: Ctx, uscc: str | None) -> None:
     """Enable or change the local login password that guards opening this employer here
     (登录密码设置; old: SBTUI_LOGIN_PASSWORD, new: SBTUI_NEW_LOGIN_PASSWORD)."""
-    from sbtui.workspace import LoginPasswordError
+    from sbtui.services.users import LoginPasswordError
 
     uscc = current_uscc(obj, uscc)
     ws = obj.ws
-    old = read_secret("SBTUI_LOGIN_PASSWORD", "原登录密码") if ws.has_login_password(uscc) else None
+    old = read_secret("SBTUI_LOGIN_PASSWORD", "原登录密码") if ws.users.has_login_password(uscc) else None
     new = read_secret("SBTUI_NEW_LOGIN_PASSWORD", "新登录密码", confirm="再次输入新登录密码")
     try:
-        ws.set_login_password(uscc, new, new, old=old)
+        ws.users.set_login_password(uscc, new, new, old=old)
     except LoginPasswordError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo("登录密码已修改。" if old else "登录密码已启用。")
@@ -203,15 +203,15 @@ def login_set(obj: Ctx, uscc: str | None) -> None:
 @click.pass_obj
 def login_clear(obj: Ctx, uscc: str | None) -> None:
     """Disable the local login password (the current one is asked for)."""
-    from sbtui.workspace import LoginPasswordError
+    from sbtui.services.users import LoginPasswordError
 
     uscc = current_uscc(obj, uscc)
     ws = obj.ws
-    if not ws.has_login_password(uscc):
+    if not ws.users.has_login_password(uscc):
         click.echo("未启用登录密码。")
         return
     try:
-        ws.clear_login_password(uscc, read_secret("SBTUI_LOGIN_PASSWORD", "原登录密码"))
+        ws.users.clear_login_password(uscc, read_secret("SBTUI_LOGIN_PASSWORD", "原登录密码"))
     except LoginPasswordError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo("登录密码已停用。")

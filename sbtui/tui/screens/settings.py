@@ -180,7 +180,7 @@ class LoginPasswordScreen(_PasswordForm):
 
     @work(exclusive=True, group="settings-login", thread=True)
     def read_state(self) -> None:
-        self.post_message(self.Known(self.ws.has_login_password(self.session.uscc)))
+        self.post_message(self.Known(self.ws.users.has_login_password(self.session.uscc)))
 
     @on(Known)
     def _known(self, message: Known) -> None:
@@ -225,15 +225,15 @@ class LoginPasswordScreen(_PasswordForm):
     def change(self, current: str | None, new: str | None, repeat: str | None) -> None:
         """Set (``new``) or clear (``new=None``) the login password: the local store, in a
         thread. The workspace checks the old password and the rules (LoginPasswordError)."""
-        from sbtui.workspace import LoginPasswordError
+        from sbtui.services.users import LoginPasswordError
 
         ws, uscc = self.ws, self.session.uscc
         try:
             if new is None:
-                ws.clear_login_password(uscc, current)
+                ws.users.clear_login_password(uscc, current)
                 ok = S.LOGIN_CLEARED
             else:
-                ws.set_login_password(uscc, new, repeat, old=current)
+                ws.users.set_login_password(uscc, new, repeat, old=current)
                 ok = S.LOGIN_CHANGED if current is not None else S.LOGIN_ENABLED
         except LoginPasswordError as exc:
             self.post_message(self.Done(str(exc)))

@@ -74,7 +74,7 @@ class UsersScreen(BaseScreen):
     async def load(self, select: str | None = None) -> None:
         try:
             await self.app.service_ready()  # type: ignore[attr-defined]
-            users = list(await self.ws.users())
+            users = list(await self.ws.users.list())
         except OfflineError:
             self.post_message(self.Loaded(None, error=S.OFFLINE))
             return
@@ -139,7 +139,7 @@ class UsersScreen(BaseScreen):
     # -- actions --------------------------------------------------------------------------
     def action_add(self) -> None:
         async def submit(draft: UserDraft) -> Any:
-            return await self.ws.add_user(draft.username, draft.permission, draft.remark)
+            return await self.ws.users.add(draft.username, draft.permission, draft.remark)
 
         self.app.push_screen(UserForm(submit), self._added)
 
@@ -154,7 +154,7 @@ class UsersScreen(BaseScreen):
             return
 
         async def submit(draft: UserDraft) -> Any:
-            return await self.ws.modify_user(user.username, permission=draft.permission,
+            return await self.ws.users.modify(user.username, permission=draft.permission,
                                              remark=draft.remark)
 
         def done(draft: UserDraft | None) -> None:
@@ -187,7 +187,7 @@ class UsersScreen(BaseScreen):
             return
         name = user.username
         self._confirm_then(S.CONFIRM_RESET.format(username=name),
-                           lambda: self.ws.reset_user_password(name),
+                           lambda: self.ws.users.reset_password(name),
                            S.RESET_DONE.format(username=name), name, danger=True)
 
     def _confirm_then(self, question: str, call: Callable[[], Awaitable[Any]], done: str,

@@ -55,7 +55,7 @@ class LoginPasswordScreen(BaseScreen):
 
     @work(exclusive=True, group="login-gate", thread=True)
     def check(self, typed: str) -> None:
-        ok = self.ws.check_login_password(self.uscc, typed)  # PBKDF2: off the UI loop
+        ok = self.ws.users.check_login_password(self.uscc, typed)  # PBKDF2: off the UI loop
         self.app.call_from_thread(self._checked, ok)
 
     def _checked(self, ok: bool) -> None:

@@ -175,9 +175,9 @@ class InitScreen(BaseScreen):
             return
         try:
             if session.role == "admin":
-                await self.ws.users()
+                await self.ws.users.list()
             else:  # a sub-user logged in: users exist
-                await self.app.run_in_thread(self.ws.note_users, self.uscc, True)  # type: ignore[attr-defined]
+                await self.app.run_in_thread(self.ws.users.note_users, self.uscc, True)  # type: ignore[attr-defined]
         except ServiceError:
             pass
 

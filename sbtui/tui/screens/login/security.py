@@ -128,7 +128,7 @@ class SecurityScreen(BaseScreen):
         """Local data (for 离线使用), then a kept session token (no password needed)."""
         app = self.app
         self.local_count = await app.run_in_thread(self._local_count)  # type: ignore[attr-defined]
-        self.users_known = await app.run_in_thread(self.ws.has_users, self.uscc)  # type: ignore[attr-defined]
+        self.users_known = await app.run_in_thread(self.ws.users.has_users, self.uscc)  # type: ignore[attr-defined]
         self.query_one("#mode").display = self.users_known
         if self.users_known:
             self.query_one("#security-box").border_subtitle = S.HINT_LOGIN
