@@ -12,6 +12,7 @@ import click
 from sbtui import employees as svc
 from sbtui.cli.common import EXIT_OFFLINE, EXIT_OK, EXIT_USAGE, Ctx, current_uscc, emit_json, fail, run
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import OutboxState
 
 STATUS = svc.STATUS_LABELS
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
@@ -211,7 +212,7 @@ def assign(obj: Ctx, employee: str, group: str, uscc: str | None) -> None:
     gid = None if group.lower() == "none" else _group_id(store, group)
     key = store.assign_group(row["id"], gid)
     if obj.json:
-        emit_json({"key": key, "state": "queued"})
+        emit_json({"key": key, "state": OutboxState.QUEUED})
     else:
         click.echo(f"已保存并加入待发送队列（{key[:8]}），运行 sbtui sync 发送。")
 
@@ -262,7 +263,7 @@ def create(ctx: click.Context, name: str, parent: str | None) -> None:
     """Create a group (at most three levels)."""
     store = _gstore(ctx)
     temp, key = _change(store.create_group, name, _group_id(store, parent))
-    _saved(ctx.obj, {"id": temp, "key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
+    _saved(ctx.obj, {"id": temp, "key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
 @groups.command("rename")
@@ -273,7 +274,7 @@ def rename(ctx: click.Context, group: str, name: str) -> None:
     """Rename a group (id or path)."""
     store = _gstore(ctx)
     key = _change(store.rename_group, _group_id(store, group), name)
-    _saved(ctx.obj, {"key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
+    _saved(ctx.obj, {"key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
 @groups.command("delete")
@@ -283,7 +284,7 @@ def delete(ctx: click.Context, group: str) -> None:
     """Delete a group without subgroups; its employees are left in no group."""
     store = _gstore(ctx)
     key = _change(store.delete_group, _group_id(store, group))
-    _saved(ctx.obj, {"key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
+    _saved(ctx.obj, {"key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
 @groups.command("template")
