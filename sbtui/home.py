@@ -32,6 +32,7 @@ from sbtui.domain.employees import empty_wage_types_of
 from sbtui.domain.models import Message, Notice, TodoItem
 from sbtui.domain.period import Period
 from sbtui.domain.region import RegionNotFound, load_region
+from sbtui.domain.vocab import EVERYONE, STAFF, Role
 from sbtui.remote.errors import OfflineError, ServiceError
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 
 DEFAULT_DEADLINE_DAY = 20  # SPEC H3, when the region profile cannot be read
 EXAMPLES = 3  # names shown in an alert
-STAFF = frozenset({"admin", "all"})
-EVERYONE = frozenset({"admin", "all", "pay"})
 
 # SPEC H5: action id -> (label, roles that may use it). The TUI maps ids to its screens.
 QUICK_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
@@ -169,7 +168,7 @@ async def home_summary(ws: Workspace, uscc: str, *, today: date | None = None,
     summary = HomeSummary(uscc=uscc, name=store.meta_get("name"), today=today,
                           deadline=collection_deadline(Period(today.year, today.month), day),
                           role=role, quick_buttons=quick_buttons(ws.config.quick_buttons, role))
-    staff = role != "pay"
+    staff = role != Role.PAY
     # the empty-wage scan reads every local row (~1 s at 100,000): in a thread, while the
     # service's parts are fetched
     scan = (asyncio.ensure_future(asyncio.to_thread(empty_wage_alert, store, Period(today.year, today.month)))

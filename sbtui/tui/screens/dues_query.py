@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sbtui.domain.period import Period
+from sbtui.domain.vocab import STAFF
 from sbtui.employees import default_path
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.abstract import AbstractScreenMeta
@@ -241,5 +242,5 @@ class DueDetail(ModalScreen[None]):
 
 
 register_screen(ScreenSpec(id="query.dues", title=S.TITLE_QUERY, menu=(S.MENU_QUERY, S.TITLE_QUERY),
-                           roles=frozenset({"admin", "all"}), order=30, help=S.HELP_QUERY,
+                           roles=STAFF, order=30, help=S.HELP_QUERY,
                            factory=lambda app: DuesQueryScreen()))

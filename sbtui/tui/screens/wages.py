@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from sbtui import wages as svc
+from sbtui.domain.vocab import STAFF
 from sbtui.domain.wages import not_insured
 from sbtui.employees import registered_types
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -180,5 +181,5 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
 
 
 register_screen(ScreenSpec(id="wages.declare", title=S.TITLE, menu=(S.MENU_GROUP, S.TITLE),
-                           roles=frozenset({"admin", "all"}), order=10, help=S.HELP,
+                           roles=STAFF, order=10, help=S.HELP,
                            factory=lambda app: WagesScreen()))

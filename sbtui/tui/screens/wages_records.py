@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from sbtui.domain.vocab import STAFF
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -123,5 +124,5 @@ class SubmissionRows(ModalScreen[None]):
 
 
 register_screen(ScreenSpec(id="wages.records", title=S.TITLE_RECORDS, menu=(S.MENU_GROUP, S.TITLE_RECORDS),
-                           roles=frozenset({"admin", "all"}), order=20, help=S.HELP_RECORDS,
+                           roles=STAFF, order=20, help=S.HELP_RECORDS,
                            factory=lambda app: WageRecordsScreen()))
