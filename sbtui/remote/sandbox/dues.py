@@ -38,6 +38,7 @@ from sbtui.domain.dues import DueTotal, Preprocessor, employee_dues, month_index
 from sbtui.domain.models import DueDetailLine, DueLine
 from sbtui.domain.money import format_rate
 from sbtui.domain.region import load_region
+from sbtui.domain.vocab import DueStatus
 
 from . import ledger
 from .auth import Who
@@ -49,7 +50,7 @@ from .wages import catch_up
 
 router = APIRouter(responses=ERRORS)
 JSON = "application/json"
-INITIAL = "初始"  # D11: 初始 / 申报中 / 申报成功 / 销账 / 批扣清册生成
+INITIAL = DueStatus.INITIAL  # D11: 初始 / 申报中 / 申报成功 / 销账 / 批扣清册生成
 MAX_MONTHS = 12  # D11: a period range of at most 12 months
 
 SCHEMA = """

@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END, WageDeclaration
+from sbtui.domain.vocab import DueStatus
 
 from .auth import Who
 from .db import Db, dumps, iso, save_employees
@@ -153,7 +154,7 @@ def declared_months(conn: sqlite3.Connection, uscc: str, unit_number: str) -> se
     periods of its tax lines held by a fee declaration (申报中 / 申报成功, paid or not)."""
     rows = conn.execute("SELECT period FROM paid_periods WHERE uscc = ?1 AND unit_number = ?2"
                         " UNION SELECT period FROM dues_lines WHERE uscc = ?1 AND unit_number = ?2"
-                        " AND status IN ('申报中', '申报成功')", (uscc, unit_number))
+                        " AND status IN (?3, ?4)", (uscc, unit_number, DueStatus.DECLARING, DueStatus.DECLARED))
     return {r[0] for r in rows}
 
 
