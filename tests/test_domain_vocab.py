@@ -82,3 +82,10 @@ def test_the_models_literals_are_the_vocabulary(alias, kind):
         assert values == {m.value for m in kind} - {vocab.DeclarationStatus.QUEUED}  # local only
     else:
         assert values == {m.value for m in kind}
+
+
+def test_a_wage_submission_is_its_summary_once_done():
+    assert vocab.submission_label("done", "部分成功") == "部分成功"
+    assert vocab.submission_label("done", None) == "已获取反馈"
+    assert vocab.submission_label("processing", None) == "等待反馈"
+    assert vocab.submission_label("sent") == "已提交"

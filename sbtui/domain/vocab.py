@@ -206,6 +206,14 @@ def label(value: StrEnum | str | None, kind: type[StrEnum] | None = None) -> str
     return LABELS.get(kind, {}).get(text, text)
 
 
+def submission_label(state: str, summary: str | None = None) -> str:
+    """A wage submission as ``sbtui wages records`` and 申报记录 print it: its
+    :class:`WageSummary` once the feedback is in, else its state's word."""
+    if state == WageSubmissionState.DONE and summary:
+        return label(summary, WageSummary)
+    return label(state, WageSubmissionState)
+
+
 def labels(kind: type[StrEnum]) -> dict[str, str]:
     """``{value: label}`` of every member of ``kind``, in declaration order (for choices)."""
     return {m.value: label(m) for m in kind}

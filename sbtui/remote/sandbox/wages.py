@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END, WageDeclaration
-from sbtui.domain.vocab import DueStatus
+from sbtui.domain.vocab import DueStatus, WageSummary
 
 from .auth import Who
 from .db import Db, dumps, iso, save_employees
@@ -58,9 +58,7 @@ TO_BEFORE_FROM = "生效年月止不能早于生效年月起"
 BINDING = "未按险种分组绑定的规则录入缴费工资：{a}与{b}不一致"
 LOWERING = "{month}已申报，不能调低该月缴费工资（请先作废申报后再调低）"
 
-ALL_OK = "全部申报成功"
-SOME_OK = "部分成功"
-NONE_OK = "全部失败"
+ALL_OK, SOME_OK, NONE_OK = WageSummary.ALL_OK, WageSummary.SOME_OK, WageSummary.NONE_OK
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _NUMBER = re.compile(r"^[+-]?\d{1,12}(\.\d+)?$")

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
-from sbtui.domain.vocab import STAFF
+from sbtui.domain.vocab import STAFF, WageResult, label, submission_label
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -22,9 +22,7 @@ from sbtui.tui.strings import wages as S
 
 
 def state_label(record: dict[str, Any]) -> str:
-    if record["state"] == "done":
-        return record.get("summary") or ""
-    return S.R_STATES.get(record["state"], record["state"])
+    return submission_label(record["state"], record.get("summary"))
 
 
 class WageRecordsScreen(BaseScreen):
@@ -112,7 +110,7 @@ class SubmissionRows(ModalScreen[None]):
             table: DataTable = DataTable(id="rows-table", cursor_type="row")
             table.add_columns(*S.R_ROW_COLUMNS)
             for r in self.rows:
-                table.add_row(r["name"], r["id_number"], S.RESULTS.get(r.get("result"), r.get("result") or ""),
+                table.add_row(r["name"], r["id_number"], label(r.get("result"), WageResult),
                               r.get("reason") or "")
             yield table
 
