@@ -51,6 +51,21 @@ def test_every_command_has_help():
     walk(cli, ["sbtui"])
 
 
+def test_choices_are_the_stored_words():
+    """``click.Choice`` matches an enum member by its name: every choice is plain text, so
+    ``--status 初始`` and ``--state queued`` are what a user types (vocab.values / labels)."""
+    def walk(cmd, path):
+        for param in cmd.params:
+            if isinstance(param.type, click.Choice):
+                assert all(type(c) is str for c in param.type.choices), (path, param.name)
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+    walk(cli, ["sbtui"])
+    r = CliRunner().invoke(cli, ["dues", "list", "--status", "初始", "--help"])
+    assert r.exit_code == 0 and "销账" in r.output, r.output
+
+
 def test_demo_runs_with_no_setup(runner):
     r = sb(runner, "demo", "--limit", "5")
     assert r.exit_code == 0, r.output

@@ -21,10 +21,10 @@ from sbtui.cli.common import (
     run,
 )
 from sbtui.cli.declare import KINDS, PAY_LATER, QUEUED, record_line, send
-from sbtui.domain.vocab import DeclarationStatus, ProjectState, label
+from sbtui.domain.vocab import DeclarationStatus, ProjectState, label, values
 from sbtui.forms.common import FormError
 
-STATUSES = tuple(DeclarationStatus)
+STATUSES = values(DeclarationStatus)
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 

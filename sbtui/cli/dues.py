@@ -16,10 +16,10 @@ from sbtui.cli.common import (
     info,
     run,
 )
-from sbtui.domain.vocab import DueStatus
+from sbtui.domain.vocab import DueStatus, values
 
 SOURCES = {"tax": "税务生成", "collection": "征集信息", "special": "特殊缴费", "project": "工程项目"}
-STATUSES = tuple(DueStatus)
+STATUSES = values(DueStatus)
 
 
 @click.group()

@@ -214,6 +214,12 @@ def submission_label(state: str, summary: str | None = None) -> str:
     return label(state, WageSubmissionState)
 
 
+def values(kind: type[StrEnum]) -> tuple[str, ...]:
+    """The stored text of every member, as plain ``str`` (``click.Choice`` matches an enum
+    member by its *name*, so give it these)."""
+    return tuple(m.value for m in kind)
+
+
 def labels(kind: type[StrEnum]) -> dict[str, str]:
     """``{value: label}`` of every member of ``kind``, in declaration order (for choices)."""
     return {m.value: label(m) for m in kind}
