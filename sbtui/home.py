@@ -32,7 +32,7 @@ from sbtui.domain.employees import empty_wage_types_of
 from sbtui.domain.models import Message, Notice, TodoItem
 from sbtui.domain.period import Period
 from sbtui.domain.region import RegionNotFound, load_region
-from sbtui.domain.vocab import EVERYONE, STAFF, Role
+from sbtui.domain.vocab import EVERYONE, STAFF, EmployeeStatus, Role
 from sbtui.remote.errors import OfflineError, ServiceError
 
 if TYPE_CHECKING:
@@ -113,7 +113,7 @@ def empty_wage_alert(store: Store, period: Period | str) -> Alert | None:
     """H3 a: employees with no wage for an insured type in ``period`` (local store)."""
     names: list[str] = []
     count = 0
-    for _id, name, status, insured, wages in store.wage_rows(status="normal"):
+    for _id, name, status, insured, wages in store.wage_rows(status=EmployeeStatus.NORMAL):
         if empty_wage_types_of(status, insured, wages, period):
             count += 1
             if len(names) < EXAMPLES:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sbtui import clock
+from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import back_payment
 from sbtui.employees import registered_types
 
@@ -54,7 +55,7 @@ def has_empty_wages(store: "Store") -> bool:
     from sbtui.domain.employees import empty_wage_types_of
 
     month = this_month()
-    for _id, _name, status, types, wages in store.wage_rows(status="normal"):
+    for _id, _name, status, types, wages in store.wage_rows(status=EmployeeStatus.NORMAL):
         if empty_wage_types_of(status, types, wages, month):
             return True
     return False

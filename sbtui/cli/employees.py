@@ -12,7 +12,7 @@ import click
 from sbtui import employees as svc
 from sbtui.cli.common import EXIT_OFFLINE, EXIT_OK, EXIT_USAGE, Ctx, current_uscc, emit_json, fail, run
 from sbtui.domain.catalogue import catalogue
-from sbtui.domain.vocab import OutboxState
+from sbtui.domain.vocab import EmployeeStatus, OutboxState, values
 
 STATUS = svc.STATUS_LABELS
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
@@ -61,7 +61,7 @@ def filter_options(fn):
         click.option("--unit-number", help="单位编号."),
         click.option("--agency", help="社保经办机构 (name)."),
         click.option("--type", "type_code", help="Insured for this type code (e.g. 110)."),
-        click.option("--status", type=click.Choice(["normal", "stopped"]), help="正常缴费 / 停止缴费."),
+        click.option("--status", type=click.Choice(values(EmployeeStatus)), help="正常缴费 / 停止缴费."),
         click.option("--group", help="分组 (id or path like 财务部/会计组; with its subgroups)."),
         click.option("--ungrouped", is_flag=True, help="Only employees in no group."),
         click.option("--view", type=click.Choice(svc.VIEWS), default="all", show_default=True,

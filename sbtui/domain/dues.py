@@ -37,6 +37,7 @@ from typing import Any
 from .catalogue import catalogue
 from .money import CENT
 from .region import RegionProfile
+from .vocab import EmployeeStatus
 
 OPEN_END = "2099-12"
 
@@ -69,7 +70,7 @@ def wage_in_force(wages: Iterable[Any], type_code: str, period: str) -> Decimal 
 
 def stop_period(doc: Any, current: str) -> str | None:
     """The first month without dues for this employee, or ``None`` (normal). See module doc."""
-    if _get(doc, "status") != "stopped":
+    if _get(doc, "status") != EmployeeStatus.STOPPED:
         return None
     stopped_on = doc.get("stopped_on") if isinstance(doc, Mapping) else getattr(doc, "stopped_on", None)
     return str(stopped_on)[:7] if stopped_on else current

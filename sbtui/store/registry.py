@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic_core import from_json, to_json
 
 from sbtui.domain.models import Employee, EmployeeDoc, UnitRegistration
+from sbtui.domain.vocab import EmployeeStatus
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
     from sbtui.store.outbox import Outbox
 
+_STOPPED = EmployeeStatus.STOPPED  # bound once: compared for every pulled employee
 UNIT_SEP = "，"  # SPEC E1: unit numbers shown joined with a full-width comma
 TYPE_SEP = ","
 _COLUMNS = ("id", "name", "id_type", "id_number", "status", "group_id", "unit_numbers",
@@ -94,7 +96,7 @@ class RegistryMixin:
                     added += 1
                 elif old == row:
                     continue
-                elif old[4] != "stopped" and e["status"] == "stopped":
+                elif old[4] != _STOPPED and e["status"] == _STOPPED:
                     stopped += 1
                 else:
                     changed += 1

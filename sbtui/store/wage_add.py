@@ -25,6 +25,7 @@ from pydantic_core import from_json, to_json
 
 from sbtui.domain import wages as rules
 from sbtui.domain.money import MAX_DIGITS
+from sbtui.domain.vocab import EmployeeStatus
 from sbtui.store.outbox import now_iso
 from sbtui.store.wages import CELLS, CODES, HEAD
 
@@ -146,7 +147,7 @@ class WageAddMixin:
         current wage (covering ``period_from``, else the latest); 生效年月起/止 as given."""
         if not unit_number:
             raise ValueError("请选择单位编号")
-        where, params = self.employee_where(unit_number=unit_number, status="normal")
+        where, params = self.employee_where(unit_number=unit_number, status=EmployeeStatus.NORMAL)
         return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule)
 
     def wage_add_by_group(self, group_id: str, rule: rules.Rule, period_from: str,
@@ -155,7 +156,7 @@ class WageAddMixin:
         ``subgroups``, also its descendants). ``ValueError`` for an unknown group."""
         if not group_id or not self._group_exists(group_id):
             raise ValueError(f"分组不存在：{group_id}")
-        where, params = self.employee_where(group_id=group_id, subgroups=subgroups, status="normal")
+        where, params = self.employee_where(group_id=group_id, subgroups=subgroups, status=EmployeeStatus.NORMAL)
         return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule)
 
     def _add_bulk(self, where: str, params: list[Any], period_from: Any, period_to: Any, *,

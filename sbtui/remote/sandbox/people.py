@@ -13,6 +13,7 @@ from stdnum.cn import ric
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END
+from sbtui.domain.vocab import EmployeeStatus
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -145,7 +146,7 @@ def wage_history(rng: random.Random, types: tuple[str, ...], since: str, this_mo
 def employee_doc(rng: random.Random, *, eid: str, units: list[dict], person_prefix: str,
                  serial: int, today: date, taken: set[str], new_hire: bool = False,
                  empty_wages: bool = False, group_id: str | None = None,
-                 status: str = "normal") -> dict:
+                 status: str = EmployeeStatus.NORMAL) -> dict:
     """One employee document (the JSON shape of ``models.Employee``, minus ``seq``).
 
     ``units`` are the unit registrations the employee is registered under (1 or 2)."""

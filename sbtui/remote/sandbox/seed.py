@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import EmployeeStatus
 
 from .db import Db, dumps
 from .people import add_months, employee_doc, money, month_of
@@ -135,7 +136,7 @@ def make_employee(rng: random.Random, *, uscc: str, serial: int, units: list[dic
     return employee_doc(
         rng, eid=f"E{serial:07d}", units=chosen, person_prefix=prefix, serial=serial, today=today,
         taken=taken, new_hire=new_hire, empty_wages=new_hire, group_id=group,
-        status="stopped" if stopped else "normal")
+        status=EmployeeStatus.STOPPED if stopped else EmployeeStatus.NORMAL)
 
 
 def _seed_groups(conn, uscc: str) -> list[str]:
