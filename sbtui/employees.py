@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sbtui import clock
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.period import Period
 from sbtui.domain.vocab import EmployeeChange, EmployeeStatus, labels, values
 
 if TYPE_CHECKING:
@@ -82,8 +83,7 @@ class EmployeeFilter:
 
 
 def month_start(today: date | None = None) -> str:
-    today = today or clock.today()
-    return today.replace(day=1).isoformat()
+    return Period.of(today or clock.today()).first_day.isoformat()
 
 
 def view_filter(view: str, base: EmployeeFilter | None = None, *, today: date | None = None) -> EmployeeFilter:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sbtui import clock
+from sbtui.domain.period import month_of
 from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import back_payment
 from sbtui.employees import registered_types
@@ -38,7 +39,7 @@ def today() -> date:
 
 
 def this_month(day: date | None = None) -> str:
-    return (day or today()).strftime("%Y-%m")
+    return month_of(day or today())
 
 
 def is_back_payment(month: str, day: date | None = None) -> bool:

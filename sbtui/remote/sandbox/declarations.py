@@ -35,6 +35,7 @@ from sbtui.domain.catalogue import catalogue
 from sbtui.domain.dues import employee_dues
 from sbtui.domain.models import Credit, Declaration, DeclarationEmployee
 from sbtui.domain.money import ZERO, format_money, format_rate
+from sbtui.domain.period import month_of
 from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
 
 from . import dues, ledger, settle
@@ -42,7 +43,6 @@ from .auth import Who
 from .db import dumps
 from .errors import ERRORS, ApiError
 from .idempotency import IdemKey
-from .people import month_of
 from .seed import local_today
 from .wages import stamp
 

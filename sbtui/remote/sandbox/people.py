@@ -13,6 +13,7 @@ from stdnum.cn import ric
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END
+from sbtui.domain.period import add_months, month_of
 from sbtui.domain.vocab import EmployeeStatus
 
 SURNAMES = (
@@ -76,18 +77,6 @@ def id_number(rng: random.Random, born: date, taken: set[str]) -> str:
         if number not in taken:
             taken.add(number)
             return number
-
-
-# --- months ---------------------------------------------------------------------------------
-
-def month_of(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def add_months(period: str, n: int) -> str:
-    y, m = int(period[:4]), int(period[5:7])
-    total = y * 12 + (m - 1) + n
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
 def random_day(rng: random.Random, first: date, last: date) -> date:

@@ -8,12 +8,13 @@ import sqlite3
 from datetime import date
 
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.period import month_of
 from sbtui.domain.vocab import EmployeeChange, EmployeeStatus, values
 
 from . import db as dbm
 from .db import Db, load_employee, save_employee
 from .errors import ApiError
-from .people import change_wage, money, month_of, random_wage_cents
+from .people import change_wage, money, random_wage_cents
 from .seed import make_employee
 
 def _page_bytes(docs: list[str], tail: dict) -> bytes:

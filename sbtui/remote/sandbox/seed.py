@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.period import add_months, month_of
 from sbtui.domain.vocab import EmployeeStatus
 
 from .db import Db, dumps
-from .people import add_months, employee_doc, money, month_of
+from .people import employee_doc, money
 
 DEMO_USCC = "91150691MA0N4RXW7E"
 SECOND_USCC = "91150691MA0P9D3L62"

@@ -31,13 +31,13 @@ from pydantic import BaseModel
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END, WageDeclaration
+from sbtui.domain.period import Period, PeriodError, add_months
 from sbtui.domain.vocab import DueStatus, WageSummary
 
 from .auth import Who
 from .db import Db, dumps, iso, save_employees
 from .errors import ERRORS, ApiError
 from .idempotency import IdemKey
-from .people import add_months
 
 router = APIRouter(responses=ERRORS)
 JSON = "application/json"
@@ -60,7 +60,6 @@ LOWERING = "{month}已申报，不能调低该月缴费工资（请先作废申�
 
 ALL_OK, SOME_OK, NONE_OK = WageSummary.ALL_OK, WageSummary.SOME_OK, WageSummary.NONE_OK
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _NUMBER = re.compile(r"^[+-]?\d{1,12}(\.\d+)?$")
 _CENT = Decimal("0.01")
 _ORDER = itemgetter("type", "period_from")  # how an employee's wage periods are kept
@@ -306,9 +305,10 @@ def _check_item(item: dict, units: dict[str, list[str]],
 
 
 def _month(text: str) -> str | None:
-    text = text.strip()
-    m = _MONTH.match(text)
-    return text if m and 1900 <= int(m.group(1)) <= 2099 else None
+    try:
+        return str(Period.parse(text, strict=True))
+    except PeriodError:
+        return None
 
 
 def _check_binding(parsed: list[Item | None], reasons: list[str | None]) -> None:

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from sbtui.domain.period import Period
+from sbtui.domain.period import Period, months_between
 from sbtui.domain.vocab import STAFF
 from sbtui.employees import default_path
 from sbtui.remote.errors import OfflineError, ServiceError
@@ -30,8 +30,7 @@ from sbtui.tui.widgets.text_input import TextInput
 
 
 def _months(a: str, b: str) -> int:
-    pa, pb = Period.coerce(a), Period.coerce(b)
-    return (pb.year - pa.year) * 12 + pb.month - pa.month + 1
+    return months_between(a, b) + 1
 
 
 class DuesListMixin(metaclass=AbstractScreenMeta):
