@@ -13,7 +13,7 @@ from stdnum.cn import ric
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END
-from sbtui.domain.period import add_months, month_of
+from sbtui.domain.period import Period, add_months, month_of
 from sbtui.domain.vocab import EmployeeStatus
 
 SURNAMES = (
@@ -114,7 +114,7 @@ def clusters(types: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 def wage_history(rng: random.Random, types: tuple[str, ...], since: str, this_month: str,
                  base_cents: int) -> list[dict]:
     """Wage periods for every insured type, identical within each binding cluster."""
-    year = int(this_month[:4])
+    year = Period.parse(this_month, strict=True).year
     last_year_start, last_year_end, year_start = f"{year - 1}-01", f"{year - 1}-12", f"{year}-01"
     wages: list[dict] = []
     for cluster in clusters(types):
