@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sbtui import clock
 from sbtui.domain import declare as rules
 from sbtui.domain.declare import KIND_SOURCES, DeclareError, Totals, UnitSummary
+from sbtui.domain.vocab import DECLARATION_PENDING, DeclarationStatus, PaymentStatus
 
 if TYPE_CHECKING:
     from sbtui.store import Store
@@ -203,9 +204,10 @@ def declaration(store: Store, ident: str) -> dict[str, Any] | None:
 
 def unpaid(store: Store) -> list[dict[str, Any]]:
     """申报成功 and not fully paid (D7: "当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？")."""
-    return [d for d in store.declarations.rows(status="申报成功") if d.get("payment_status") != "已缴费"]
+    return [d for d in store.declarations.rows(status=DeclarationStatus.OK)
+            if d.get("payment_status") != PaymentStatus.PAID]
 
 
 def pending(store: Store) -> list[dict[str, Any]]:
     """Declarations waiting for the service: 待发送, 申报中, 作废中."""
-    return store.declarations.rows(statuses=("待发送", "申报中", "作废中"))
+    return store.declarations.rows(statuses=DECLARATION_PENDING)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from sbtui import clock
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.period import Period
+from sbtui.domain.vocab import EmployeeChange, EmployeeStatus, labels, values
 
 if TYPE_CHECKING:
     from sbtui.store import Store
@@ -24,8 +26,8 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 
-STATUS_LABELS = {"normal": "正常缴费", "stopped": "停止缴费"}
-CHANGE_LABELS = {"added": "新增", "stopped": "停止缴费", "changed": "变更"}
+STATUS_LABELS = labels(EmployeeStatus)  # 正常缴费 / 停止缴费, as the TUI shows them
+CHANGE_LABELS = labels(EmployeeChange)
 VIEWS = ("all", "month", "stopped")  # 职工参保信息管理, 本月更新数据, 停止缴费职工清单
 
 
@@ -81,8 +83,7 @@ class EmployeeFilter:
 
 
 def month_start(today: date | None = None) -> str:
-    today = today or clock.today()
-    return today.replace(day=1).isoformat()
+    return Period.of(today or clock.today()).first_day.isoformat()
 
 
 def view_filter(view: str, base: EmployeeFilter | None = None, *, today: date | None = None) -> EmployeeFilter:
@@ -91,7 +92,7 @@ def view_filter(view: str, base: EmployeeFilter | None = None, *, today: date | 
     if view == "month":
         return replace(base, changed_since=month_start(today))
     if view == "stopped":
-        return replace(base, status="stopped")
+        return replace(base, status=EmployeeStatus.STOPPED)
     return base
 
 
@@ -99,7 +100,7 @@ def change_kind_sql(since: str) -> str:
     """SQL giving 新增 / 停止缴费 / 变更 of a row changed since ``since`` (本月更新数据)."""
     since = since.replace("'", "")
     return (f"CASE WHEN added_on >= '{since}' THEN '{CHANGE_LABELS['added']}'"
-            f" WHEN status = 'stopped' THEN '{CHANGE_LABELS['stopped']}'"
+            f" WHEN status = '{EmployeeStatus.STOPPED}' THEN '{CHANGE_LABELS['stopped']}'"
             f" ELSE '{CHANGE_LABELS['changed']}' END")
 
 
@@ -256,8 +257,7 @@ def employee_ids(store: "Store", rowids: list[int]) -> list[str]:
 def status_counts(store: "Store") -> dict[str, int]:
     """职工总数 / 正常缴费 / 停止缴费 (manual 004 §3)."""
     counts = dict(store.db.execute("SELECT status, count(*) FROM employees GROUP BY status").fetchall())
-    return {"total": sum(counts.values()), "normal": counts.get("normal", 0),
-            "stopped": counts.get("stopped", 0)}
+    return {"total": sum(counts.values()), **{s: counts.get(s, 0) for s in values(EmployeeStatus)}}
 
 
 def default_path(stem: str, today: date | None = None) -> str:

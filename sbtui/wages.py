@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sbtui import clock
+from sbtui.domain.period import month_of
+from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import back_payment
 from sbtui.employees import registered_types
 
@@ -37,7 +39,7 @@ def today() -> date:
 
 
 def this_month(day: date | None = None) -> str:
-    return (day or today()).strftime("%Y-%m")
+    return month_of(day or today())
 
 
 def is_back_payment(month: str, day: date | None = None) -> bool:
@@ -54,7 +56,7 @@ def has_empty_wages(store: "Store") -> bool:
     from sbtui.domain.employees import empty_wage_types_of
 
     month = this_month()
-    for _id, _name, status, types, wages in store.registry.wage_rows(status="normal"):
+    for _id, _name, status, types, wages in store.registry.wage_rows(status=EmployeeStatus.NORMAL):
         if empty_wage_types_of(status, types, wages, month):
             return True
     return False

@@ -14,6 +14,7 @@ from sbtui.domain.models import (
     EmployerRecord,
     Project,
 )
+from sbtui.domain.vocab import DeclarationStatus, ProjectState
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class DeclarationsWorkspace:
         settled: dict[str, dict] = {}
         for ident in watched:
             row = store.declarations.row(ident)
-            if row is not None and row["status"] not in ("待发送", *UNSETTLED):
+            if row is not None and row["status"] not in (DeclarationStatus.QUEUED, *UNSETTLED):
                 settled[row["id"]] = row
         if any(r.get("local_id") != r["id"] for r in settled.values()):  # the service's dues moved
             await pull_dues(store, service)
@@ -77,7 +78,7 @@ class DeclarationsWorkspace:
         row = store.declarations.row(ident)
         if row is None:
             raise DeclareError("申报记录不存在")
-        if row["status"] == "待发送" or row.get("local_id") == row["id"]:  # never taken by the service
+        if row["status"] == DeclarationStatus.QUEUED or row.get("local_id") == row["id"]:  # never taken by the service
             raise DeclareError("该申报尚未被税务端受理，没有申报表和明细")
         if lines and not row.get("lines"):
             found = await self.service().declaration(row["id"])
@@ -157,4 +158,4 @@ class DeclarationsWorkspace:
             store.projects.replace(await self.service().projects())
         except OfflineError:
             pass
-        return [Project.model_validate(r) for r in store.projects.rows() if r["state"] != "refused"]
+        return [Project.model_validate(r) for r in store.projects.rows() if r["state"] != ProjectState.REFUSED]

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from sbtui.cli import cli
 from sbtui.domain.passwords import initial_password
+from sbtui.domain.vocab import OUTBOX_PENDING_LABEL, OutboxState, label
 from sbtui.remote.sandbox import info as sandbox_info
 
 NEW = "Newpass2026"
@@ -48,6 +49,21 @@ def test_every_command_has_help():
             for name, sub in cmd.commands.items():
                 walk(sub, [*path, name])
     walk(cli, ["sbtui"])
+
+
+def test_choices_are_the_stored_words():
+    """``click.Choice`` matches an enum member by its name: every choice is plain text, so
+    ``--status 初始`` and ``--state queued`` are what a user types (vocab.values / labels)."""
+    def walk(cmd, path):
+        for param in cmd.params:
+            if isinstance(param.type, click.Choice):
+                assert all(type(c) is str for c in param.type.choices), (path, param.name)
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+    walk(cli, ["sbtui"])
+    r = CliRunner().invoke(cli, ["dues", "list", "--status", "初始", "--help"])
+    assert r.exit_code == 0 and "销账" in r.output, r.output
 
 
 def test_demo_runs_with_no_setup(runner):
@@ -163,6 +179,30 @@ def test_outbox_assign_and_sync(runner, tmp_path):
     assert after[0]["group_id"] == target
 
 
+def test_outbox_and_sync_print_the_tuis_words(runner, tmp_path):
+    """One word, one meaning: ``sbtui outbox`` and ``sbtui sync`` print each outbox state with the
+    word the TUI's 待发送队列 and status bar show for it."""
+    from sbtui.tui.strings import shell as S
+
+    add_demo(runner, tmp_path)
+    groups = json.loads(sb(runner, "--json", "employees", "groups").stdout)
+    rows = json.loads(sb(runner, "--json", "employees", "list", "--status", "normal", "--limit", "1").stdout)
+    target = next(g["id"] for g in groups if g["id"] != rows[0]["group_id"])
+    key = json.loads(sb(runner, "--json", "employees", "assign", rows[0]["id_number"], "--group", target).stdout)["key"]
+    out = sb(runner, "outbox").stdout
+    counts, line = out.splitlines()[0], next(ln for ln in out.splitlines() if ln.startswith(key[:8]))
+    assert [t for t in counts.split() if not t.isdigit()] == [S.OUTBOX_STATES[s] for s in OutboxState]
+    assert f"  {S.OUTBOX_STATES['queued']}  " in line
+    r = sb(runner, "sync", env={"SBTUI_PASSWORD": NEW})
+    assert r.exit_code == 0, r.output
+    assert f"{label(OutboxState.CONFIRMED)} 1 项" in r.stdout
+    assert S.SYNC_DONE.startswith(f"同步完成：{label(OutboxState.CONFIRMED)}")
+    line = next(ln for ln in sb(runner, "outbox").stdout.splitlines() if ln.startswith(key[:8]))
+    assert f"  {S.OUTBOX_STATES['confirmed']}  " in line and "已发送" not in line
+    assert S.OUTBOX_FILTERS["confirmed"] == S.OUTBOX_STATES["confirmed"]
+    assert S.OUTBOX.split()[0] == S.OUTBOX_FILTERS["pending"] == OUTBOX_PENDING_LABEL
+
+
 def test_sync_needs_a_password_when_nothing_is_kept(runner, tmp_path):
     add_demo(runner, tmp_path)
     r = sb(runner, "sync")
@@ -215,7 +255,7 @@ def test_sync_offline_keeps_the_outbox_exit_3(runner, sandbox_server, tmp_path):
         s.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{s.getsockname()[1]}"
     r = sb(runner, "--home", home, "--remote", dead, "sync", env={"SBTUI_PASSWORD": NEW})
-    assert r.exit_code == 3 and "待发送 1 项" in r.stderr, r.output
+    assert r.exit_code == 3 and f"{OUTBOX_PENDING_LABEL} 1 项" in r.stderr, r.output
     local = json.loads(sb(runner, "--home", home, "--json", "employees", "list", "--id-number",
                           rows[0]["id_number"]).stdout)
     assert local[0]["group_id"] == target  # the local change is kept

@@ -5,25 +5,45 @@ from datetime import date, datetime
 
 import pytest
 
-from sbtui.domain.period import (OPEN_END, Period, PeriodError, check_span, close_periods, covering,
-                                 months_between, period_range)
+from sbtui.domain.period import (OPEN_END, Period, PeriodError, add_months, check_span, close_periods,
+                                 covering, month_index, month_of, month_text, months_between, period_range)
 
 P = Period.parse
 
 
 @pytest.mark.parametrize("text", ["2024-01", "2024-1", "202401", "2024/01", "2024/1", " 2024-01 ",
-                                  "２０２４－０１", "2024年1月", "2024年01月"])
+                                  "２０２４－０１", "2024年1月", "2024年01月", "2024.01", "2024.1",
+                                  "2024 - 1", "2024年1"])
 def test_period_parse_accepted_forms(text):
     assert Period.parse(text) == Period(2024, 1)
 
 
 @pytest.mark.parametrize("text", ["", "2024", "2024-13", "2024-00", "24-01", "2024-001", "20241",
-                                  "2024.01", "2024-01-15", "abc", "2024--01", "1899-12", "2100-01"])
+                                  "2024-01-15", "abc", "2024--01", "1899-12", "2100-01", "2024,01",
+                                  "2024年13月", "1月2024"])
 def test_period_parse_rejects_with_chinese_message(text):
     with pytest.raises(PeriodError) as e:
         Period.parse(text)
     assert "年" in str(e.value) or "月" in str(e.value)
     assert isinstance(e.value, ValueError)
+
+
+@pytest.mark.parametrize("text, ok", [("2024-01", True), (" 2024-12 ", True), ("2024-1", False),
+                                      ("202401", False), ("2024/01", False), ("2024年1月", False),
+                                      ("２０２４-０１", False), ("1899-12", False), ("2024-13", False)])
+def test_period_parse_strict_is_the_wire_form(text, ok):
+    if ok:
+        assert str(Period.parse(text, strict=True)) == text.strip()
+    else:
+        with pytest.raises(PeriodError, match="年"):
+            Period.parse(text, strict=True)
+
+
+def test_fast_forms_agree_with_period():
+    for p in (Period(1901, 2), Period(2023, 12), Period(2024, 1), Period(2099, 11)):
+        assert month_index(str(p)) == p.index and month_text(p.index) == str(p)
+        assert add_months(str(p), -13) == str(p - 13) and add_months(str(p), 1) == str(p + 1)
+    assert month_of(date(2024, 2, 29)) == str(Period.of(date(2024, 2, 29))) == "2024-02"
 
 
 def test_period_parse_type_error():

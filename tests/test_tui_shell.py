@@ -3,6 +3,7 @@ palette's commands, the user keymap, the theme toggle, the outbox screen and sta
 optional initialization step."""
 from __future__ import annotations
 
+from sbtui.domain.vocab import OUTBOX_PENDING_LABEL, OutboxState, label
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.commands import commands_for
 from sbtui.tui.registry import REGISTRY
@@ -81,7 +82,7 @@ async def test_menu_opens_the_outbox_and_the_status_bar_counts(tmp_path):
         store.outbox.enqueue("group.create", {"body": {"name": "财务部"}}, entity="group:new1")
         app.refresh_outbox()
         await until(pilot, lambda: app.outbox_counts.pending == 1)
-        assert "待发送 1" in screen_text(app)
+        assert f"{OUTBOX_PENDING_LABEL} 1" in screen_text(app)
 
         await pilot.press("f2")
         await on_screen(pilot, "MenuDialog")
@@ -92,8 +93,8 @@ async def test_menu_opens_the_outbox_and_the_status_bar_counts(tmp_path):
         await on_screen(pilot, "OutboxScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         text = screen_text(app)
-        assert "待发送" in text and "新建分组" in text
-        await pilot.press("f")  # filter: 待发送
+        assert label(OutboxState.QUEUED) in text and "新建分组" in text  # as `sbtui outbox` says it
+        await pilot.press("f")  # filter: 待确认
         await pilot.press("f", "f")  # 被拒绝: none
         await until(pilot, lambda: not app.screen.query_one("DataTable").display)
         assert S.OUTBOX_EMPTY in screen_text(app)

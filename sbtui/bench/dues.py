@@ -23,9 +23,9 @@ from sbtui import clock
 
 
 def _prepare(data: Path, employees: int, runs: int, log: bool) -> dict:
+    from sbtui.domain.period import add_months, month_of
     from sbtui.remote.sandbox import dues
     from sbtui.remote.sandbox.db import iso, registrations
-    from sbtui.remote.sandbox.people import add_months, month_of
     from sbtui.remote.sandbox.seed import DEMO_USCC, local_today
     from sbtui.remote.sandbox.service import open_db
 

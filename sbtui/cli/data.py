@@ -5,6 +5,7 @@ import click
 
 from sbtui.cli.common import (EXIT_AUTH, EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, Ctx, Progress, current_uscc,
                               emit_json, fail, info, interactive, run)
+from sbtui.domain.vocab import OUTBOX_PENDING, OUTBOX_PENDING_LABEL, OutboxState, label, labels
 
 
 async def ensure_session(obj: Ctx, uscc: str) -> None:
@@ -43,7 +44,8 @@ async def sync_cmd(obj: Ctx, full: bool, uscc: str | None) -> None:
         pending = obj.ws.store(uscc).outbox.counts()
         if obj.json and result is not None:
             emit_json(asdict(result))
-        fail(f"{offline}。本地数据均已保存，待发送 {pending['queued'] + pending['sent']} 项将在联网后发送。", EXIT_OFFLINE)
+        n = sum(pending[s] for s in OUTBOX_PENDING)
+        fail(f"{offline}。本地数据均已保存，{OUTBOX_PENDING_LABEL} {n} 项将在联网后发送。", EXIT_OFFLINE)
     data = asdict(result)
     if obj.json:
         emit_json(data)
@@ -52,15 +54,16 @@ async def sync_cmd(obj: Ctx, full: bool, uscc: str | None) -> None:
         click.echo(f"{kind}完成：新增 {result.added} 人，变更 {result.changed} 人，停止缴费 {result.stopped} 人；"
                    f"本地共 {result.total} 人。")
         if result.pushed or result.refused:
-            click.echo(f"已发送 {result.pushed} 项，被拒绝 {result.refused} 项（sbtui outbox 查看原因）。")
+            click.echo(f"{label(OutboxState.CONFIRMED)} {result.pushed} 项，{label(OutboxState.REFUSED)} "
+                       f"{result.refused} 项（sbtui outbox 查看原因）。")
     raise SystemExit(EXIT_REFUSED if result.refused else EXIT_OK)
 
 
-STATE_LABELS = {"queued": "待发送", "sent": "已发送", "confirmed": "已确认", "refused": "被拒绝"}
+STATE_LABELS = labels(OutboxState)  # the TUI's 待发送队列 prints the same (sbtui.domain.vocab)
 
 
 @click.command()
-@click.option("--state", type=click.Choice(sorted(STATE_LABELS)), help="Only items in this state.")
+@click.option("--state", type=click.Choice(list(STATE_LABELS)), help="Only items in this state.")
 @click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
 @click.pass_obj
 def outbox(obj: Ctx, state: str | None, uscc: str | None) -> None:
@@ -71,10 +74,10 @@ def outbox(obj: Ctx, state: str | None, uscc: str | None) -> None:
         emit_json({"counts": store.outbox.counts(), "items": [_item(i) for i in items]})
         return
     counts = store.outbox.counts()
-    click.echo("  ".join(f"{STATE_LABELS[k]} {counts.get(k, 0)}" for k in ("queued", "sent", "confirmed", "refused")))
+    click.echo("  ".join(f"{text} {counts.get(k, 0)}" for k, text in STATE_LABELS.items()))
     for i in items:
         d = _item(i)
-        line = f"{d['key'][:8]}  {STATE_LABELS.get(d['state'], d['state'])}  {d['kind']}  {d['entity'] or ''}"
+        line = f"{d['key'][:8]}  {label(d['state'], OutboxState)}  {d['kind']}  {d['entity'] or ''}"
         if d.get("last_error"):
             line += f"  原因：{d['last_error']}"
         click.echo(line)

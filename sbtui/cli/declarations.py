@@ -21,9 +21,10 @@ from sbtui.cli.common import (
     run,
 )
 from sbtui.cli.declare import KINDS, PAY_LATER, QUEUED, record_line, send
+from sbtui.domain.vocab import DeclarationStatus, ProjectState, label, values
 from sbtui.forms.common import FormError
 
-STATUSES = ("待发送", "申报中", "申报成功", "申报失败", "作废中", "已作废")
+STATUSES = values(DeclarationStatus)
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
@@ -111,7 +112,7 @@ async def show(obj: Ctx, ident: str, employees: bool, line: int | None, as_json:
     row = svc.declaration(store, ident)
     if row is None:
         fail("申报记录不存在。", EXIT_USAGE)
-    if (not row.get("lines") and row["status"] != "待发送") or employees:
+    if (not row.get("lines") and row["status"] != DeclarationStatus.QUEUED) or employees:
         if not await _online(obj, uscc):
             fail("无法连接服务：该记录的明细需联网获取。", EXIT_OFFLINE)
         if not row.get("lines"):
@@ -149,7 +150,7 @@ async def void(obj: Ctx, ident: str, wait: bool, timeout: int, as_json: bool, us
     row = svc.declaration(store, ident)
     if row is None:
         fail("申报记录不存在。", EXIT_USAGE)
-    if row["status"] != "待发送" and await _online(obj, uscc):  # the latest payment status
+    if row["status"] != DeclarationStatus.QUEUED and await _online(obj, uscc):  # the latest payment status
         store.declarations.put(await obj.ws.service().declaration(row["id"]))
     try:
         ident = svc.queue_void(store, ident)
@@ -161,11 +162,11 @@ async def void(obj: Ctx, ident: str, wait: bool, timeout: int, as_json: bool, us
         emit_json(row)
     else:
         click.echo(record_line(row))
-        if row["status"] == "作废中" and code == EXIT_OK:
+        if row["status"] == DeclarationStatus.VOIDING and code == EXIT_OK:
             click.echo("已提交作废，等待反馈。")
         if code == EXIT_OFFLINE:
             click.echo(QUEUED)
-    refused = row["status"] == "申报成功"  # the void was refused: the reason is its message
+    refused = row["status"] == DeclarationStatus.OK  # the void was refused: the reason is its message
     raise SystemExit(code if code != EXIT_OK else (EXIT_REFUSED if refused else EXIT_OK))
 
 
@@ -231,7 +232,7 @@ async def lookup(obj: Ctx, project_id: str, as_json: bool, uscc: str | None) -> 
         emit_json(found)
     else:
         click.echo(_project_text(found))
-        click.echo("已关联" if found.get("linked") else "未关联（sbtui projects link 关联）")
+        click.echo(label(ProjectState.LINKED) if found.get("linked") else "未关联（sbtui projects link 关联）")
 
 
 @projects.command("link")
@@ -286,5 +287,5 @@ async def list_projects(obj: Ctx, as_json: bool, uscc: str | None) -> None:
     if not rows:
         info("没有已关联的工程项目。")
     for p in rows:
-        state = "已关联" if p.get("linked") else "待发送"
+        state = label(ProjectState.LINKED if p.get("linked") else ProjectState.QUEUED)
         click.echo(f"{p['project_id']}  {p['name']}  单位编号 {p['unit_number']}  {p['agency']}  {state}")

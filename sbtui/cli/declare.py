@@ -26,6 +26,7 @@ from sbtui.cli.common import (
     interactive,
     run,
 )
+from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
 
 KINDS = {"daily": "日常申报", "special": "特殊缴费申报", "project": "工程项目社保费申报"}
 NOTHING = {"daily": "没有可申报的应缴信息（先运行 sbtui sync 更新应缴费信息）。",
@@ -55,7 +56,7 @@ def money_row(d: Any) -> dict[str, Any]:
 def record_line(d: dict[str, Any]) -> str:
     text = (f"{d['id']}  {KINDS.get(d.get('kind', 'daily'), '')}  单位编号 {d['unit_number']}  {d['status']}"
             f"  {d.get('line_count', 0)} 条  实际缴纳 {d.get('actual_total')}")
-    if d.get("payment_status") and d["status"] == "申报成功":
+    if d.get("payment_status") and d["status"] == DeclarationStatus.OK:
         text += f"  {d['payment_status']}"
     if d.get("message"):
         text += f"  {d['message']}"
@@ -180,8 +181,8 @@ def _refuse(as_json: bool, problems: list[str]) -> None:
 
 
 def _report(as_json: bool, rows: list[dict[str, Any]], code: int, **extra: Any) -> None:
-    failed = any(r["status"] == "申报失败" for r in rows)
-    unpaid = any(r["status"] == "申报成功" and r.get("payment_status") != "已缴费" for r in rows)
+    failed = any(r["status"] == DeclarationStatus.FAILED for r in rows)
+    unpaid = any(r["status"] == DeclarationStatus.OK and r.get("payment_status") != PaymentStatus.PAID for r in rows)
     if as_json:
         emit_json({"declarations": rows, "confirmed": extra.get("checks", []),
                    "summary": [money_row(s) for s in extra.get("summary", [])],
@@ -189,7 +190,7 @@ def _report(as_json: bool, rows: list[dict[str, Any]], code: int, **extra: Any) 
     else:
         for r in rows:
             click.echo(record_line(r))
-        if any(r["status"] in ("待发送", "申报中") for r in rows) and code == EXIT_OK:
+        if any(r["status"] in (DeclarationStatus.QUEUED, DeclarationStatus.PROCESSING) for r in rows) and code == EXIT_OK:
             click.echo("已提交，等待反馈（sbtui sync 或 sbtui declarations list --refresh 获取结果）。")
         if unpaid:
             click.echo(PAY_LATER)

@@ -16,9 +16,10 @@ from sbtui.cli.common import (
     info,
     run,
 )
+from sbtui.domain.vocab import DueStatus, values
 
 SOURCES = {"tax": "税务生成", "collection": "征集信息", "special": "特殊缴费", "project": "工程项目"}
-STATUSES = ("初始", "申报中", "申报成功", "销账", "批扣清册生成")
+STATUSES = values(DueStatus)
 
 
 @click.group()

@@ -12,6 +12,7 @@ import click
 from sbtui import employees as svc
 from sbtui.cli.common import EXIT_OFFLINE, EXIT_OK, EXIT_USAGE, Ctx, current_uscc, emit_json, fail, run
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import EmployeeStatus, OutboxState, values
 
 STATUS = svc.STATUS_LABELS
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
@@ -60,7 +61,7 @@ def filter_options(fn):
         click.option("--unit-number", help="单位编号."),
         click.option("--agency", help="社保经办机构 (name)."),
         click.option("--type", "type_code", help="Insured for this type code (e.g. 110)."),
-        click.option("--status", type=click.Choice(["normal", "stopped"]), help="正常缴费 / 停止缴费."),
+        click.option("--status", type=click.Choice(values(EmployeeStatus)), help="正常缴费 / 停止缴费."),
         click.option("--group", help="分组 (id or path like 财务部/会计组; with its subgroups)."),
         click.option("--ungrouped", is_flag=True, help="Only employees in no group."),
         click.option("--view", type=click.Choice(svc.VIEWS), default="all", show_default=True,
@@ -211,7 +212,7 @@ def assign(obj: Ctx, employee: str, group: str, uscc: str | None) -> None:
     gid = None if group.lower() == "none" else _group_id(store, group)
     key = store.groups.assign(row["id"], gid)
     if obj.json:
-        emit_json({"key": key, "state": "queued"})
+        emit_json({"key": key, "state": OutboxState.QUEUED})
     else:
         click.echo(f"已保存并加入待发送队列（{key[:8]}），运行 sbtui sync 发送。")
 
@@ -262,7 +263,7 @@ def create(ctx: click.Context, name: str, parent: str | None) -> None:
     """Create a group (at most three levels)."""
     store = _gstore(ctx)
     temp, key = _change(store.groups.create, name, _group_id(store, parent))
-    _saved(ctx.obj, {"id": temp, "key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
+    _saved(ctx.obj, {"id": temp, "key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
 @groups.command("rename")
@@ -273,7 +274,7 @@ def rename(ctx: click.Context, group: str, name: str) -> None:
     """Rename a group (id or path)."""
     store = _gstore(ctx)
     key = _change(store.groups.rename, _group_id(store, group), name)
-    _saved(ctx.obj, {"key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
+    _saved(ctx.obj, {"key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
 @groups.command("delete")
@@ -283,7 +284,7 @@ def delete(ctx: click.Context, group: str) -> None:
     """Delete a group without subgroups; its employees are left in no group."""
     store = _gstore(ctx)
     key = _change(store.groups.delete, _group_id(store, group))
-    _saved(ctx.obj, {"key": key, "state": "queued"}, f"已保存并加入待发送队列（{key[:8]}）。")
+    _saved(ctx.obj, {"key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
 @groups.command("template")

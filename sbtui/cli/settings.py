@@ -8,11 +8,12 @@ import click
 from sbtui.cli.common import (EXIT_USAGE, Ctx, confirm, current_uscc, emit_json, fail, info,
                               read_secret, run)
 from sbtui.cli.data import ensure_session
+from sbtui.domain import vocab
 from sbtui.domain.ids import check_uscc
 from sbtui.domain.passwords import username_problem
 
-PERMISSIONS = {"all": "全部功能", "pay": "缴费"}
-STATUSES = {"normal": "正常", "disabled": "停用"}
+PERMISSIONS = {role.value: vocab.label(role) for role in vocab.PERMISSIONS}  # 全部功能 / 缴费, as the TUI
+STATUSES = vocab.labels(vocab.UserStatus)
 EMPLOYER_OPTION = click.option("--employer", "uscc", metavar="USCC",
                                help="Employer (default: the current one).")
 

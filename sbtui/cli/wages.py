@@ -14,8 +14,9 @@ from sbtui.cli.common import (EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, C
                               fail, run)
 from sbtui.cli.employees import EMPLOYER, FileProgress, _group_id
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import WageResult, WageSubmissionState, labels, submission_label
 
-STATES = {"queued": "待发送", "sent": "已提交", "processing": "等待反馈", "done": "已获取反馈"}
+STATES = labels(WageSubmissionState)
 
 
 def _store(obj: Ctx, uscc: str | None):
@@ -164,7 +165,7 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
         fail(f"{len(problems)} 名职工的工资不能提交，请修改后再提交。", EXIT_USAGE)
     submission = store.wage_submissions.submit(rowids)
     if not wait:
-        _done(obj, {"submission": submission, "rows": len(rowids), "state": "queued"},
+        _done(obj, {"submission": submission, "rows": len(rowids), "state": WageSubmissionState.QUEUED},
               f"已加入待发送队列：{len(rowids)} 名职工（运行 sbtui sync 发送，或加 --wait）。")
         return
     try:
@@ -183,10 +184,10 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
     if obj.json:
         emit_json(data)
     else:
-        click.echo(f"{record.get('summary') or STATES.get(record['state'], record['state'])}："
+        click.echo(f"{submission_label(record['state'], record.get('summary'))}："
                    f"成功 {data['accepted']} 人，失败 {data['refused']} 人。")
         for r in rows:
-            if r.get("result") == "refused":
+            if r.get("result") == WageResult.REFUSED:
                 click.echo(f"  {r['name']} {r['id_number']}：{r.get('reason')}")
     raise SystemExit(EXIT_REFUSED if data["refused"] else EXIT_OK)
 
@@ -202,7 +203,7 @@ def records(obj: Ctx, uscc: str | None) -> None:
         emit_json(items)
         return
     for r in items:
-        state = r.get("summary") if r["state"] == "done" else STATES.get(r["state"], r["state"])
+        state = submission_label(r["state"], r.get("summary"))
         click.echo(f"{str(r['created_at'])[:19]}  {r['rows']} 人  {state}  成功 {r.get('accepted') or 0}"
                    f"  失败 {r.get('refused') or 0}  {r['id']}")
 

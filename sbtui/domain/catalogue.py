@@ -39,7 +39,6 @@ class Catalogue:
     binding_group_names: tuple[str, ...]
     id_types: dict[str, str]
     agency_systems: dict[str, str]
-    statuses: dict[str, str]
 
     @property
     def items(self) -> dict[str, Item]:
@@ -75,5 +74,4 @@ def catalogue() -> Catalogue:
         binding_group_names=tuple(g["name"] for g in raw["binding_groups"]),
         id_types={i["code"]: i["name"] for i in raw["id_types"]},
         agency_systems=raw["agency_systems"],
-        statuses=raw["statuses"],
     )

@@ -28,6 +28,7 @@ from typing import Any
 from .catalogue import catalogue
 from .models import due_key, due_tick
 from .money import ZERO, parse_money, to_money
+from .vocab import DeclarationStatus, DueStatus, PaymentStatus
 
 # Sources each kind of declaration takes (SPEC D6, D9, D10).
 KIND_SOURCES: dict[str, tuple[str, ...]] = {
@@ -35,7 +36,7 @@ KIND_SOURCES: dict[str, tuple[str, ...]] = {
     "special": ("special",),
     "project": ("project",),
 }
-INITIAL = "初始"
+INITIAL = DueStatus.INITIAL
 REMARK_MAX = 100  # characters of a special due's remark (SPEC D9)
 
 # The official words (manual 000 §3.1–3.2, 001 §2.2).
@@ -356,10 +357,10 @@ def draft_declaration(ident: str, kind: str, lines: list[Any], submitted_at: str
     t = totals(lines)
     return {
         "id": ident, "kind": kind, "unit_number": _get(lines[0], "unit_number"),
-        "agency": _get(lines[0], "agency") or "", "status": "申报中", "submitted_at": submitted_at,
+        "agency": _get(lines[0], "agency") or "", "status": DeclarationStatus.PROCESSING, "submitted_at": submitted_at,
         "feedback_at": None, "decided_at": None, "message": None, "line_count": t.lines,
         "headcount": t.headcount, "base_total": f"{t.base_total:.2f}", "due_total": f"{t.due_total:.2f}",
         "offset_total": f"{t.offset_total:.2f}", "actual_total": f"{t.actual_total:.2f}",
-        "paid": "0.00", "payment_status": "未缴费", "voided_at": None,
+        "paid": "0.00", "payment_status": PaymentStatus.UNPAID, "voided_at": None,
         "lines": [declaration_line(n, r) for n, r in enumerate(lines, 1)],
     }

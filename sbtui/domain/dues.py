@@ -36,18 +36,11 @@ from typing import Any
 
 from .catalogue import catalogue
 from .money import CENT
+from .period import month_index, month_text
 from .region import RegionProfile
+from .vocab import EmployeeStatus
 
 OPEN_END = "2099-12"
-
-
-def month_index(period: str) -> int:
-    """``"2026-05"`` → months since year 0 (fast; the text must be valid ``YYYY-MM``)."""
-    return int(period[:4]) * 12 + int(period[5:7]) - 1
-
-
-def month_text(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def months(first: str, last: str) -> list[str]:
@@ -69,7 +62,7 @@ def wage_in_force(wages: Iterable[Any], type_code: str, period: str) -> Decimal 
 
 def stop_period(doc: Any, current: str) -> str | None:
     """The first month without dues for this employee, or ``None`` (normal). See module doc."""
-    if _get(doc, "status") != "stopped":
+    if _get(doc, "status") != EmployeeStatus.STOPPED:
         return None
     stopped_on = doc.get("stopped_on") if isinstance(doc, Mapping) else getattr(doc, "stopped_on", None)
     return str(stopped_on)[:7] if stopped_on else current

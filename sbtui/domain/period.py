@@ -3,6 +3,13 @@
 :class:`Period` is a small frozen, ordered value. The wire and the store keep periods as
 ``YYYY-MM`` strings (``models.WagePeriod``); ``Period.parse`` / ``str(p)`` convert.
 The open end of a wage period is ``2099-12`` (:data:`OPEN_END`).
+
+This is the one month parser: what a user types (a screen's 所属期, a CLI option, a 生效年月 cell
+of a spreadsheet) goes through :meth:`Period.parse` / :meth:`Period.coerce`; what the wire and the
+store hold is checked with ``Period.parse(text, strict=True)``. Callers keep their own message
+naming the field. :func:`month_index`, :func:`month_text`, :func:`add_months` and
+:func:`month_of` are the fast forms for canonical text in hot loops (dues preprocessing, the
+sandbox's registry).
 """
 from __future__ import annotations
 
@@ -17,11 +24,11 @@ MIN_YEAR = 1900
 MAX_YEAR = 2099
 
 _PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})$"),  # 2024-01, 2024-1
-    re.compile(r"^(\d{4})/(\d{1,2})$"),  # 2024/01, 2024/1
+    # 2024-01, 2024-1, 2024/01, 2024.01, 2024年1月, 2024年01月, 2024 - 1
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"),
     re.compile(r"^(\d{4})(\d{2})$"),  # 202401 (how spreadsheet users type it)
-    re.compile(r"^(\d{4})年(\d{1,2})月$"),  # 2024年1月
 )
+_CANONICAL = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 class PeriodError(ValueError):
@@ -45,14 +52,21 @@ class Period:
 
     # --- construction -----------------------------------------------------------------
     @classmethod
-    def parse(cls, text: str) -> Period:
-        """Parse ``2024-01`` (canonical), ``2024-1``, ``2024/01``, ``202401`` or ``2024年1月``.
+    def parse(cls, text: str, *, strict: bool = False) -> Period:
+        """Parse ``2024-01`` (canonical), ``2024-1``, ``2024/01``, ``2024.01``, ``202401`` or
+        ``2024年1月`` — what users type on screen, on the command line and in spreadsheets.
 
-        Full-width digits are accepted. Anything else raises :class:`PeriodError` with a
-        Chinese message ("年月格式不正确…").
+        Full-width digits are accepted, and spaces around. ``strict``: only the canonical
+        ``YYYY-MM`` (spaces around allowed), as the wire and the store keep it. Anything else
+        raises :class:`PeriodError` with a Chinese message ("年月格式不正确…").
         """
         if not isinstance(text, str):
             raise TypeError(f"Period.parse expects str, not {type(text).__name__}")
+        if strict:
+            m = _CANONICAL.match(text.strip())
+            if m is None:
+                raise PeriodError(f"年月格式不正确：“{text}”，应为YYYY-MM，例如2024-01")
+            return cls(int(m.group(1)), int(m.group(2)))
         s = unicodedata.normalize("NFKC", text).strip()
         for pat in _PATTERNS:
             m = pat.match(s)
@@ -143,6 +157,28 @@ class Period:
 
 
 OPEN_END = Period(2099, 12)
+
+
+# -- canonical text, fast (no checks: the text comes from the store, the wire or month_text) --
+
+def month_index(text: str) -> int:
+    """``"2026-05"`` → months since year 0 (:attr:`Period.index`), without building a Period."""
+    return int(text[:4]) * 12 + int(text[5:7]) - 1
+
+
+def month_text(index: int) -> str:
+    """The ``YYYY-MM`` of a :func:`month_index`."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def add_months(text: str, n: int) -> str:
+    """``YYYY-MM`` ``n`` months after (before, when negative) the canonical ``text``."""
+    return month_text(month_index(text) + n)
+
+
+def month_of(d: date) -> str:
+    """The ``YYYY-MM`` a date falls in (``str(Period.of(d))``, faster)."""
+    return f"{d.year:04d}-{d.month:02d}"
 
 
 def period_range(start: Period | str, end: Period | str) -> list[Period]:

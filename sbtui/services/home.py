@@ -32,6 +32,7 @@ from sbtui.domain.employees import empty_wage_types_of
 from sbtui.domain.models import Message, Notice, TodoItem
 from sbtui.domain.period import Period
 from sbtui.domain.region import RegionNotFound, load_region
+from sbtui.domain.vocab import EVERYONE, STAFF, EmployeeStatus, Role
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.services.area import new_key
 
@@ -41,8 +42,6 @@ if TYPE_CHECKING:
 
 DEFAULT_DEADLINE_DAY = 20  # SPEC H3, when the region profile cannot be read
 EXAMPLES = 3  # names shown in an alert
-STAFF = frozenset({"admin", "all"})
-EVERYONE = frozenset({"admin", "all", "pay"})
 
 # SPEC H5: action id -> (label, roles that may use it). The TUI maps ids to its screens.
 QUICK_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
@@ -115,7 +114,7 @@ def empty_wage_alert(store: Store, period: Period | str) -> Alert | None:
     """H3 a: employees with no wage for an insured type in ``period`` (local store)."""
     names: list[str] = []
     count = 0
-    for _id, name, status, insured, wages in store.registry.wage_rows(status="normal"):
+    for _id, name, status, insured, wages in store.registry.wage_rows(status=EmployeeStatus.NORMAL):
         if empty_wage_types_of(status, insured, wages, period):
             count += 1
             if len(names) < EXAMPLES:
@@ -176,7 +175,7 @@ class HomeService:
         summary = HomeSummary(uscc=area.uscc, name=store.meta_get("name"), today=today,
                               deadline=collection_deadline(Period(today.year, today.month), day),
                               role=role, quick_buttons=quick_buttons(area.config.quick_buttons, role))
-        staff = role != "pay"
+        staff = role != Role.PAY
         # the empty-wage scan reads every local row (~1 s at 100,000): in a thread, while the
         # service's parts are fetched
         scan = (asyncio.ensure_future(asyncio.to_thread(empty_wage_alert, store, Period(today.year, today.month)))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from sbtui import clock
 from sbtui.domain import declare as rules
 from sbtui.domain.models import Credit, Declaration, Project
+from sbtui.domain.vocab import DECLARATION_PENDING, DeclarationStatus, DueStatus, PaymentStatus, ProjectState
 from sbtui.store.outbox import BAD_ANSWER, now_iso
 
 if TYPE_CHECKING:
@@ -37,10 +38,11 @@ if TYPE_CHECKING:
 SUBMIT = "declaration.submit"
 VOID = "declaration.void"
 LINK = "project.link"
-QUEUED = "待发送"  # local only: the outbox item is not answered yet
-PROCESSING, OK, FAILED, VOIDING, VOIDED = "申报中", "申报成功", "申报失败", "作废中", "已作废"
-PENDING = (QUEUED, PROCESSING, VOIDING)
-PAID = "已缴费"
+QUEUED = DeclarationStatus.QUEUED  # local only: the outbox item is not answered yet
+PROCESSING, OK, FAILED = DeclarationStatus.PROCESSING, DeclarationStatus.OK, DeclarationStatus.FAILED
+VOIDING, VOIDED = DeclarationStatus.VOIDING, DeclarationStatus.VOIDED
+PENDING = DECLARATION_PENDING
+PAID = PaymentStatus.PAID
 NOT_PAID = "已缴费的申报不能作废"
 NOT_VOIDABLE = "只有申报成功且未缴费的申报可以作废"
 UNKNOWN = "申报记录不存在"
@@ -170,7 +172,7 @@ class Declarations:
             keys = [ln["key"] for ln in doc["lines"]] or held
             self.db.execute("UPDATE dues SET status = ?, declaration_id = ? WHERE status = ?"
                             " AND key IN (SELECT value FROM json_each(?))",
-                            [PROCESSING, doc["id"], rules.INITIAL, json.dumps(keys)])
+                            [DueStatus.DECLARING, doc["id"], DueStatus.INITIAL, json.dumps(keys)])
             self._dues_follow(doc["id"], doc["status"])
 
     def refused(self, entity: str, message: str | None = None) -> None:
@@ -205,7 +207,7 @@ class Declarations:
             row = self.row(ident)
             if row is None:
                 raise rules.DeclareError(UNKNOWN)
-            if row["payment_status"] != "未缴费" or Decimal(row.get("paid") or "0") > 0:
+            if row["payment_status"] != PaymentStatus.UNPAID or Decimal(row.get("paid") or "0") > 0:
                 raise rules.DeclareError(NOT_PAID)
             if row["status"] != OK:
                 raise rules.DeclareError(NOT_VOIDABLE)
@@ -270,10 +272,11 @@ class Declarations:
         """The local dues lines of a declaration follow it until the next pull replaces them."""
         if status == OK:
             self.db.execute("UPDATE dues SET status = ? WHERE declaration_id = ? AND status = ?",
-                            [OK, ident, PROCESSING])
+                            [DueStatus.DECLARED, ident, DueStatus.DECLARING])
         elif status in (FAILED, VOIDED):
             self.db.execute("UPDATE dues SET status = ?, declaration_id = NULL WHERE declaration_id = ?"
-                            " AND status IN (?, ?)", [rules.INITIAL, ident, PROCESSING, OK])
+                            " AND status IN (?, ?)", [DueStatus.INITIAL, ident, DueStatus.DECLARING,
+                                                          DueStatus.DECLARED])
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -341,7 +344,7 @@ def _col(doc: dict[str, Any], name: str) -> Any:
     if name in ("base_total", "due_total", "offset_total", "actual_total", "paid"):
         return str(value if value is not None else "0.00")
     if name == "payment_status":
-        return value or "未缴费"
+        return value or PaymentStatus.UNPAID
     return value
 
 
@@ -356,7 +359,7 @@ class Projects:
                         confirmed=lambda item, project: self.put(project),
                         refused=lambda item: self.link_refused(item.entity))
 
-    def put(self, project: Project, *, state: str = "linked", error: str | None = None) -> None:
+    def put(self, project: Project, *, state: str = ProjectState.LINKED, error: str | None = None) -> None:
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO projects (project_id, state, error, doc, updated_at) VALUES (?, ?, ?, ?, ?)"
@@ -381,7 +384,7 @@ class Projects:
             body = {"project_id": project.project_id, "tax_authority": tax_authority, "tax_branch": tax_branch}
             key = self.outbox.enqueue(LINK, {"body": body}, entity=f"project:{project.project_id}")
             pending = project.model_copy(update={"tax_authority": tax_authority, "tax_branch": tax_branch})
-            self.put(pending, state=QUEUED)
+            self.put(pending, state=ProjectState.QUEUED)
         return key
 
     def link_refused(self, entity: str) -> None:
@@ -389,7 +392,7 @@ class Projects:
         with self.db.atomic():
             self.db.execute("UPDATE projects SET state = 'refused', error = ?, updated_at = ?"
                             " WHERE project_id = ? AND state = ?",
-                            [self.outbox.refusal(entity) or "关联被拒绝", now_iso(), ident, QUEUED])
+                            [self.outbox.refusal(entity) or "关联被拒绝", now_iso(), ident, ProjectState.QUEUED])
 
     def rows(self) -> list[dict[str, Any]]:
         """The projects known here (linked, 待发送 or refused): Project fields + state, error."""

@@ -10,13 +10,13 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sbtui.domain.period import Period, PeriodError
 from sbtui.store.groups import subgroup_ids
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
 UNIT_SEP = "，"  # SPEC E1: unit numbers shown joined with a full-width comma
 TYPE_SEP = ","
 UNGROUPED = "(group_id IS NULL OR group_id NOT IN (SELECT id FROM groups))"
@@ -109,14 +109,14 @@ def employee_where(
 def month_changes_where(month: str) -> tuple[str, list[Any]]:
     """本月更新数据 (SPEC E5) of ``month`` ("YYYY-MM"): employees added or changed within
     that month (not after it)."""
-    m = _MONTH.fullmatch(month or "")
-    if not m or not 1 <= int(m[2]) <= 12:
-        raise ValueError(f"月份格式应为 YYYY-MM：{month}")
-    year, mon = int(m[1]), int(m[2])
-    start = f"{year:04d}-{mon:02d}-01"
-    end = f"{year + mon // 12:04d}-{mon % 12 + 1:02d}-01"
+    try:
+        period = Period.parse(month or "", strict=True)
+    except PeriodError:
+        raise ValueError(f"月份格式应为 YYYY-MM：{month}") from None
+    start, end = period.first_day.isoformat(), (period + 1).first_day.isoformat()
     return ("((changed_on >= ? AND changed_on < ?) OR (added_on >= ? AND added_on < ?))",
             [start, end, start, end])
+
 
 def agencies(db: Database) -> list[str]:
     """The distinct agencies of the employer's unit registrations, sorted."""

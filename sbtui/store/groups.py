@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sbtui.domain.models import Employee, Group
+from sbtui.domain.vocab import OutboxState
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -355,7 +356,7 @@ class Groups:
             [token_old, token_old],
         ).fetchall()
         for seq, state, payload, undo, entity in rows:
-            if state == "queued":
+            if state == OutboxState.QUEUED:
                 payload = payload.replace(token_old, token_new)
             if undo:
                 undo = undo.replace(token_old, token_new)

@@ -31,11 +31,12 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from sbtui import clock
+from sbtui.domain.vocab import OUTBOX_PENDING, OutboxState
 from sbtui.remote.interface import MUTATIONS
 from sbtui.store import undo as undos
 
-STATES = ("queued", "sent", "confirmed", "refused")
-PENDING = ("queued", "sent")
+STATES = tuple(OutboxState)
+PENDING = OUTBOX_PENDING
 # Items about many employees at once (entity ``employees:batch-…``): their payload lists them.
 BATCH_KIND = "group.assign_many"
 _MEMBERS = ("SELECT json_extract(j.value, '$.employee_id') AS employee_id, o.seq AS seq"

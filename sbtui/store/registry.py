@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from pydantic_core import from_json, to_json
 
 from sbtui.domain.models import Employee, EmployeeDoc, UnitRegistration
+from sbtui.domain.vocab import EmployeeStatus
 from sbtui.store import filters
 from sbtui.store.filters import TYPE_SEP, UNIT_SEP
 from sbtui.store.groups import group_paths
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from sbtui.store.outbox import Outbox, OutboxItem
 
+_STOPPED = EmployeeStatus.STOPPED  # bound once: compared for every pulled employee
 __all__ = ["TYPE_SEP", "UNIT_SEP", "Counts", "Registry", "as_doc", "employee_row"]
 _COLUMNS = ("id", "name", "id_type", "id_number", "status", "group_id", "unit_numbers",
             "insured_types", "registrations", "wages", "added_on", "changed_on", "seq")
@@ -111,7 +113,7 @@ class Registry:
                     added += 1
                 elif old == row:
                     continue
-                elif old[4] != "stopped" and e["status"] == "stopped":
+                elif old[4] != _STOPPED and e["status"] == _STOPPED:
                     stopped += 1
                 else:
                     changed += 1

@@ -19,6 +19,7 @@ from pydantic_core import to_json
 
 from sbtui import clock
 from sbtui.domain import wages as rules
+from sbtui.domain.vocab import EmployeeStatus
 from sbtui.store.groups import group_exists
 from sbtui.store.outbox import now_iso
 from sbtui.store.wage_add import (
@@ -278,7 +279,7 @@ class WageDraft:
         current wage (covering ``period_from``, else the latest); 生效年月起/止 as given."""
         if not unit_number:
             raise ValueError("请选择单位编号")
-        where, params = self.registry.employee_where(unit_number=unit_number, status="normal")
+        where, params = self.registry.employee_where(unit_number=unit_number, status=EmployeeStatus.NORMAL)
         return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule)
 
     def add_by_group(self, group_id: str, rule: rules.Rule, period_from: str,
@@ -287,7 +288,7 @@ class WageDraft:
         ``subgroups``, also its descendants). ``ValueError`` for an unknown group."""
         if not group_id or not group_exists(self.db, group_id):
             raise ValueError(f"分组不存在：{group_id}")
-        where, params = self.registry.employee_where(group_id=group_id, subgroups=subgroups, status="normal")
+        where, params = self.registry.employee_where(group_id=group_id, subgroups=subgroups, status=EmployeeStatus.NORMAL)
         return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule)
 
     def _add_bulk(self, where: str, params: list[Any], period_from: Any, period_to: Any, *,

@@ -21,6 +21,7 @@ from pydantic_core import to_json
 
 from sbtui import clock
 from sbtui.domain import wages as rules
+from sbtui.domain.vocab import WageResult, WageSubmissionState, WageSummary
 from sbtui.store.outbox import now_iso
 from sbtui.store.wages import CODES, Row, _ids_json, filled_items, insured_of
 
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 MAX_CHUNK = 5000  # the service's limit per declaration
 KIND = "wages.submit"
 ENTITY = "wages"
-ALL_OK, SOME_OK, NONE_OK = "全部申报成功", "部分成功", "全部失败"
+ALL_OK, SOME_OK, NONE_OK = WageSummary.ALL_OK, WageSummary.SOME_OK, WageSummary.NONE_OK
 NOTHING_TICKED = "请勾选需要申报缴费工资的职工"
 ALREADY_QUEUED = "已提交，正在等待反馈"
 NO_RESULT = "服务未返回该职工的申报结果"
@@ -122,7 +123,7 @@ class WageSubmissions:
             problems = []
             for row in rows:
                 found = rules.row_problems(filled_items(row), insured_of(row))
-                if row["result"] == "queued":
+                if row["result"] == WageResult.QUEUED:
                     found.insert(0, ALREADY_QUEUED)
                 problems += [f"{row['name']}（{row['id_number']}）：{p}" for p in found]
             if problems:
@@ -221,19 +222,20 @@ class WageSubmissions:
         ids = [r[0] for r in self.db.execute(
             "SELECT employee_id FROM wage_results WHERE submission = ? AND n = ?", [sid, n])]
         verdicts = []
+        accepted_, refused_ = WageResult.ACCEPTED.value, WageResult.REFUSED.value  # plain text: a row each
         for eid in ids:
             r = results.get(eid)
             ok = bool(r and r.get("ok"))
             reason = None if ok else (_row_reason(r) if r else default)
             detail = to_json(r.get("items") or []).decode() if r else None
-            verdicts.append(("accepted" if ok else "refused", reason, detail, eid))
+            verdicts.append((accepted_ if ok else refused_, reason, detail, eid))
         self.db.conn.executemany(
             "UPDATE wage_results SET result = ?, reason = ?, detail = ? WHERE submission = ?"
             " AND employee_id = ?", [(*v[:3], sid, v[3]) for v in verdicts])
         self.db.conn.executemany(
             "UPDATE wage_draft SET result = ?, reason = ? WHERE submission = ?"
             " AND result = 'queued' AND employee_id = ?", [(v[0], v[1], sid, v[3]) for v in verdicts])
-        accepted = sum(1 for v in verdicts if v[0] == "accepted")
+        accepted = sum(1 for v in verdicts if v[0] == accepted_)
         self.db.execute(
             "UPDATE wage_chunks SET status = ?, accepted = ?, refused = ?, error = ?"
             " WHERE submission = ? AND n = ?", [status, accepted, len(verdicts) - accepted, error, sid, n])
@@ -247,9 +249,10 @@ class WageSubmissions:
         accepted = sum(c[1] for c in chunks)
         refused = sum(c[2] for c in chunks)
         if all(c[0] in ("done", "refused") for c in chunks):
-            state, summary = "done", summary_of(accepted, refused)
+            state, summary = WageSubmissionState.DONE, summary_of(accepted, refused)
         else:
-            state = "queued" if all(c[0] == "queued" for c in chunks) else "processing"
+            state = (WageSubmissionState.QUEUED if all(c[0] == "queued" for c in chunks)
+                     else WageSubmissionState.PROCESSING)
             summary = None
         self.db.execute("UPDATE wage_submissions SET state = ?, summary = ?, accepted = ?, refused = ?,"
                         " updated_at = ? WHERE id = ?", [state, summary, accepted, refused, now_iso(), sid])
@@ -280,7 +283,7 @@ class WageSubmissions:
         out = []
         for sid, created, rows, chunks, state, summary, accepted, refused, decls, due, sent in cursor:
             out.append({"id": sid, "created_at": created, "rows": rows, "chunks": chunks,
-                        "state": "sent" if state == "queued" and sent else state, "summary": summary,
+                        "state": WageSubmissionState.SENT if state == WageSubmissionState.QUEUED and sent else state, "summary": summary,
                         "accepted": accepted, "refused": refused, "declarations": json.loads(decls),
                         "feedback_at": due})
         return out

@@ -11,13 +11,14 @@ import asyncio
 import time
 
 from sbtui import clock
+from sbtui.domain.vocab import DECLARATION_UNSETTLED
 from sbtui.remote.errors import RefusedError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
 from sbtui.sync.feedback import POLL_SECONDS, _due
 from sbtui.sync.progress import ProgressCallback, SyncProgress
 
-UNSETTLED = ("申报中", "作废中")
+UNSETTLED = DECLARATION_UNSETTLED
 FEEDBACK = "获取社保费申报反馈"
 RECORDS = "更新申报记录"
 

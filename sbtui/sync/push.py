@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sbtui.domain.vocab import OUTBOX_PENDING
 from sbtui.remote.errors import ConflictError, OfflineError, RefusedError, ServerError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import OutboxItem, Store
@@ -36,7 +37,7 @@ async def push(
     done = 0
     while (item := store.outbox.next_pending()) is not None:
         counts = store.outbox.counts()
-        total = done + counts["queued"] + counts["sent"]
+        total = done + sum(counts[s] for s in OUTBOX_PENDING)
         progress(SyncProgress("push", done, total, f"发送 {item.kind} {item.entity}"))
         try:
             response = await _send(store, service, item, conflict_wait, conflict_tries)

@@ -22,6 +22,7 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from sbtui.domain.vocab import Role
 from sbtui.tui.background import Background
 from sbtui.tui.commands import SbtuiCommands
 from sbtui.tui.keys import keyed
@@ -128,7 +129,7 @@ class SbtuiApp(App[float | None]):
                             username: str | None, offline: bool) -> None:
         """Logged in (or 离线使用): remember the choice, land on the home screen."""
         self.session = SessionState(uscc=uscc, employer_name=name, unit_number=unit,
-                                    role=role or "admin", username=username, offline=offline)
+                                    role=role or Role.ADMIN, username=username, offline=offline)
         await self.run_in_thread(self._remember, uscc, unit)
         if offline:
             self.online = False
@@ -217,7 +218,7 @@ class SbtuiApp(App[float | None]):
         if not self.session.logged_in:
             self.notify(S.NEED_LOGIN, severity="warning")
             return
-        if (self.session.role or "admin") not in spec.roles:
+        if (self.session.role or Role.ADMIN) not in spec.roles:
             self.notify(S.NOT_ALLOWED, severity="warning")
             return
         if getattr(self.screen, "SCREEN_ID", None) == screen_id:
@@ -259,7 +260,7 @@ class SbtuiApp(App[float | None]):
 
         if isinstance(self.screen, MenuDialog):
             return
-        specs = REGISTRY.menu_for(self.session.role or "admin")
+        specs = REGISTRY.menu_for(self.session.role or Role.ADMIN)
 
         def chosen(screen_id: str | None) -> None:
             if screen_id:

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from sbtui.domain.vocab import Role
 from sbtui.tui.registry import REGISTRY
 from sbtui.tui.strings import shell as S
 
@@ -43,7 +44,7 @@ def commands_for(screen) -> Iterator[Command]:
     if session is None or not session.logged_in:
         return
     current = getattr(screen, "SCREEN_ID", "")
-    for spec in REGISTRY.menu_for(session.role or "admin"):
+    for spec in REGISTRY.menu_for(session.role or Role.ADMIN):
         if spec.id == current or spec.id in opened:
             continue
         yield Command(S.PALETTE_OPEN.format(title=spec.title), " › ".join(spec.menu),

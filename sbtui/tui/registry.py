@@ -7,7 +7,7 @@ keymap in config.json (``"keymap": {"action.id": "ctrl+k"}``) overrides the key.
 A screen module registers itself at import time::
 
     register_screen(ScreenSpec(id="users", title=S.USERS_TITLE, menu=("系统设置", "用户管理"),
-                               roles={"admin"}, factory=lambda app: UsersScreen()))
+                               roles=ADMIN_ONLY, factory=lambda app: UsersScreen()))
 
 Only registered screens appear in the menu, so a screen that is not built is not in the menu.
 """
@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sbtui.domain.vocab import EVERYONE
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-ALL_ROLES = frozenset({"admin", "all", "pay"})
 # the official function menu's order of its groups (manual 000 §1.4 ①); others after, by name
 GROUP_ORDER = ("首页", "单位管理", "参保信息管理", "缴费工资申报", "社保费申报", "工程项目工伤保险费申报", "费款缴纳",
                "证明打印", "查询统计", "系统设置")
@@ -39,7 +40,7 @@ class ScreenSpec:
     title: str
     menu: tuple[str, ...]  # path in the function menu, e.g. ("系统设置", "用户管理")
     factory: Callable[[Any], "Screen"]  # app -> a new screen
-    roles: frozenset[str] = ALL_ROLES  # who may open it (the service enforces it too)
+    roles: frozenset[str] = EVERYONE  # who may open it (the service enforces it too)
     order: int = 100  # position among its siblings
     help: str = ""  # one paragraph for F1, in the official client's words
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import EmployeeStatus, labels
 from sbtui.xlsx import strings as S
 from sbtui.xlsx.common import Progress, write_table
 
@@ -33,7 +34,7 @@ def employee_cells(rows: Iterable[dict[str, Any]], type_codes: Sequence[str],
     """The data rows of :func:`write_employees` (numbered from 1)."""
     cat = catalogue()
     id_types = cat.id_types
-    statuses = cat.statuses
+    statuses = labels(EmployeeStatus)
     mark = S.INSURED_MARK
     sep = S.UNIT_SEP
     id_labels: dict[str, str] = {}

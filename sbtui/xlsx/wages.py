@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.money import CENT, parse_money, to_money
+from sbtui.domain.period import Period
 from sbtui.xlsx import strings as S
 from sbtui.xlsx.backends import open_source
 from sbtui.xlsx.common import (
@@ -118,25 +117,14 @@ def parse_wage(value: Any) -> Decimal:
         raise ValueError(value) from e
 
 
-_MONTH_RES = (re.compile(r"^(\d{4})\s*[-/.\u5e74]\s*(\d{1,2})\s*\u6708?$"), re.compile(r"^(\d{4})(\d{2})$"))
-
-
 def parse_month(value: Any) -> str:
-    """A 生效年月 cell → ``"YYYY-MM"``, or :class:`ValueError`. Accepted: an Excel date
-    (its day ignored), ``"2026-01"``, ``"2026-1"``, ``"2026/01"``, ``"2026.01"``,
-    ``"2026年1月"``, ``"202601"`` (text or number)."""
-    if isinstance(value, date):  # datetime too
-        y, m = value.year, value.month
-    else:
-        ok = isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
-        s = unicodedata.normalize("NFKC", str(value)).strip() if ok else ""
-        match = _MONTH_RES[0].match(s) or _MONTH_RES[1].match(s)
-        if match is None:
-            raise ValueError(value)
-        y, m = int(match.group(1)), int(match.group(2))
-    if not (1900 <= y <= 2099 and 1 <= m <= 12):
-        raise ValueError(value)
-    return f"{y:04d}-{m:02d}"
+    """A 生效年月 cell → ``"YYYY-MM"``, or :class:`ValueError` (the value). Accepted: an Excel
+    date (its day ignored) and what :meth:`Period.parse` accepts — ``"2026-01"``, ``"2026-1"``,
+    ``"2026/01"``, ``"2026.01"``, ``"2026年1月"``, ``"202601"`` (text or number)."""
+    try:
+        return str(Period.coerce(value))
+    except (ValueError, TypeError):
+        raise ValueError(value) from None
 
 
 # -- writing ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from stdnum.cn import uscc as uscc_number
 
 from sbtui.domain.passwords import (check_password, hash_password, initial_passwords,
                                     new_password_problem, password_problem)
+from sbtui.domain.vocab import ADMIN_ONLY, EVERYONE, STAFF, Role, UserStatus
 
 from .db import Db, iso
 from .errors import ApiError
@@ -43,9 +44,9 @@ CST = timedelta(hours=8)
 
 # permission class -> the roles it admits
 PERMITS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"admin"}),
-    "any": frozenset({"admin", "all"}),
-    "pay": frozenset({"admin", "all", "pay"}),
+    "admin": ADMIN_ONLY,
+    "any": STAFF,
+    "pay": EVERYONE,
 }
 
 __all__ = ["AdminWho", "Caller", "PayWho", "Who", "authorised", "check_password",
@@ -118,7 +119,7 @@ def _user_account(conn: sqlite3.Connection, uscc: str, username: str) -> _Accoun
 
 
 def _issue_token(conn: sqlite3.Connection, uscc: str, now: datetime, *, must_change: bool,
-                 username: str | None = None, role: str = "admin") -> dict:
+                 username: str | None = None, role: str = Role.ADMIN) -> dict:
     token = secrets.token_urlsafe(32)
     expires = iso(now + TOKEN_LIFE)
     conn.execute("INSERT INTO tokens VALUES (?, ?, ?, ?, ?, ?)",
@@ -173,7 +174,7 @@ def login(db: Db, uscc: str, password: str, username: str | None, now: datetime)
         employer_row(conn, uscc)
         if username:
             account = _user_account(conn, uscc, username)
-            if account.row["status"] == "disabled":
+            if account.row["status"] == UserStatus.DISABLED:
                 raise ApiError(403, "user_disabled", "该用户已被停用，请联系单位管理员。",
                                {"username": account.row["username"]})
         else:

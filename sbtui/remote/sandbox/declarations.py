@@ -35,13 +35,14 @@ from sbtui.domain.catalogue import catalogue
 from sbtui.domain.dues import employee_dues
 from sbtui.domain.models import Credit, Declaration, DeclarationEmployee
 from sbtui.domain.money import ZERO, format_money, format_rate
+from sbtui.domain.period import month_of
+from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
 
 from . import dues, ledger, settle
 from .auth import Who
 from .db import dumps
 from .errors import ERRORS, ApiError
 from .idempotency import IdemKey
-from .people import month_of
 from .seed import local_today
 from .wages import stamp
 
@@ -57,7 +58,7 @@ OVER_MAX = "抵缴金额超出可抵缴金额上限（最大可抵缴金额{max}
 PAID_NOT_VOIDABLE = "已缴费的申报不能作废"
 NOT_VOIDABLE = "只有申报成功且未缴费的申报可以作废"
 MAX_REMARK = 100
-STATUSES = ("申报中", "申报成功", "申报失败", "作废中", "已作废")
+STATUSES = tuple(s for s in DeclarationStatus if s is not DeclarationStatus.QUEUED)  # QUEUED is the client's
 
 _OFFSET = re.compile(r"^-?\d{1,12}(\.\d{1,2})?$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -169,14 +170,14 @@ def submit(conn: sqlite3.Connection, uscc: str, key: str, body: dict, now: datet
                     if ln[field] is not None and (sources is None or ln["source"] in sources)), ZERO)
 
     row = {"id": ident, "kind": body["kind"], "unit_number": body["unit_number"],
-           "agency": lines[0]["agency"], "status": ledger.DECLARING, "submitted_at": stamp(now),
+           "agency": lines[0]["agency"], "status": DeclarationStatus.PROCESSING, "submitted_at": stamp(now),
            "feedback_at": stamp(now + timedelta(milliseconds=delay_ms)), "decided_at": None,
            "message": None, "voided_at": None, "line_count": len(lines),
            "headcount": rules.headcount(lines),
            "base_total": ledger.money(total("base_total")), "due_total": ledger.money(total("due")),
            "offset_total": ledger.money(total("offset")),
            "actual_total": ledger.money(total("actual")), "paid": "0.00",
-           "payment_status": "未缴费"}
+           "payment_status": PaymentStatus.UNPAID}
     conn.execute(
         "INSERT INTO declarations (uscc, id, number, key, kind, unit_number, agency, status,"
         " submitted_at, submitted_on, feedback_at, line_count, headcount, base_total, due_total,"
@@ -217,7 +218,7 @@ def _row(conn: sqlite3.Connection, uscc: str, declaration_id: str) -> sqlite3.Ro
 def void(conn: sqlite3.Connection, uscc: str, declaration_id: str, now: datetime, delay_ms: int):
     """The keyed mutation behind ``POST /declarations/{id}/void`` (SPEC D8)."""
     row = _row(conn, uscc, declaration_id)
-    if Decimal(row["paid"]) > ZERO or row["payment_status"] != "未缴费":
+    if Decimal(row["paid"]) > ZERO or row["payment_status"] != PaymentStatus.UNPAID:
         raise ApiError(400, "declaration_paid", PAID_NOT_VOIDABLE,
                        {"id": declaration_id, "paid": row["paid"]})
     if row["status"] != ledger.DECLARED:

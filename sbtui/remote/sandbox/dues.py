@@ -26,7 +26,6 @@ unit numbers of the employer are computed in **one** pass over its employees.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from datetime import date
 from typing import Annotated
@@ -34,22 +33,23 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from sbtui.domain.catalogue import catalogue
-from sbtui.domain.dues import DueTotal, Preprocessor, employee_dues, month_index
+from sbtui.domain.dues import DueTotal, Preprocessor, employee_dues
 from sbtui.domain.models import DueDetailLine, DueLine
 from sbtui.domain.money import format_rate
+from sbtui.domain.period import Period, PeriodError, add_months, month_index, month_of
 from sbtui.domain.region import load_region
+from sbtui.domain.vocab import DueStatus
 
 from . import ledger
 from .auth import Who
 from .db import Db, dumps, iso, registrations
 from .errors import ERRORS, ApiError
-from .people import add_months, month_of
 from .settle import process_due
 from .wages import catch_up
 
 router = APIRouter(responses=ERRORS)
 JSON = "application/json"
-INITIAL = "初始"  # D11: 初始 / 申报中 / 申报成功 / 销账 / 批扣清册生成
+INITIAL = DueStatus.INITIAL  # D11: 初始 / 申报中 / 申报成功 / 销账 / 批扣清册生成
 MAX_MONTHS = 12  # D11: a period range of at most 12 months
 
 SCHEMA = """
@@ -63,7 +63,6 @@ CREATE TABLE IF NOT EXISTS dues_state (
     PRIMARY KEY (uscc, unit_number));
 """
 
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def install(db: Db) -> None:
@@ -158,10 +157,10 @@ def _row(uscc: str, t: DueTotal, at: str) -> tuple:
 def _check_month(name: str, value: str | None) -> str | None:
     if value is None or value == "":
         return None
-    value = value.strip()
-    if not _MONTH.match(value):
-        raise ApiError(400, "bad_request", f"{name}格式有误，应为YYYY-MM", {"field": name})
-    return value
+    try:
+        return str(Period.parse(value, strict=True))
+    except PeriodError:
+        raise ApiError(400, "bad_request", f"{name}格式有误，应为YYYY-MM", {"field": name}) from None
 
 
 def lines(conn: sqlite3.Connection, uscc: str, unit_number: str | None, period_from: str | None,

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Request
 
 from sbtui.domain.models import Message, TodoItem
 from sbtui.domain.money import format_money, total
+from sbtui.domain.vocab import DeclarationStatus, DueStatus, PaymentStatus
 
 from .auth import PayWho, Who
 from .db import iso
@@ -38,8 +39,8 @@ def _tax_generated(conn: sqlite3.Connection, uscc: str) -> list[dict]:
     lines and what they are due (the lines are brought up to date before, see ``home_todo``)."""
     rows = conn.execute(
         "SELECT unit_number, period, count(*) AS n, group_concat(due, ' ') AS dues FROM dues_lines"
-        " WHERE uscc = ? AND status = '初始' GROUP BY unit_number, period ORDER BY period, unit_number",
-        (uscc,)).fetchall()
+        " WHERE uscc = ? AND status = ? GROUP BY unit_number, period ORDER BY period, unit_number",
+        (uscc, DueStatus.INITIAL)).fetchall()
     items = []
     for r in rows:
         amount = total(r["dues"].split())
@@ -55,8 +56,8 @@ def _tax_generated(conn: sqlite3.Connection, uscc: str) -> list[dict]:
 def _unpaid(conn: sqlite3.Connection, uscc: str) -> list[dict]:
     """Declarations 申报成功 and not wholly paid, per unit number (SPEC H2, D7)."""
     rows = conn.execute("SELECT unit_number, actual_total, paid FROM declarations WHERE uscc = ?"
-                        " AND status = '申报成功' AND payment_status != '已缴费'"
-                        " ORDER BY unit_number", (uscc,)).fetchall()
+                        " AND status = ? AND payment_status != ?"
+                        " ORDER BY unit_number", (uscc, DeclarationStatus.OK, PaymentStatus.PAID)).fetchall()
     count: dict[str, int] = defaultdict(int)
     amounts: dict[str, list[Decimal]] = defaultdict(list)
     for r in rows:

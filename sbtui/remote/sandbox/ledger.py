@@ -30,12 +30,13 @@ from sbtui.domain.catalogue import catalogue
 from sbtui.domain.deadline import collection_deadline, late_fee
 from sbtui.domain.models import due_key, due_tick
 from sbtui.domain.money import CENT, ZERO, format_rate
+from sbtui.domain.vocab import DueStatus, PaymentStatus
 
-INITIAL = "初始"
-DECLARING = "申报中"
-DECLARED = "申报成功"
-VOIDED = "销账"
-PAID = "已缴费"
+INITIAL = DueStatus.INITIAL
+DECLARING = DueStatus.DECLARING
+DECLARED = DueStatus.DECLARED
+VOIDED = DueStatus.SETTLED
+PAID = PaymentStatus.PAID
 
 # declaration kind -> the dues sources it declares
 KIND_SOURCES: dict[str, tuple[str, ...]] = {

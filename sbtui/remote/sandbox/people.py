@@ -13,6 +13,8 @@ from stdnum.cn import ric
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END
+from sbtui.domain.period import Period, add_months, month_of
+from sbtui.domain.vocab import EmployeeStatus
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -77,18 +79,6 @@ def id_number(rng: random.Random, born: date, taken: set[str]) -> str:
             return number
 
 
-# --- months ---------------------------------------------------------------------------------
-
-def month_of(d: date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def add_months(period: str, n: int) -> str:
-    y, m = int(period[:4]), int(period[5:7])
-    total = y * 12 + (m - 1) + n
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
-
-
 def random_day(rng: random.Random, first: date, last: date) -> date:
     if last <= first:
         return first
@@ -124,7 +114,7 @@ def clusters(types: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
 def wage_history(rng: random.Random, types: tuple[str, ...], since: str, this_month: str,
                  base_cents: int) -> list[dict]:
     """Wage periods for every insured type, identical within each binding cluster."""
-    year = int(this_month[:4])
+    year = Period.parse(this_month, strict=True).year
     last_year_start, last_year_end, year_start = f"{year - 1}-01", f"{year - 1}-12", f"{year}-01"
     wages: list[dict] = []
     for cluster in clusters(types):
@@ -145,7 +135,7 @@ def wage_history(rng: random.Random, types: tuple[str, ...], since: str, this_mo
 def employee_doc(rng: random.Random, *, eid: str, units: list[dict], person_prefix: str,
                  serial: int, today: date, taken: set[str], new_hire: bool = False,
                  empty_wages: bool = False, group_id: str | None = None,
-                 status: str = "normal") -> dict:
+                 status: str = EmployeeStatus.NORMAL) -> dict:
     """One employee document (the JSON shape of ``models.Employee``, minus ``seq``).
 
     ``units`` are the unit registrations the employee is registered under (1 or 2)."""

@@ -8,11 +8,13 @@ import sqlite3
 from datetime import date
 
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.period import month_of
+from sbtui.domain.vocab import EmployeeChange, EmployeeStatus, values
 
 from . import db as dbm
 from .db import Db, load_employee, save_employee
 from .errors import ApiError
-from .people import change_wage, money, month_of, random_wage_cents
+from .people import change_wage, money, random_wage_cents
 from .seed import make_employee
 
 def _page_bytes(docs: list[str], tail: dict) -> bytes:
@@ -69,7 +71,7 @@ def simulate(db: Db, uscc: str, changes: int, seed: int, today: date) -> dict:
     """``changes`` agency-side changes, each to a different employee: about 20% new hires,
     15% stops and the rest wage changes from this month on (binding groups respected)."""
     rng = random.Random(seed)
-    counts = {"added": 0, "changed": 0, "stopped": 0}
+    counts = dict.fromkeys(values(EmployeeChange), 0)
     this_month = month_of(today)
     with db.tx() as conn:
         employer = conn.execute("SELECT * FROM employers WHERE uscc = ?", (uscc,)).fetchone()
@@ -77,24 +79,24 @@ def simulate(db: Db, uscc: str, changes: int, seed: int, today: date) -> dict:
             raise ApiError(404, "employer_not_found", "未查询到该纳税人。", {"uscc": uscc})
         kinds = [_pick_kind(rng) for _ in range(changes)]
         normal = [r[0] for r in conn.execute(
-            "SELECT id FROM employees WHERE uscc = ? AND status = 'normal' ORDER BY id", (uscc,))]
-        existing = [k for k in kinds if k != "added"]
+            "SELECT id FROM employees WHERE uscc = ? AND status = ? ORDER BY id", (uscc, EmployeeStatus.NORMAL))]
+        existing = [k for k in kinds if k != EmployeeChange.ADDED]
         targets = iter(rng.sample(normal, min(len(existing), len(normal))))
         units = dbm.registrations(conn, uscc)
         groups_ = [r[0] for r in conn.execute("SELECT id FROM groups WHERE uscc = ? ORDER BY id",
                                               (uscc,))]
         prefix = _person_prefix(conn, uscc)
         for kind in kinds:
-            if kind == "added":
+            if kind == EmployeeChange.ADDED:
                 _hire(conn, rng, uscc, units, prefix, groups_, today)
-                counts["added"] += 1
+                counts[kind] += 1
                 continue
             eid = next(targets, None)
             if eid is None:
                 continue
             doc = load_employee(conn, uscc, eid)
-            if kind == "stopped":
-                doc["status"] = "stopped"
+            if kind == EmployeeChange.STOPPED:
+                doc["status"] = EmployeeStatus.STOPPED.value
             else:
                 types = sorted({t for r in doc["registrations"] for t in r["insurance_types"]})
                 bound = catalogue().bound_with(rng.choice(types), types)
@@ -107,7 +109,8 @@ def simulate(db: Db, uscc: str, changes: int, seed: int, today: date) -> dict:
 
 def _pick_kind(rng: random.Random) -> str:
     r = rng.random()
-    return "added" if r < 0.2 else "stopped" if r < 0.35 else "changed"
+    return (EmployeeChange.ADDED if r < 0.2 else EmployeeChange.STOPPED if r < 0.35
+            else EmployeeChange.CHANGED)
 
 
 def _person_prefix(conn: sqlite3.Connection, uscc: str) -> str:

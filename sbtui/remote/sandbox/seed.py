@@ -8,9 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.period import Period, add_months, month_of
+from sbtui.domain.vocab import EmployeeStatus
 
 from .db import Db, dumps
-from .people import add_months, employee_doc, money, month_of
+from .people import employee_doc, money
 
 DEMO_USCC = "91150691MA0N4RXW7E"
 SECOND_USCC = "91150691MA0P9D3L62"
@@ -135,7 +137,7 @@ def make_employee(rng: random.Random, *, uscc: str, serial: int, units: list[dic
     return employee_doc(
         rng, eid=f"E{serial:07d}", units=chosen, person_prefix=prefix, serial=serial, today=today,
         taken=taken, new_hire=new_hire, empty_wages=new_hire, group_id=group,
-        status="stopped" if stopped else "normal")
+        status=EmployeeStatus.STOPPED if stopped else EmployeeStatus.NORMAL)
 
 
 def _seed_groups(conn, uscc: str) -> list[str]:
@@ -151,11 +153,11 @@ def _seed_groups(conn, uscc: str) -> list[str]:
 def _seed_fee_fixtures(conn, rng: random.Random, uscc: str, units: list[dict], today: date) -> None:
     items = catalogue().items
     this_month = month_of(today)
-    first_paid = f"{this_month[:4]}-01" if this_month[5:] != "01" else add_months(this_month, -1)
+    first_paid = str(Period(today.year, 1)) if today.month != 1 else add_months(this_month, -1)
     for u in units:
         period = first_paid
         while period < this_month:
-            paid_on = date(int(period[:4]), int(period[5:]), 1) + timedelta(days=40 + rng.randrange(8))
+            paid_on = Period.parse(period, strict=True).first_day + timedelta(days=40 + rng.randrange(8))
             conn.execute("INSERT INTO paid_periods VALUES (?, ?, ?, ?, ?)", (
                 uscc, u["unit_number"], period, money(rng.randrange(1_000_000, 90_000_000)),
                 min(paid_on, today).isoformat()))

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from sbtui.domain.models import due_key
 from sbtui.domain.money import CENT, ZERO
+from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
 
 from . import ledger
 from .db import Db, iso, registrations
@@ -32,8 +33,8 @@ DECLARED_DAILY = "社保费申报成功，可前往【缴费】功能进行缴�
 DECLARED_OTHER = "获取申报结果成功，点击‘确定’跳转到申报记录界面查看详细结果"  # special, project
 VOID_OK = "作废成功"
 NOT_FOUND = "未找到该申报记录。"
-VOIDING = "作废中"
-VOIDED_RECORD = "已作废"
+VOIDING = DeclarationStatus.VOIDING
+VOIDED_RECORD = DeclarationStatus.VOIDED
 
 
 def process_due(db: Db, uscc: str, now: datetime) -> int:
@@ -41,15 +42,15 @@ def process_due(db: Db, uscc: str, now: datetime) -> int:
     oldest first, each in its own transaction; returns how many. Cheap when none is due."""
     due = db.all("SELECT id FROM declarations WHERE uscc = ? AND status IN (?, ?)"
                  " AND feedback_at <= ? ORDER BY number",
-                 (uscc, ledger.DECLARING, VOIDING, stamp(now)))
+                 (uscc, DeclarationStatus.PROCESSING, VOIDING, stamp(now)))
     for row in due:
         with db.tx() as conn:
             d = conn.execute("SELECT * FROM declarations WHERE uscc = ? AND id = ?"
                              " AND status IN (?, ?)",
-                             (uscc, row["id"], ledger.DECLARING, VOIDING)).fetchone()
+                             (uscc, row["id"], DeclarationStatus.PROCESSING, VOIDING)).fetchone()
             if d is None:  # taken by another reader meanwhile
                 continue
-            if d["status"] == ledger.DECLARING:
+            if d["status"] == DeclarationStatus.PROCESSING:
                 _declared(conn, uscc, d, iso(now))
             else:
                 _voided(conn, uscc, d, iso(now))
@@ -79,7 +80,7 @@ def _declared(conn: sqlite3.Connection, uscc: str, d: sqlite3.Row, at: str) -> N
     lines = json.loads(d["lines"])
     message = DECLARED_DAILY if d["kind"] == "daily" else DECLARED_OTHER
     conn.execute("UPDATE declarations SET status = ?, decided_at = feedback_at, message = ?"
-                 " WHERE uscc = ? AND id = ?", (ledger.DECLARED, message, uscc, d["id"]))
+                 " WHERE uscc = ? AND id = ?", (DeclarationStatus.OK, message, uscc, d["id"]))
     conn.execute("UPDATE due_holds SET status = ? WHERE uscc = ? AND declaration_id = ?",
                  (ledger.DECLARED, uscc, d["id"]))
     mark_sources(conn, uscc, lines, ledger.DECLARED)
@@ -127,7 +128,7 @@ def mark_paid(conn: sqlite3.Connection, uscc: str, declaration_id: str, amount: 
                      (uscc, declaration_id)).fetchone()
     if d is None:
         raise ApiError(404, "not_found", NOT_FOUND, {"id": declaration_id})
-    if d["status"] != ledger.DECLARED:
+    if d["status"] != DeclarationStatus.OK:
         raise ApiError(400, "declaration_not_payable", "只有申报成功的申报可以缴费",
                        {"id": declaration_id, "status": d["status"]})
     paid, actual = Decimal(d["paid"]), Decimal(d["actual_total"])
@@ -140,10 +141,10 @@ def mark_paid(conn: sqlite3.Connection, uscc: str, declaration_id: str, amount: 
         raise ApiError(400, "bad_request", f"缴费金额无效（未缴金额{ledger.money(unpaid)}元）",
                        {"unpaid": ledger.money(unpaid)})
     paid += pay
-    status = ledger.PAID if paid >= actual else "部分缴费"
+    status = PaymentStatus.PAID if paid >= actual else PaymentStatus.PARTLY
     conn.execute("UPDATE declarations SET paid = ?, payment_status = ? WHERE uscc = ? AND id = ?",
                  (ledger.money(paid), status, uscc, declaration_id))
-    if status == ledger.PAID:
+    if status == PaymentStatus.PAID:
         units = sorted({ln["unit_number"] for ln in json.loads(d["lines"]) if ln["source"] == "tax"})
         for unit in units:
             extend_paid_periods(conn, uscc, unit, today)

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from sbtui.domain.models import User
 from sbtui.domain.passwords import username_problem
+from sbtui.domain.vocab import UserStatus
 
 from .auth import AdminWho, user_row
 from .db import iso
@@ -92,9 +93,9 @@ def set_status(conn: sqlite3.Connection, uscc: str, username: str, status: str):
     name = user_row(conn, uscc, username)["username"]
     conn.execute("UPDATE users SET status = ? WHERE uscc = ? AND username = ?",
                  (status, uscc, name))
-    if status == "disabled":
+    if status == UserStatus.DISABLED:
         _end_sessions(conn, uscc, name)
-    return _answer(conn, uscc, name, "user.disable" if status == "disabled" else "user.enable")
+    return _answer(conn, uscc, name, "user.disable" if status == UserStatus.DISABLED else "user.enable")
 
 
 def reset_password(conn: sqlite3.Connection, uscc: str, username: str):
@@ -137,13 +138,13 @@ async def change_user(username: str, body: UserChangeIn, request: Request, who: 
 @router.post("/users/{username}/disable", response_model=User)
 async def disable_user(username: str, request: Request, who: AdminWho, key: IdemKey = None):
     return await _sandbox(request).keyed.run(
-        request, who, key, None, lambda conn: set_status(conn, who.uscc, username, "disabled"))
+        request, who, key, None, lambda conn: set_status(conn, who.uscc, username, UserStatus.DISABLED))
 
 
 @router.post("/users/{username}/enable", response_model=User)
 async def enable_user(username: str, request: Request, who: AdminWho, key: IdemKey = None):
     return await _sandbox(request).keyed.run(
-        request, who, key, None, lambda conn: set_status(conn, who.uscc, username, "normal"))
+        request, who, key, None, lambda conn: set_status(conn, who.uscc, username, UserStatus.NORMAL))
 
 
 @router.post("/users/{username}/reset-password", response_model=User)

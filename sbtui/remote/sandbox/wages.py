@@ -31,12 +31,13 @@ from pydantic import BaseModel
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END, WageDeclaration
+from sbtui.domain.period import Period, PeriodError, add_months
+from sbtui.domain.vocab import DueStatus, WageSummary
 
 from .auth import Who
 from .db import Db, dumps, iso, save_employees
 from .errors import ERRORS, ApiError
 from .idempotency import IdemKey
-from .people import add_months
 
 router = APIRouter(responses=ERRORS)
 JSON = "application/json"
@@ -57,11 +58,8 @@ TO_BEFORE_FROM = "生效年月止不能早于生效年月起"
 BINDING = "未按险种分组绑定的规则录入缴费工资：{a}与{b}不一致"
 LOWERING = "{month}已申报，不能调低该月缴费工资（请先作废申报后再调低）"
 
-ALL_OK = "全部申报成功"
-SOME_OK = "部分成功"
-NONE_OK = "全部失败"
+ALL_OK, SOME_OK, NONE_OK = WageSummary.ALL_OK, WageSummary.SOME_OK, WageSummary.NONE_OK
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _NUMBER = re.compile(r"^[+-]?\d{1,12}(\.\d+)?$")
 _CENT = Decimal("0.01")
 _ORDER = itemgetter("type", "period_from")  # how an employee's wage periods are kept
@@ -153,7 +151,7 @@ def declared_months(conn: sqlite3.Connection, uscc: str, unit_number: str) -> se
     periods of its tax lines held by a fee declaration (申报中 / 申报成功, paid or not)."""
     rows = conn.execute("SELECT period FROM paid_periods WHERE uscc = ?1 AND unit_number = ?2"
                         " UNION SELECT period FROM dues_lines WHERE uscc = ?1 AND unit_number = ?2"
-                        " AND status IN ('申报中', '申报成功')", (uscc, unit_number))
+                        " AND status IN (?3, ?4)", (uscc, unit_number, DueStatus.DECLARING, DueStatus.DECLARED))
     return {r[0] for r in rows}
 
 
@@ -307,9 +305,10 @@ def _check_item(item: dict, units: dict[str, list[str]],
 
 
 def _month(text: str) -> str | None:
-    text = text.strip()
-    m = _MONTH.match(text)
-    return text if m and 1900 <= int(m.group(1)) <= 2099 else None
+    try:
+        return str(Period.parse(text, strict=True))
+    except PeriodError:
+        return None
 
 
 def _check_binding(parsed: list[Item | None], reasons: list[str | None]) -> None:

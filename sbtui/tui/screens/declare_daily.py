@@ -11,6 +11,7 @@ from textual import work
 
 from sbtui import declare
 from sbtui.domain.declare import REMARK_MAX
+from sbtui.domain.vocab import STAFF
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -20,7 +21,6 @@ from sbtui.tui.screens.declare_lines import LinesScreen, payable, period_text, r
 from sbtui.tui.screens.declare_submit import SubmitMixin
 from sbtui.tui.strings import declare as S
 
-STAFF = frozenset({"admin", "all"})
 
 
 def _keys(scope: str, *, remark: bool = False, offset: bool = True, detail: bool = False) -> list:

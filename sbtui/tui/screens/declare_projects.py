@@ -14,6 +14,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Select, Static
 
+from sbtui.domain.vocab import STAFF
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
@@ -23,7 +24,6 @@ from sbtui.tui.screens.declare_dialogs import money
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
 
-STAFF = frozenset({"admin", "all"})
 
 
 def field_text(project: Any, name: str) -> str:

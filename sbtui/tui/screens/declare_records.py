@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sbtui import declare
+from sbtui.domain.vocab import STAFF, DeclarationStatus
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
@@ -28,7 +29,6 @@ from sbtui.tui.strings import declare as S
 from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
 
-STAFF = frozenset({"admin", "all"})
 
 
 def _keys(scope: str) -> list:
@@ -196,7 +196,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
         if not records:
             return
         done = records[0]
-        text = S.VOID_DONE if done.get("status") == "已作废" else S.VOID_FAILED.format(
+        text = S.VOID_DONE if done.get("status") == DeclarationStatus.VOIDED else S.VOID_FAILED.format(
             reason=done.get("message") or done.get("status") or "")
         await app.push_screen_wait(NoticeDialog(text, title=S.VOID_TITLE))
 

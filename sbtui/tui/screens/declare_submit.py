@@ -15,6 +15,7 @@ from textual.app import App
 from textual.binding import BindingType
 
 from sbtui import clock, declare
+from sbtui.domain.vocab import DeclarationStatus
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
@@ -22,8 +23,8 @@ from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
 
-SUBMIT_PENDING = {"待发送", "申报中"}
-VOID_PENDING = {"待发送", "作废中"}
+SUBMIT_PENDING = {DeclarationStatus.QUEUED, DeclarationStatus.PROCESSING}
+VOID_PENDING = {DeclarationStatus.QUEUED, DeclarationStatus.VOIDING}
 
 # the unpaid declarations each app has already offered to pay (asked once for the same ones:
 # the submit's offer then opening 申报记录 does not ask twice)
@@ -92,12 +93,12 @@ class SubmitMixin:
         done = S.DAILY_DONE if screen.KIND == "daily" else S.SPECIAL_DONE
         texts: list[str] = []
         for r in records:
-            text = done if r.get("status") == "申报成功" else S.DECLARE_FAILED.format(
+            text = done if r.get("status") == DeclarationStatus.OK else S.DECLARE_FAILED.format(
                 reason=r.get("message") or r.get("status") or "")
             if text not in texts:
                 texts.append(text)
         await app.push_screen_wait(NoticeDialog("\n".join(texts), title=S.FEEDBACK_TITLE))
-        if not any(r.get("status") == "申报成功" for r in records):
+        if not any(r.get("status") == DeclarationStatus.OK for r in records):
             return
         kinds = ("project",) if screen.KIND == "project" else ("daily", "special")
         offered = await offer_payment(app, screen.store, kinds)

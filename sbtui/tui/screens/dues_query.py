@@ -15,7 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from sbtui.domain.period import Period
+from sbtui.domain.period import Period, months_between
+from sbtui.domain.vocab import STAFF
 from sbtui.employees import default_path
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.abstract import AbstractScreenMeta
@@ -29,8 +30,7 @@ from sbtui.tui.widgets.text_input import TextInput
 
 
 def _months(a: str, b: str) -> int:
-    pa, pb = Period.coerce(a), Period.coerce(b)
-    return (pb.year - pa.year) * 12 + pb.month - pa.month + 1
+    return months_between(a, b) + 1
 
 
 class DuesListMixin(metaclass=AbstractScreenMeta):
@@ -241,5 +241,5 @@ class DueDetail(ModalScreen[None]):
 
 
 register_screen(ScreenSpec(id="query.dues", title=S.TITLE_QUERY, menu=(S.MENU_QUERY, S.TITLE_QUERY),
-                           roles=frozenset({"admin", "all"}), order=30, help=S.HELP_QUERY,
+                           roles=STAFF, order=30, help=S.HELP_QUERY,
                            factory=lambda app: DuesQueryScreen()))

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from sbtui import employees as svc
+from sbtui.domain.vocab import STAFF
 from sbtui.employees import EmployeeFilter
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -283,7 +284,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
 
 def _spec(view: str, order: int, help_text: str) -> ScreenSpec:
     return ScreenSpec(id=SCREEN_IDS[view], title=TITLES[view], menu=(S.MENU_GROUP, TITLES[view]),
-                      roles=frozenset({"admin", "all"}), order=order, help=help_text,
+                      roles=STAFF, order=order, help=help_text,
                       factory=lambda app: EmployeesScreen(view))
 
 

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static, Tree
 
 from sbtui import employees as svc
+from sbtui.domain.vocab import STAFF
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
@@ -190,5 +191,5 @@ class GroupsScreen(ExportMixin, BaseScreen):
 
 
 register_screen(ScreenSpec(id="groups", title=S.TITLE_GROUPS, menu=(S.MENU_GROUP, S.TITLE_GROUPS),
-                           roles=frozenset({"admin", "all"}), order=20, help=S.HELP_GROUPS,
+                           roles=STAFF, order=20, help=S.HELP_GROUPS,
                            factory=lambda app: GroupsScreen()))

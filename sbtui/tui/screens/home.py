@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sbtui.domain.vocab import Role
 from sbtui.services.home import OFFLINE
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
@@ -75,7 +76,7 @@ class HomeScreen(BaseScreen):
             yield OptionList(id="notices", classes="panel")
 
     def on_mount(self) -> None:
-        first = "#todo" if (self.session.role or "admin") != "pay" else "#notices"
+        first = "#todo" if (self.session.role or Role.ADMIN) != Role.PAY else "#notices"
         self.query_one(first, OptionList).focus()
         if hasattr(self.app, "online"):
             self.watch(self.app, "online", self._online_changed, init=False)
@@ -104,7 +105,7 @@ class HomeScreen(BaseScreen):
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
-        self.view = view_of(message.summary, self.session.role or "admin")
+        self.view = view_of(message.summary, self.session.role or Role.ADMIN)
         self.render_view()
 
     @on(Failed)
@@ -119,7 +120,7 @@ class HomeScreen(BaseScreen):
 
     # -- rendering ------------------------------------------------------------------------
     async def render_quick(self) -> None:
-        self.quick = quick_buttons(self.ws, self.session.role or "admin")
+        self.quick = quick_buttons(self.ws, self.session.role or Role.ADMIN)
         box = self.query_one("#quick-buttons", Horizontal)
         await box.remove_children()
         buttons = []
@@ -132,7 +133,7 @@ class HomeScreen(BaseScreen):
 
     def render_view(self) -> None:
         view = self.view
-        staff = (self.session.role or "admin") != "pay"
+        staff = (self.session.role or Role.ADMIN) != Role.PAY
         for part in ("#todo", "#alerts"):
             self.query_one(part).display = staff
         self._fill("todo", S.NONE_TODO)
@@ -186,7 +187,7 @@ class HomeScreen(BaseScreen):
         spec: ScreenSpec | None = REGISTRY.screens.get(screen_id or "")
         if spec is None:
             self.notify(S.NOT_BUILT, severity="warning")
-        elif (self.session.role or "admin") not in spec.roles:
+        elif (self.session.role or Role.ADMIN) not in spec.roles:
             self.notify(S.NOT_ALLOWED, severity="warning")
         else:
             self.app.open_screen(spec.id)  # type: ignore[attr-defined]
@@ -198,7 +199,7 @@ class HomeScreen(BaseScreen):
             if ids is not None:
                 self.save_quick(ids)
 
-        self.app.push_screen(QuickSettings(current, self.session.role or "admin"), chosen)
+        self.app.push_screen(QuickSettings(current, self.session.role or Role.ADMIN), chosen)
 
     @work(exclusive=True, group="home-quick", thread=True)
     def save_quick(self, ids: list[str]) -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sbtui.domain.vocab import Role
+
 # Which screen Enter on a row opens, by the row's kind (SPEC H2, H3).
 TARGETS = {
     "tax_generated": "declare.daily",  # 税务生成的未申报待申报信息
@@ -83,7 +85,7 @@ def view_of(summary: Any, role: str) -> HomeView:
     from sbtui.services.home import DEFAULT_DEADLINE_DAY
 
     deadline = value_of(summary, "deadline")
-    staff = role != "pay"
+    staff = role != Role.PAY
     return HomeView(
         todo=_rows(value_of(summary, "todo")) if staff else [],
         alerts=_rows(value_of(summary, "alerts")) if staff else [],

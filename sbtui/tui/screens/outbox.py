@@ -1,5 +1,6 @@
-"""待发送队列 (SPEC §1, §12): every outbox item with its state — 待发送, 发送中（待确认）, 已发送,
-被拒绝 — and the reason of a refusal or of the last failed attempt. Read-only; F7 sends now."""
+"""待发送队列 (SPEC §1, §12): every outbox item with its state — 待发送, 发送中（待确认）, 已确认,
+被拒绝 (the vocabulary's words, as ``sbtui outbox`` prints them) — and the reason of a refusal or
+of the last failed attempt. Read-only; F7 sends now."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,14 +10,15 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from sbtui.domain.vocab import OUTBOX_PENDING, OutboxState
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import shell as S
 
 FILTERS = ("all", "pending", "confirmed", "refused")
-STATES_OF = {"all": None, "pending": ("queued", "sent"), "confirmed": ("confirmed",),
-             "refused": ("refused",)}
+STATES_OF = {"all": None, "pending": OUTBOX_PENDING, "confirmed": (OutboxState.CONFIRMED,),
+             "refused": (OutboxState.REFUSED,)}
 
 
 def _when(stamp: str) -> str:

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from sbtui.domain.vocab import STAFF
 from sbtui.tui.widgets.text_input import TextInput
 from sbtui.domain.passwords import password_problem
 from sbtui.remote.errors import OfflineError, ServiceError
@@ -257,9 +258,9 @@ class LoginPasswordScreen(_PasswordForm):
 
 register_screen(ScreenSpec(id="settings.password", title=S.PASSWORD_TITLE,
                            menu=("系统设置", S.PASSWORD_TITLE), order=20,
-                           roles=frozenset({"admin", "all"}), help=S.PASSWORD_HELP,
+                           roles=STAFF, help=S.PASSWORD_HELP,
                            factory=lambda app: DeclarationPasswordScreen()))
 register_screen(ScreenSpec(id="settings.login_password", title=S.LOGIN_TITLE,
                            menu=("系统设置", S.LOGIN_TITLE), order=30,
-                           roles=frozenset({"admin", "all"}), help=S.LOGIN_HELP,
+                           roles=STAFF, help=S.LOGIN_HELP,
                            factory=lambda app: LoginPasswordScreen()))

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from sbtui.domain.vocab import STAFF
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -110,5 +111,5 @@ class EmployerInfoScreen(BaseScreen):
 
 register_screen(ScreenSpec(id="settings.employer_info", title=S.EMPLOYER_TITLE,
                            menu=("系统设置", S.EMPLOYER_TITLE), order=40,
-                           roles=frozenset({"admin", "all"}), help=S.EMPLOYER_HELP,
+                           roles=STAFF, help=S.EMPLOYER_HELP,
                            factory=lambda app: EmployerInfoScreen()))

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Select, Static
 
 from sbtui import employees as svc
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import STAFF
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -142,5 +143,5 @@ class UnitsScreen(ExportMixin, BaseScreen):
 
 
 register_screen(ScreenSpec(id="units", title=S.TITLE_UNITS, menu=(S.MENU_QUERY, S.TITLE_UNITS),
-                           roles=frozenset({"admin", "all"}), order=10, help=S.HELP_UNITS,
+                           roles=STAFF, order=10, help=S.HELP_UNITS,
                            factory=lambda app: UnitsScreen()))

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from sbtui.domain.vocab import ADMIN_ONLY, UserStatus
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
@@ -25,7 +26,7 @@ from sbtui.tui.strings import users as S
 
 
 def _status_label(user: Any) -> str:
-    return S.STATUS_DISABLED if getattr(user, "status", "normal") == "disabled" else S.STATUS_NORMAL
+    return S.STATUS_DISABLED if getattr(user, "status", UserStatus.NORMAL) == UserStatus.DISABLED else S.STATUS_NORMAL
 
 
 class UsersScreen(BaseScreen):
@@ -174,7 +175,7 @@ class UsersScreen(BaseScreen):
         if user is None:
             return
         name = user.username
-        if getattr(user, "status", "normal") == "disabled":
+        if getattr(user, "status", UserStatus.NORMAL) == UserStatus.DISABLED:
             question, call, done = S.CONFIRM_ENABLE, self.ws.enable_user, S.ENABLED
         else:
             question, call, done = S.CONFIRM_DISABLE, self.ws.disable_user, S.DISABLED
@@ -210,5 +211,5 @@ class UsersScreen(BaseScreen):
 
 
 register_screen(ScreenSpec(id="users", title=S.TITLE, menu=("系统设置", "用户管理"),
-                           roles=frozenset({"admin"}), order=10, help=S.HELP,
+                           roles=ADMIN_ONLY, order=10, help=S.HELP,
                            factory=lambda app: UsersScreen()))

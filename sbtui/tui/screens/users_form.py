@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.validation import Function
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
+from sbtui.domain.vocab import Role
 from sbtui.tui.widgets.text_input import TextInput
 from sbtui.tui.widgets.toggles import Radio
 from sbtui.domain.passwords import username_problem
@@ -44,7 +45,7 @@ class UserForm(ModalScreen[UserDraft | None]):
         keyed("users.form", "cancel", "escape", "cancel", "取消"),
     ]
 
-    def __init__(self, submit: Submit, *, username: str | None = None, permission: str = "all",
+    def __init__(self, submit: Submit, *, username: str | None = None, permission: str = Role.ALL,
                  remark: str = "") -> None:
         super().__init__()
         self.submit = submit
@@ -64,9 +65,9 @@ class UserForm(ModalScreen[UserDraft | None]):
             with Horizontal(classes="row"):
                 yield Label(S.ROLE, classes="field")
                 with RadioSet(id="permission", compact=True):
-                    yield Radio(S.ROLE_LABELS["all"], value=self.initial.permission == "all",
+                    yield Radio(S.ROLE_LABELS[Role.ALL], value=self.initial.permission == Role.ALL,
                                       id="perm-all")
-                    yield Radio(S.ROLE_LABELS["pay"], value=self.initial.permission == "pay",
+                    yield Radio(S.ROLE_LABELS[Role.PAY], value=self.initial.permission == Role.PAY,
                                       id="perm-pay")
             with Horizontal(classes="row"):
                 yield Label(S.REMARK, classes="field")
@@ -95,7 +96,7 @@ class UserForm(ModalScreen[UserDraft | None]):
         pay = self.query_one("#perm-pay", RadioButton).value
         return UserDraft(
             username=self.query_one("#username", Input).value.strip(),
-            permission="pay" if pay else "all",
+            permission=Role.PAY if pay else Role.ALL,
             remark=self.query_one("#remark", Input).value.strip(),
         )
 

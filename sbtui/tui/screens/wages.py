@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
 from sbtui import wages as svc
+from sbtui.domain.vocab import STAFF, WageResult
 from sbtui.domain.wages import not_insured
 from sbtui.employees import registered_types
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -30,7 +31,7 @@ from sbtui.tui.strings import wages as S
 from sbtui.widgets.grid import Grid
 from sbtui.widgets.grid_source import GridSource
 
-FILTER_ORDER = ("all", "refused", "draft", "queued", "accepted")
+FILTER_ORDER = ("all", WageResult.REFUSED, "draft", WageResult.QUEUED, WageResult.ACCEPTED)
 
 
 class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection, BaseScreen):
@@ -159,7 +160,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
             return
         row = self._conn.execute("SELECT result, reason FROM wage_draft WHERE rowid = ?",
                                  (grid.cursor_row_id,)).fetchone()
-        note.update(S.REASON.format(reason=row[1]) if row and row[0] == "refused" and row[1] else "")
+        note.update(S.REASON.format(reason=row[1]) if row and row[0] == WageResult.REFUSED and row[1] else "")
 
     # -- views --------------------------------------------------------------------------------
     def action_cycle_filter(self) -> None:
@@ -180,5 +181,5 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
 
 
 register_screen(ScreenSpec(id="wages.declare", title=S.TITLE, menu=(S.MENU_GROUP, S.TITLE),
-                           roles=frozenset({"admin", "all"}), order=10, help=S.HELP,
+                           roles=STAFF, order=10, help=S.HELP,
                            factory=lambda app: WagesScreen()))

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import bound_types, parse_month, parse_wage
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.group_pick import GroupPick
@@ -208,7 +209,7 @@ class SingleDialog(ModalScreen[None]):
         box.display = bool(matches)
 
     def _matches(self, text: str) -> list[tuple[str, str, str, list[str]]]:
-        rows = self.store.registry.employees(name=text, status="normal", limit=8, detail=False)
+        rows = self.store.registry.employees(name=text, status=EmployeeStatus.NORMAL, limit=8, detail=False)
         return [(r["id"], r["name"], r["id_number"], r["insured_types"]) for r in rows]
 
     @on(Input.Submitted, "#single-name")

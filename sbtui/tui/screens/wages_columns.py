@@ -4,6 +4,7 @@ result, the group, then per insurance type the employer is registered for 新缴
 """
 from __future__ import annotations
 
+from sbtui.domain.vocab import WageResult, label
 from sbtui.tui.strings import wages as S
 from sbtui.widgets.grid_source import Column
 
@@ -12,7 +13,7 @@ RESULT_SQL = "result"
 
 
 def _result(value: object) -> str:
-    return S.RESULTS.get(value if value is None else str(value), str(value))  # type: ignore[arg-type]
+    return label(None if value is None else str(value), WageResult)
 
 
 def _text(value: object) -> str:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 
 from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
+from sbtui.domain.vocab import STAFF
 from sbtui.employees import EmployeeFilter, default_path
 from sbtui.store import wage_query
 from sbtui.tui.keys import keyed
@@ -135,5 +136,5 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
 
 
 register_screen(ScreenSpec(id="wages.query", title=S.TITLE_QUERY, menu=(S.MENU_QUERY, S.TITLE_QUERY),
-                           roles=frozenset({"admin", "all"}), order=20, help=S.HELP_QUERY,
+                           roles=STAFF, order=20, help=S.HELP_QUERY,
                            factory=lambda app: WageQueryScreen()))

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
+from sbtui.domain.vocab import STAFF, WageResult, label, submission_label
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -21,9 +22,7 @@ from sbtui.tui.strings import wages as S
 
 
 def state_label(record: dict[str, Any]) -> str:
-    if record["state"] == "done":
-        return record.get("summary") or ""
-    return S.R_STATES.get(record["state"], record["state"])
+    return submission_label(record["state"], record.get("summary"))
 
 
 class WageRecordsScreen(BaseScreen):
@@ -111,7 +110,7 @@ class SubmissionRows(ModalScreen[None]):
             table: DataTable = DataTable(id="rows-table", cursor_type="row")
             table.add_columns(*S.R_ROW_COLUMNS)
             for r in self.rows:
-                table.add_row(r["name"], r["id_number"], S.RESULTS.get(r.get("result"), r.get("result") or ""),
+                table.add_row(r["name"], r["id_number"], label(r.get("result"), WageResult),
                               r.get("reason") or "")
             yield table
 
@@ -123,5 +122,5 @@ class SubmissionRows(ModalScreen[None]):
 
 
 register_screen(ScreenSpec(id="wages.records", title=S.TITLE_RECORDS, menu=(S.MENU_GROUP, S.TITLE_RECORDS),
-                           roles=frozenset({"admin", "all"}), order=20, help=S.HELP_RECORDS,
+                           roles=STAFF, order=20, help=S.HELP_RECORDS,
                            factory=lambda app: WageRecordsScreen()))

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from sbtui import wages as svc
+from sbtui.domain.vocab import WageSubmissionState
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
@@ -126,7 +127,7 @@ class FeedbackDialog(CountdownDialog):
         app: Any = self.app
         store = app.ws.store(app.session.uscc)
         record = await app.run_in_thread(store.wage_submissions.record, self.submission)
-        if record is None or record["state"] != "done":
+        if record is None or record["state"] != WageSubmissionState.DONE:
             return False
         self.say(S.FEEDBACK_DONE.format(summary=record["summary"], accepted=record["accepted"],
                                         refused=record["refused"]))

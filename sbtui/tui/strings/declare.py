@@ -1,4 +1,5 @@
 """Text of the fee declaration screens (SPEC D1–D10, D12; manual 000 §3.1–3.4, 001 §2.2)."""
+from sbtui.domain.vocab import DeclarationStatus, label
 
 MENU_GROUP = "社保费申报"
 MENU_PROJECT = "工程项目工伤保险费申报"
@@ -164,7 +165,7 @@ PAY_NOT_BUILT = "费款缴纳功能尚未提供，将在后续版本中提供"
 # records (D8)
 RECORD_COLUMNS = ("申报日期", "单位编号", "申报类型", "状态", "缴费人数", "应缴费额", "实际缴纳", "缴费状态")
 KINDS = {"daily": "日常申报", "special": "特殊缴费申报", "project": "工程项目申报"}
-STATUSES = ("待发送", "申报中", "申报成功", "申报失败", "作废中", "已作废")
+STATUSES = tuple(label(s) for s in DeclarationStatus)  # the 状态 filter, as sbtui declarations --status
 F_STATUS = "状态"
 F_DATE_FROM = "申报日期起"
 F_DATE_TO = "申报日期止"

@@ -1,4 +1,5 @@
 """Text of the fee screens (SPEC D1, D2, D11; manual 000 §3, 001 §2.5.2)."""
+from sbtui.domain.vocab import DueStatus, label
 
 MENU_QUERY = "查询统计"
 TITLE_QUERY = "社保费应缴信息查询"
@@ -11,7 +12,7 @@ HELP_QUERY = (
 COLUMNS = ("费款所属期", "单位编号", "征收品目", "来源", "人数", "缴费工资总额", "缴费基数总额", "费率",
            "应缴费额", "数据处理状态")
 SOURCES = {"tax": "税务生成", "collection": "征集信息", "special": "特殊缴费", "project": "工程项目"}
-STATUSES = ("初始", "申报中", "申报成功", "销账", "批扣清册生成")
+STATUSES = tuple(label(s) for s in DueStatus)  # 数据处理状态, as sbtui dues --status
 F_UNIT = "单位编号"
 F_FROM = "所属期起"
 F_TO = "所属期止"

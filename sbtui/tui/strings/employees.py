@@ -1,4 +1,5 @@
 """Text of the employee screens (SPEC E1–E8; manual 000 §2, 002 §2, 004 §3)."""
+from sbtui.domain.vocab import EmployeeStatus, labels
 
 MENU_GROUP = "参保信息管理"
 TITLE = "职工参保信息管理"
@@ -41,7 +42,7 @@ TYPE_SHORT = {  # the ✓ column headers: short names of the insurance types
 }
 ID_TYPES = {"201": "居民身份证"}
 TICK = "✓"
-STATUS = {"normal": "正常缴费", "stopped": "停止缴费"}
+STATUS = labels(EmployeeStatus)  # 参保状态, as sbtui employees prints it
 
 # keys
 KEY_FILTER = "查询条件"

@@ -1,9 +1,13 @@
-"""The application shell: status bar, function menu, help, command palette, outbox, online state."""
+"""The application shell: status bar, function menu, help, command palette, outbox, online state.
+
+The outbox states are the vocabulary's words (:mod:`sbtui.domain.vocab`), the same the CLI prints."""
+from sbtui.domain.vocab import OUTBOX_PENDING_LABEL, OutboxState, label, labels
 
 # status bar
 NOT_LOGGED_IN = "未登录"
 UNIT = "单位编号"
-OUTBOX = "待发送 {pending} / 已发送 {confirmed} / 被拒绝 {refused}"
+OUTBOX = (f"{OUTBOX_PENDING_LABEL} {{pending}} / {label(OutboxState.CONFIRMED)} {{confirmed}} / "
+          f"{label(OutboxState.REFUSED)} {{refused}}")
 SYNCING = "同步中"
 
 # app keys (descriptions shown in the footer, the palette, F1 help)
@@ -48,9 +52,10 @@ PALETTE_ACTION_HELP = "{key}"
 OUTBOX_TITLE = "待发送队列"
 OUTBOX_EMPTY = "待发送队列为空：没有需要发送的数据。"
 OUTBOX_COLS = ("序号", "状态", "业务", "对象", "次数", "时间", "原因")
-OUTBOX_STATES = {"queued": "待发送", "sent": "发送中（待确认）", "confirmed": "已发送", "refused": "被拒绝"}
+OUTBOX_STATES = labels(OutboxState)
 OUTBOX_KINDS = {"group.create": "新建分组", "group.assign": "调整分组"}
-OUTBOX_FILTERS = {"all": "全部", "pending": "待发送", "confirmed": "已发送", "refused": "被拒绝"}
+OUTBOX_FILTERS = {"all": "全部", "pending": OUTBOX_PENDING_LABEL, "confirmed": label(OutboxState.CONFIRMED),
+                  "refused": label(OutboxState.REFUSED)}
 OUTBOX_HELP = ("待发送队列：离线或尚未发送的业务数据在此排队，联网后按顺序发送，服务端对每一项只执行一次。"
                "被拒绝的项目显示原因。按 f 切换筛选，F7 立即同步。")
 KEY_FILTER = "筛选"
@@ -60,7 +65,7 @@ KEY_REFRESH = "刷新"
 WENT_OFFLINE = "无法连接社保费服务，已转为离线使用。"
 BACK_ONLINE = "已恢复联网。"
 BACK_ONLINE_LOGIN = "已恢复联网，请重新登录后同步（未保存登录凭据）。"
-SYNC_DONE = "同步完成：发送{pushed}项，职工新增{added}、变更{changed}、停保{stopped}"
+SYNC_DONE = f"同步完成：{label(OutboxState.CONFIRMED)}{{pushed}}项，职工新增{{added}}、变更{{changed}}、停保{{stopped}}"
 SYNC_REFUSED = "有{n}项被服务拒绝，详见待发送队列（F3）。"
 SYNC_OFFLINE = "离线：数据已保存在本机，联网后自动发送。"
 SYNC_FAILED = "同步失败：{error}"

@@ -1,4 +1,5 @@
 """用户管理 (SPEC U1, manual 000 §1.5)."""
+from sbtui.domain.vocab import PERMISSIONS, UserStatus, label
 
 TITLE = "用户管理"
 HELP = ("用户管理：单位密码登录后即为系统管理员，可以新增用户并设置功能权限。“全部功能”与单位密码登录"
@@ -6,9 +7,9 @@ HELP = ("用户管理：单位密码登录后即为系统管理员，可以新�
         "密码与用户名相同，需要在第一次登录时修改密码。")
 
 COLUMNS = ("序号", "用户名", "功能权限", "用户状态", "备注")
-ROLE_LABELS = {"all": "全部功能", "pay": "缴费"}
-STATUS_NORMAL = "正常"
-STATUS_DISABLED = "停用"
+ROLE_LABELS = {role.value: label(role) for role in PERMISSIONS}  # 全部功能 / 缴费, as the CLI prints them
+STATUS_NORMAL = label(UserStatus.NORMAL)
+STATUS_DISABLED = label(UserStatus.DISABLED)
 
 ADD = "新增用户"
 MODIFY = "修改"

@@ -1,4 +1,7 @@
-"""Text of the wage declaration screens (SPEC W1–W13; manual 000 §5, 002 §3, 004 §4)."""
+"""Text of the wage declaration screens (SPEC W1–W13; manual 000 §5, 002 §3, 004 §4).
+
+A row's result and a submission's state are the vocabulary's words (:mod:`sbtui.domain.vocab`)."""
+from sbtui.domain.vocab import WageResult, label
 
 MENU_GROUP = "缴费工资申报"
 TITLE = "月度缴费工资申报"
@@ -33,11 +36,11 @@ TYPE_SHORT = {
     "110": "企业养老", "120": "机关养老", "130": "职业年金", "210": "失业",
     "310": "基本医疗", "320": "公务员补助", "330": "大额医疗", "360": "长期护理", "410": "工伤",
 }
-RESULTS = {None: "", "queued": "待发送", "sent": "已提交", "accepted": "申报成功", "refused": "申报失败"}
 
 # top line
 COUNTS = "职工工资编辑区 {total} 人"
-FILTERS = {"all": "全部", "refused": "申报失败", "draft": "未提交", "queued": "待发送", "accepted": "申报成功"}
+FILTERS = {"all": "全部", WageResult.REFUSED: label(WageResult.REFUSED), "draft": "未提交",
+           WageResult.QUEUED: label(WageResult.QUEUED), WageResult.ACCEPTED: label(WageResult.ACCEPTED)}
 FILTER_LINE = "筛选：{name}（f 切换）"
 EMPTY = "职工工资编辑区没有职工：按 a 添加（全部正常缴费职工、按单位编号、按分组、单个录入、外部文件导入）。"
 EMPTY_ALERT = "存在缴费工资为空的职工，是否立即进行缴费工资申报？"
@@ -129,7 +132,6 @@ FEEDBACK_OFFLINE = "无法连接服务，联网后自动获取反馈。"
 
 # records (W12)
 R_COLUMNS = ("序号", "提交时间", "人数", "状态", "成功", "失败", "申报编号")
-R_STATES = {"queued": "待发送", "sent": "已提交", "processing": "等待反馈", "done": ""}
 R_EMPTY = "还没有缴费工资申报记录。"
 R_ROWS_TITLE = "职工申报结果"
 R_ROW_COLUMNS = ("姓名", "证件号码", "结果", "原因")

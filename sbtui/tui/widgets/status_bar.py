@@ -1,5 +1,5 @@
 """The status bar every screen carries (SPEC H1, §1, §12): employer name and USCC, the unit number
-worked in, 在线/离线, the outbox (待发送 / 已发送 / 被拒绝) and the sync progress.
+worked in, 在线/离线, the outbox (待确认 / 已确认 / 被拒绝) and the sync progress.
 
 It reads the app's state and re-renders when the app's reactives change; it does no IO. One line
 when the terminal is wide enough, two lines (who / state) when it is not (80 columns).
@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from sbtui.domain.vocab import OUTBOX_PENDING, OutboxState
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import shell as S
 
@@ -23,7 +24,7 @@ SEP = " │ "
 
 @dataclass(frozen=True)
 class OutboxCounts:
-    """The outbox as the status bar shows it: pending = queued + sent (not yet confirmed)."""
+    """The outbox as the status bar shows it: pending = queued + sent (待确认, not answered yet)."""
 
     pending: int = 0
     confirmed: int = 0
@@ -31,8 +32,8 @@ class OutboxCounts:
 
     @classmethod
     def from_states(cls, counts: dict[str, int]) -> "OutboxCounts":
-        return cls(counts.get("queued", 0) + counts.get("sent", 0), counts.get("confirmed", 0),
-                   counts.get("refused", 0))
+        return cls(sum(counts.get(s, 0) for s in OUTBOX_PENDING), counts.get(OutboxState.CONFIRMED, 0),
+                   counts.get(OutboxState.REFUSED, 0))
 
 
 class StatusBar(Widget):

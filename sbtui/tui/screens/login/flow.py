@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sbtui.domain.models import EmployerRecord, Session
+from sbtui.domain.vocab import Role
 from sbtui.tui.screens.login.security import Entered
 
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def _units(app, uscc: str) -> list[dict]:
 
 
 def _last_role(app, uscc: str) -> str:
-    return app.ws.store(uscc).meta_get("last_role", "admin")
+    return app.ws.store(uscc).meta_get("last_role", Role.ADMIN)
 
 
 def _remember_role(app, uscc: str, session: Session) -> None:

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import ProgressBar, Static
 
+from sbtui.domain.vocab import Role
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.sync.progress import SyncProgress
 from sbtui.tui.keys import keyed
@@ -174,7 +175,7 @@ class InitScreen(BaseScreen):
         if session is None or session.uscc != self.uscc:
             return
         try:
-            if session.role == "admin":
+            if session.role == Role.ADMIN:
                 await self.ws.users.list()
             else:  # a sub-user logged in: users exist
                 await self.app.run_in_thread(self.ws.users.note_users, self.uscc, True)  # type: ignore[attr-defined]
