@@ -62,6 +62,8 @@ class Workspace(DeclarationsWorkspace):
         self._stores: dict[str, Store] = {}
         self._employers: dict[str, Employer] = {}
         self.session: Session | None = None  # the last login / resumed session
+        self.users = UsersService(self)  # 用户管理 and the local login password (SPEC U1)
+        self.settings = SettingsService(self.config)  # the client's settings (quick buttons)
 
     # -- remote ---------------------------------------------------------------------------
     @property
@@ -108,16 +110,6 @@ class Workspace(DeclarationsWorkspace):
         if uscc not in self._stores:
             self._stores[uscc] = open_store(self.config.store_path(uscc))
         return self._stores[uscc]
-
-    @property
-    def users(self) -> UsersService:
-        """用户管理 and the local login password (SPEC U1, 登录密码设置)."""
-        return UsersService(self)
-
-    @property
-    def settings(self) -> SettingsService:
-        """The client's settings on this machine (quick buttons)."""
-        return SettingsService(self.config)
 
     def employer(self, uscc: str) -> Employer:
         """The menu areas of ``uscc`` (:mod:`sbtui.services`), over its local store."""

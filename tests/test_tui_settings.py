@@ -87,7 +87,7 @@ async def test_declaration_password_change_succeeds(sandbox):
 
 
 async def test_login_password_enable_change_and_disable(tmp_path, monkeypatch):
-    monkeypatch.setattr("sbtui.workspace.LOCAL_ROUNDS", 1000)  # the rule, not the cost
+    monkeypatch.setattr("sbtui.services.users.LOCAL_ROUNDS", 1000)  # the rule, not the cost
     ws = Workspace(tmp_path / "home")
     uscc = "91150691MA0N4RXW7E"
     app = ScreenApp(LoginPasswordScreen, ws, uscc=uscc)

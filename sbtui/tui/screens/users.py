@@ -176,11 +176,11 @@ class UsersScreen(BaseScreen):
             return
         name = user.username
         if getattr(user, "status", UserStatus.NORMAL) == UserStatus.DISABLED:
-            question, call, done = S.CONFIRM_ENABLE, self.ws.enable_user, S.ENABLED
+            question, call, done = S.CONFIRM_ENABLE, self.ws.users.enable, S.ENABLED
         else:
-            question, call, done = S.CONFIRM_DISABLE, self.ws.disable_user, S.DISABLED
+            question, call, done = S.CONFIRM_DISABLE, self.ws.users.disable, S.DISABLED
         self._confirm_then(question.format(username=name), lambda: call(name),
-                           done.format(username=name), name, danger=call == self.ws.disable_user)
+                           done.format(username=name), name, danger=call == self.ws.users.disable)
 
     def action_reset(self) -> None:
         user = self._current()

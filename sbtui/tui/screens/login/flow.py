@@ -50,7 +50,7 @@ class LoginFlow:
         """The local 登录密码 when one is set (manual 001 §2.6.1); True when it may go on."""
         from sbtui.tui.screens.login.gate import LoginPasswordScreen
 
-        if not await self.app.run_in_thread(self.app.ws.has_login_password, uscc):
+        if not await self.app.run_in_thread(self.app.ws.users.has_login_password, uscc):
             return True
         return bool(await self.app.push_screen_wait(LoginPasswordScreen(uscc, name)))
 
