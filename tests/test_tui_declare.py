@@ -141,6 +141,7 @@ async def test_d6_confirms_in_order_and_cancel_stops_without_queueing(sandbox):
     assert any(ln["tick"] == tick for ln in declare.open_lines(store, "daily"))
 
 
+@pytest.mark.slow
 async def test_submit_reaches_success_and_offers_to_pay(sandbox):
     """D6 → 提交申报确认 → 立即提交 → 反馈提示 → “社保费申报成功…” → D7 “是否立即缴费？”;
     确定 says payment comes later and goes to 申报记录."""

@@ -26,6 +26,7 @@ async def sandbox(tmp_path):
     await ws.aclose()
 
 
+@pytest.mark.slow
 async def test_link_then_declare_a_project(sandbox):
     ws, facts = sandbox
     app = ScreenApp(LinksScreen, ws, uscc=facts["uscc"], name=facts["name"])

@@ -47,6 +47,7 @@ async def opened(pilot, *, offer: bool):
     return app.screen
 
 
+@pytest.mark.slow
 async def test_records_offer_detail_employees_filter_and_void(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])

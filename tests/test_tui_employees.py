@@ -126,6 +126,7 @@ async def test_ticked_employees_are_assigned_a_group_and_queued(sandbox):
     assert pending and pending[-1].kind in ("group.assign", "group.assign_many")
 
 
+@pytest.mark.slow
 async def test_one_employee_group_and_detail(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])

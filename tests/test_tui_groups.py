@@ -52,6 +52,7 @@ def _nodes(node):
         yield from _nodes(child)
 
 
+@pytest.mark.slow
 async def test_create_rename_and_delete_groups(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
@@ -93,6 +94,7 @@ async def test_create_rename_and_delete_groups(sandbox):
     assert [g["path"] for g in store.groups() if g["path"].startswith("质检部")] == ["质检部"]
 
 
+@pytest.mark.slow
 async def test_template_then_import_shows_every_bad_cell(sandbox, tmp_path):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
+
 from sbtui.domain.passwords import initial_password
 from sbtui.remote.sandbox import info
 from sbtui.tui.strings import login as S
@@ -21,6 +23,7 @@ async def _set_field(pilot, selector: str, value: str) -> None:
     await type_text(pilot, value)
 
 
+@pytest.mark.slow
 async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
     app = make_app(tmp_path / "home")
     async with run(app) as pilot:
@@ -138,6 +141,7 @@ async def _logged_in_home(tmp_path):
     return home, facts
 
 
+@pytest.mark.slow
 async def test_three_wrong_passwords_lock_and_say_until_when(tmp_path):
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
@@ -171,6 +175,7 @@ async def test_three_wrong_passwords_lock_and_say_until_when(tmp_path):
         assert not app.session.logged_in
 
 
+@pytest.mark.slow
 async def test_login_then_delete_refuses_the_current_employer(tmp_path):
     from sbtui.config import EmployerEntry
     from tui_sandbox import PASSWORD
@@ -222,6 +227,7 @@ async def test_login_then_delete_refuses_the_current_employer(tmp_path):
         assert app.session.uscc == facts["uscc"]
 
 
+@pytest.mark.slow
 async def test_switch_unit_without_logging_out(tmp_path):
     from tui_sandbox import PASSWORD
 
@@ -269,6 +275,7 @@ async def test_user_mode_login_shows_the_services_reason(tmp_path):
         assert type(app.screen).__name__ == "SecurityScreen"
 
 
+@pytest.mark.slow
 async def test_login_password_gates_opening_the_employer(tmp_path):
     """登录密码 (manual 001 §2.6.1, SPEC U2): when set, it is asked before the security check;
     a wrong one is refused and cleared, the right one goes on."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from sbtui.bench.server import SandboxServer
 from sbtui.config import EmployerEntry
 from sbtui.tui.strings import login as S
@@ -27,6 +29,7 @@ async def _home_with_token(tmp_path):
     return home, facts
 
 
+@pytest.mark.slow
 async def test_offline_start_local_data_then_back_online_by_itself(tmp_path):
     home, facts = await _home_with_token(tmp_path)
     # the service is a real one on loopback, on the same data, started only later on

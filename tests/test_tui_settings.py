@@ -79,6 +79,7 @@ async def test_declaration_password_change_succeeds(sandbox):
     assert session.role == "admin"
 
 
+@pytest.mark.slow
 async def test_login_password_enable_change_and_disable(tmp_path, monkeypatch):
     monkeypatch.setattr("sbtui.workspace.LOCAL_ROUNDS", 1000)  # the rule, not the cost
     ws = Workspace(tmp_path / "home")

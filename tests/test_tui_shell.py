@@ -3,6 +3,8 @@ palette's commands, the user keymap, the theme toggle, the outbox screen and sta
 optional initialization step."""
 from __future__ import annotations
 
+import pytest
+
 from sbtui.domain.vocab import OUTBOX_PENDING_LABEL, OutboxState, label
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.commands import commands_for
@@ -73,6 +75,7 @@ async def test_menu_shows_only_registered_screens_for_the_role(tmp_path):
         assert all("pay" in REGISTRY.screens[sid].roles for sid in _menu_leaves(app))
 
 
+@pytest.mark.slow
 async def test_menu_opens_the_outbox_and_the_status_bar_counts(tmp_path):
     home, facts = await _home(tmp_path)
     app = make_app(home)
@@ -120,6 +123,7 @@ async def test_f1_help_lists_the_screens_keys(tmp_path):
         await on_screen(pilot, "EmployerListScreen")
 
 
+@pytest.mark.slow
 async def test_palette_offers_what_makes_sense_here(tmp_path):
     home, _ = await _home(tmp_path)
     app = make_app(home)
@@ -167,6 +171,7 @@ async def test_user_keymap_and_theme_are_kept_in_config(tmp_path):
         await until(pilot, lambda: Config.load(app.ws.config.home).theme == app.theme)
 
 
+@pytest.mark.slow
 async def test_an_optional_step_that_fails_is_a_warning_not_a_stop(tmp_path, monkeypatch):
     home, _ = await _home(tmp_path)
     app = make_app(home)
@@ -212,6 +217,7 @@ async def test_status_bar_one_line_when_wide_two_at_80(tmp_path):
             assert "91150691MA0N4RXW7E" in text and "在线" in text
 
 
+@pytest.mark.slow
 def test_bench_start_reports_a_cold_start(tmp_path):
     from sbtui.bench.start import run_start_bench
 

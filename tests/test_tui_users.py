@@ -125,6 +125,7 @@ async def test_disable_enable_and_reset_ask_first(sandbox):
     assert (await ws.users())[0].must_change_password is True
 
 
+@pytest.mark.slow
 async def test_service_refusal_of_an_action_is_shown(sandbox):
     ws, facts = sandbox
     await ws.add_user("CaiWuJiaoFei", "pay", "")
