@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from sbtui.bench.wages import KEYS, run_wage_bench
 
 
+@pytest.mark.slow
 def test_wage_bench_measures_everything_and_every_row_is_accepted():
     result = run_wage_bench(rows=2000, runs=1, edits=20, log=False)
     assert set(KEYS) <= set(result)

@@ -123,6 +123,7 @@ def test_D3_several_unit_numbers_are_declared_separately(runner, demo):  # noqa:
     assert {i["kind"] for i in outbox["items"]} == {"declaration.submit"}
 
 
+@pytest.mark.slow
 def test_D8_void_unpaid_brings_the_lines_back(runner, demo):  # noqa: F811
     tick, _ = enterprise_tick(runner, demo, "410", parts=1)
     [d] = js(runner, "declare", "--tick", tick, "--yes", "--wait", "--timeout", "30")["declarations"]
@@ -200,6 +201,7 @@ def test_offline_declare_is_queued_then_sent_exactly_once(runner, demo, tmp_path
     assert [d["id"] for d in service if d.get("unit_number") == demo["unit_numbers"][0]] == [record["id"]]
 
 
+@pytest.mark.slow
 def test_D8_forms_xlsx_and_pdf(runner, demo, tmp_path):  # noqa: F811
     pytest.importorskip("sbtui.forms")
     tick, _ = enterprise_tick(runner, demo)

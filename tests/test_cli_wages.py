@@ -25,6 +25,7 @@ def js(runner, *args, code=0, env=None):  # noqa: F811
     return json.loads(r.stdout)
 
 
+@pytest.mark.slow
 def test_export_edit_import_submit_records_query(runner, demo, tmp_path, monkeypatch):  # noqa: F811
     monkeypatch.setenv("SBTUI_PASSWORD", NEW)
     added = js(runner, "wages", "add", "--all")

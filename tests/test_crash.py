@@ -20,6 +20,7 @@ def crash_server(tmp_path_factory):
         yield srv
 
 
+@pytest.mark.slow
 def test_killed_full_pull_resumes_and_ends_equal(crash_server, tmp_path):
     facts = crash_server.facts
     home = tmp_path / "home"
@@ -31,6 +32,7 @@ def test_killed_full_pull_resumes_and_ends_equal(crash_server, tmp_path):
     assert drill.local_registry(db) == drill.server_registry(crash_server.url, facts["uscc"], facts["unit_numbers"][0])
 
 
+@pytest.mark.slow
 def test_killed_push_applies_every_key_exactly_once(crash_server, tmp_path):
     """Every key applied exactly once, whatever the kills hit. The kills are timed from a
     measured start-up, which a loaded machine (the suite runs in parallel) can throw off: a

@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 
 from tests.grid_helpers import SIZE, GridApp, lines, make_db
+from tui_pilot import settle
 
 
 async def test_down_pagedown_and_ctrl_end_land_on_the_right_rows(tmp_path):
@@ -163,10 +164,6 @@ async def test_background_ids_paint_the_first_page_then_count_all(tmp_path):
     app.grid = Grid(employee_source(sqlite3.connect(tmp_path / "grid.db"), eager=False), frozen=2,
                     background=True)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            if app.grid.source.complete:
-                break
-            await pilot.pause(0.02)
-        await pilot.pause()
-        assert len(app.grid.source) == 300
+        await settle(pilot)  # the ids read in a thread worker, then handed to the grid
+        assert app.grid.source.complete and len(app.grid.source) == 300
         assert lines(app.grid)[-1].strip() == "第 1 行，共 300 行 · 已勾选 0"

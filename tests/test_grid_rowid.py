@@ -11,6 +11,7 @@ import sbtui.widgets.grid_source as grid_source
 from sbtui.bench.grid_data import employee_source
 from sbtui.widgets.grid_source import GridSource, parse_ids
 from tests.grid_helpers import SIZE, GridApp, lines, make_db
+from tui_pilot import settle
 
 
 @pytest.fixture
@@ -114,12 +115,9 @@ async def test_background_read_and_sort_on_a_rowid_grid(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         grid = app.grid
 
-        async def complete():
-            for _ in range(100):
-                if grid.source.complete:
-                    break
-                await pilot.pause(0.02)
-            await pilot.pause()
+        async def complete():  # the ids read in a thread worker, then handed to the grid
+            await settle(pilot)
+            assert grid.source.complete
 
         await complete()
         assert isinstance(grid.source.ids, array) and len(grid.source) == 500

@@ -3,6 +3,7 @@ number, CJK cells, a ticked range, the cursor on a scrolled column, the status l
 from __future__ import annotations
 
 from tests.grid_helpers import SIZE, GridApp, make_db
+from tui_pilot import settle
 
 
 def test_grid_80x24(snap_compare, tmp_path):
@@ -10,7 +11,7 @@ def test_grid_80x24(snap_compare, tmp_path):
 
     async def ready(pilot):
         await pilot.press("down", "shift+down", "shift+down", "right", "right", "right", "right", "right")
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
@@ -26,6 +27,6 @@ def test_grid_editing_80x24(snap_compare, tmp_path):
 
     async def ready(pilot):
         await pilot.press("s", "down", "down", "欧", "enter")
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)

@@ -127,4 +127,5 @@ async def test_in_process_uses_asgi_transport_and_maps_app_errors():
 async def test_async_context_manager_closes():
     async with HttpService("http://svc.test", transport=httpx.MockTransport(lambda r: httpx.Response(200, json={}))) as svc:
         assert await svc.region() == {}
-    assert svc._client.is_closed
+    with pytest.raises(RuntimeError, match="closed"):
+        await svc.region()

@@ -191,10 +191,16 @@ async def test_server_error_after_retries():
     assert str(info.value) == "服务内部错误"
 
 
-def test_default_timeout_is_explicit():
-    svc = HttpService("http://svc.test")
-    t = svc._client.timeout
-    assert (t.connect, t.read, t.write, t.pool) == (5.0, 30.0, 30.0, 5.0)
+async def test_default_timeout_is_explicit():
+    sent = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.extensions["timeout"])
+        return httpx.Response(200, json={})
+
+    async with HttpService("http://svc.test", transport=httpx.MockTransport(handler)) as svc:
+        await svc.region()
+    assert sent == [{"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 5.0}]
 
 
 async def test_perform_with_unknown_kind_or_missing_field_is_refused():

@@ -96,11 +96,12 @@ async def test_reply_delay_is_after_commit(app, c, tmp_path):
     started = time.monotonic()
     task = asyncio.create_task(c.post("/groups", json={"name": "慢组", "parent_id": None},
                                       headers={"Idempotency-Key": key}))
-    await asyncio.sleep(0.1)
-    assert not task.done()
-    # committed before the reply: another connection already sees the key and the effect
+    # committed before the reply: another connection sees the key and the effect while the reply waits
     conn = sqlite3.connect(tmp_path / "sandbox.db")
-    assert conn.execute("SELECT status_code FROM idem_keys WHERE key = ?", (key,)).fetchone() == (200,)
+    while conn.execute("SELECT status_code FROM idem_keys WHERE key = ?", (key,)).fetchone() != (200,):
+        assert not task.done() and time.monotonic() - started < 10
+        await asyncio.sleep(0.01)
+    assert not task.done()
     assert conn.execute("SELECT count(*) FROM effects WHERE key = ?", (key,)).fetchone() == (1,)
     conn.close()
     # a retry during the delay (the client was killed after the commit) gets the replay

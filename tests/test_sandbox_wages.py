@@ -358,6 +358,7 @@ async def test_records_newest_first_and_client(app, c, clock):
 
 # -- 5000 rows ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 async def test_5000_rows(tmp_path):
     clock = FakeClock()
     app = create_app(tmp_path, employees=BIG, clock=clock)

@@ -99,6 +99,7 @@ def test_employer_details_are_filled_in_an_older_sandbox(tmp_path):
 
 # -- the local login password ------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_login_password_enable_change_disable(tmp_path):
     ws = Workspace(tmp_path / "home")
     assert not ws.users.has_login_password(DEMO_USCC) and ws.users.check_login_password(DEMO_USCC, "anything")

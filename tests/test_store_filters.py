@@ -127,6 +127,7 @@ def test_employees_list_uses_the_same_condition(store):
     assert (row["id"], row["group_id"], row["group"]) == ("E0000004", "G-gone", None)
 
 
+@pytest.mark.slow
 def test_filters_at_100k_rows(tmp_path):
     s = open_store(tmp_path / "big.db")
     s.groups.replace(GROUPS)

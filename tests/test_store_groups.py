@@ -275,6 +275,7 @@ def test_full_pull_does_not_remove_batch_rows(store):
     assert [r["id"] for r in store.registry.employees()] == ["E0000001", "E0000005"]
 
 
+@pytest.mark.slow
 def test_assign_groups_100k(tmp_path):
     s = open_store(tmp_path / "big.db")
     s.groups.replace(GROUPS)

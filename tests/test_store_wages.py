@@ -402,6 +402,7 @@ def test_a_refused_chunk_refuses_its_rows(grid):
     assert (record["state"], record["summary"]) == ("done", "全部失败")
 
 
+@pytest.mark.slow
 def test_submit_chunks_12001_rows(tmp_path):
     s = open_store(tmp_path / "big.db")
     s.registry.upsert_employees([person(n) for n in range(1, 12002)])

@@ -192,18 +192,26 @@ async def test_conflict_while_first_attempt_runs_waits_and_replays(env):
     target = env.store.groups.rows()[1]["id"]
     key = env.store.groups.assign("E0000009", target)
     item = env.store.outbox.get(key)
-    gate = asyncio.Event()
+    running, gate = asyncio.Event(), asyncio.Event()
     keyed = env.app.state.sandbox.keyed
 
     async def hold(k):
+        running.set()
         await gate.wait()
 
     keyed.before_apply = hold
     # an earlier attempt with the same key is still running on the service
     earlier = asyncio.create_task(env.service.perform(item.kind, item.payload, key=key))
-    await asyncio.sleep(0.05)
-    asyncio.get_running_loop().call_later(0.15, gate.set)
+    await asyncio.wait_for(running.wait(), 10)
+
+    async def finish_after_a_conflict():  # the sync's first attempt was answered 409: let it end
+        while env.store.outbox.get(key).attempts < 2:
+            await asyncio.sleep(0.01)
+        gate.set()
+
+    finisher = asyncio.create_task(finish_after_a_conflict())
     result = await sync(env.store, env.service, page_size=PAGE, conflict_wait=0.05)
+    await finisher
     keyed.before_apply = None
     assert (await earlier)["replayed"] is False
     assert result.pushed == 1

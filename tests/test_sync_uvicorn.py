@@ -48,6 +48,7 @@ def server(tmp_path_factory):
         proc.wait(timeout=10)
 
 
+@pytest.mark.slow
 async def test_sync_over_tcp_and_lost_reply_replayed(server, tmp_path):
     service = HttpService(server.url, backoff_base=0.01, retries=3,
                           timeout=httpx.Timeout(5.0, read=0.4))

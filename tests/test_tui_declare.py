@@ -8,9 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from tui_fakes import ScreenApp, notes, screen_text
-from tui_pilot import until
-from tui_sandbox import sandbox_workspace
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, until
+from tui_sandbox import sandbox_request, sandbox_workspace
 
 from sbtui import declare
 from sbtui.domain import declare as rules
@@ -22,13 +22,10 @@ from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog, money
 from sbtui.tui.screens.declare_submit import DeclFeedback
 from sbtui.tui.strings import declare as S
 
-SIZE = (80, 24)
-
-
 @pytest.fixture
 async def sandbox(tmp_path):
     ws, facts = await sandbox_workspace(tmp_path / "home")
-    await ws.service()._client.post("/sandbox/settings", json={"feedback_delay_ms": 300})
+    await sandbox_request(ws, "POST", "/sandbox/settings", json={"feedback_delay_ms": 300})
     yield ws, facts
     await ws.aclose()
 
@@ -56,7 +53,7 @@ async def test_space_ticks_the_whole_tick_unit_and_totals_follow(sandbox):
     list counts them and sums their base and due; D12: a late fee has its own row."""
     ws, facts = sandbox
     app = app_for(DailyScreen, ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         screen = await loaded(pilot)
         ticks = declare.ticks(screen.lines)
         members = next(m for t, m in ticks.items() if t.startswith("t|") and len(m) == 2)
@@ -79,7 +76,7 @@ async def test_offset_over_the_maximum_is_refused_with_the_reason(sandbox):
     """D5: 抵缴金额 only where a credit gives a maximum; above it the service layer's reason."""
     ws, facts = sandbox
     app = app_for(DailyScreen, ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         screen = await loaded(pilot)
         table = screen.query_one("#decl-table")
         none = next(ln for ln in screen.lines if Decimal(ln["max_offset"]) == 0)
@@ -127,7 +124,7 @@ async def test_d6_confirms_in_order_and_cancel_stops_without_queueing(sandbox):
     store = ws.store(facts["uscc"])
     _, tick = await _with_history(store)
     app = app_for(DailyScreen, ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         screen = await loaded(pilot)
         member = next(ln for ln in screen.lines if ln["tick"] == tick)
         screen.query_one("#decl-table").move_cursor(row=row_of(screen, member["key"]))
@@ -144,13 +141,14 @@ async def test_d6_confirms_in_order_and_cancel_stops_without_queueing(sandbox):
     assert any(ln["tick"] == tick for ln in declare.open_lines(store, "daily"))
 
 
+@pytest.mark.slow
 async def test_submit_reaches_success_and_offers_to_pay(sandbox):
     """D6 → 提交申报确认 → 立即提交 → 反馈提示 → “社保费申报成功…” → D7 “是否立即缴费？”;
     确定 says payment comes later and goes to 申报记录."""
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
     app = app_for(DailyScreen, ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         screen = await loaded(pilot)
         notice = next(ln for ln in screen.lines if ln["source"] == "collection")
         screen.query_one("#decl-table").move_cursor(row=row_of(screen, notice["key"]))
@@ -182,7 +180,7 @@ async def test_special_expired_cannot_be_ticked(sandbox):
     """D9: an expired special due is shown marked 已过期 and refuses the tick with the reason."""
     ws, facts = sandbox
     app = app_for(SpecialScreen, ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         screen = await loaded(pilot)
         expired = next(ln for ln in screen.lines if ln["expired"])
         screen.query_one("#decl-table").move_cursor(row=row_of(screen, expired["key"]))
@@ -201,7 +199,7 @@ async def test_special_none_is_said_plainly(sandbox):
     lines = [DueLine.model_validate({k: v for k, v in r.items() if v is not None}) for r in store.dues.lines()]
     store.dues.replace([ln for ln in lines if ln.source != "special"])
     app = app_for(SpecialScreen, ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, NoticeDialog))
         assert app.screen.message == S.EMPTY_SPECIAL
         await pilot.press("enter")
@@ -214,7 +212,7 @@ async def test_esc_in_a_query_field_goes_back_to_the_list(sandbox):
     to leave the screen); Esc in the list leaves it."""
     ws, facts = sandbox
     app = app_for(DailyScreen, ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await loaded(pilot)
         await app.push_screen(DailyScreen())  # above another screen, as above 首页 in the shell
         screen = await loaded(pilot)

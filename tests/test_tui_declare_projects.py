@@ -5,9 +5,9 @@ its own records."""
 from __future__ import annotations
 
 import pytest
-from tui_fakes import ScreenApp, notes, screen_text
-from tui_pilot import until
-from tui_sandbox import sandbox_workspace
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, until
+from tui_sandbox import sandbox_request, sandbox_workspace
 
 from sbtui import declare
 from sbtui.remote.sandbox.seed import DEMO_PROJECT
@@ -18,21 +18,19 @@ from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog
 from sbtui.tui.screens.declare_projects import LinkDialog, LinksScreen
 from sbtui.tui.strings import declare as S
 
-SIZE = (80, 24)
-
-
 @pytest.fixture
 async def sandbox(tmp_path):
     ws, facts = await sandbox_workspace(tmp_path / "home")
-    await ws.service()._client.post("/sandbox/settings", json={"feedback_delay_ms": 200})
+    await sandbox_request(ws, "POST", "/sandbox/settings", json={"feedback_delay_ms": 200})
     yield ws, facts
     await ws.aclose()
 
 
+@pytest.mark.slow
 async def test_link_then_declare_a_project(sandbox):
     ws, facts = sandbox
     app = ScreenApp(LinksScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: S.LINKS_EMPTY in screen_text(app))
         await pilot.press("n")
         await until(pilot, lambda: isinstance(app.screen, PromptDialog))
@@ -56,7 +54,7 @@ async def test_link_then_declare_a_project(sandbox):
     store = ws.store(facts["uscc"])
     assert declare.open_lines(store, "project")
     app = ScreenApp(ProjectDeclareScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: getattr(app.screen, "loaded", False) and app.screen.lines)
         screen = app.screen
         line = next(ln for ln in screen.lines if not ln["expired"])

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Select
-from tui_fakes import ScreenApp, notes, screen_text
-from tui_pilot import until
-from tui_sandbox import sandbox_workspace
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, until
+from tui_sandbox import sandbox_request, sandbox_workspace
 
 from sbtui import declare
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -17,13 +17,10 @@ from sbtui.tui.screens.declare_dialogs import NoticeDialog
 from sbtui.tui.screens.declare_records import RecordsScreen
 from sbtui.tui.strings import declare as S
 
-SIZE = (80, 24)
-
-
 @pytest.fixture
 async def sandbox(tmp_path):
     ws, facts = await sandbox_workspace(tmp_path / "home")
-    await ws.service()._client.post("/sandbox/settings", json={"feedback_delay_ms": 200})
+    await sandbox_request(ws, "POST", "/sandbox/settings", json={"feedback_delay_ms": 200})
     yield ws, facts
     await ws.aclose()
 
@@ -50,12 +47,13 @@ async def opened(pilot, *, offer: bool):
     return app.screen
 
 
+@pytest.mark.slow
 async def test_records_offer_detail_employees_filter_and_void(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
     record = await declared(ws, facts, "tax")
     app = ScreenApp(RecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         screen = await opened(pilot, offer=True)
         assert [r["id"] for r in screen.records] == [record["id"]]
         assert record["unit_number"] in screen_text(app) and "申报成功" in screen_text(app)
@@ -88,10 +86,10 @@ async def test_paid_declaration_cannot_be_voided(sandbox):
     """D8: a paid declaration is refused with the reason; being paid, nothing is offered (D7)."""
     ws, facts = sandbox
     record = await declared(ws, facts, "collection")
-    await ws.service()._client.post(f"/sandbox/declarations/{record['id']}/paid", json={})
+    await sandbox_request(ws, "POST", f"/sandbox/declarations/{record['id']}/paid", json={})
     await ws.refresh_declarations(facts["uscc"])
     app = ScreenApp(RecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         screen = await opened(pilot, offer=False)
         assert screen.records[0]["payment_status"] == "已缴费"
         await pilot.press("v")

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from tui_fakes import ScreenApp
-from tui_pilot import until
+from tui_pilot import settle, until
 
 from sbtui.domain.models import DueLine
 from sbtui.tui.screens.declare_daily import DailyScreen
@@ -45,7 +45,6 @@ def test_daily_80x24(snap_compare, tmp_path):
     async def ready(pilot):
         await until(pilot, lambda: getattr(app.screen, "loaded", False) and app.screen.rows)
         await pilot.press("space")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)

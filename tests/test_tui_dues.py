@@ -10,12 +10,9 @@ from textual.widgets import DataTable
 
 from sbtui.tui.screens.dues_query import DueDetail, DuesQueryScreen
 from sbtui.tui.strings import dues as S
-from tui_fakes import ScreenApp, notes, screen_text
-from tui_pilot import until
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_workspace
-
-SIZE = (80, 24)
-
 
 @pytest.fixture
 async def sandbox(tmp_path):
@@ -30,7 +27,7 @@ async def test_lines_totals_filter_and_detail(sandbox):
     lines = store.dues.lines()
     assert lines and any(ln["source"] == "tax" for ln in lines)
     app = ScreenApp(DuesQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DuesQueryScreen) and app.screen.shown)
         due = sum(Decimal(ln["due"]) for ln in lines)
         base = sum(Decimal(ln["base_total"] or "0") for ln in lines)
@@ -38,16 +35,18 @@ async def test_lines_totals_filter_and_detail(sandbox):
         unit = lines[0]["unit_number"]
         app.screen.query_one("#dues-unit").value = unit
         await until(pilot, lambda: len(app.screen.shown) == sum(ln["unit_number"] == unit for ln in lines))
-        app.screen.query_one("#dues-from").value = "2025-01"
-        app.screen.query_one("#dues-to").value = "2026-12"
-        app.screen._show()
-        await until(pilot, lambda: S.RANGE_TOO_LONG in notes(app))
-        app.screen.query_one("#dues-from").value = ""
-        app.screen.query_one("#dues-to").value = ""
-        app.screen._show()
-        tax = next(i for i, ln in enumerate(app.screen.shown) if ln["source"] == "tax")
         table = app.screen.query_one(DataTable)
-        table.focus()
+        period_from, period_to = app.screen.query_one("#dues-from"), app.screen.query_one("#dues-to")
+        period_from.value, period_to.value = "2025-01", "2026-12"
+        period_to.focus()
+        await pilot.press("enter")  # submitted: over 12 months, refused
+        await until(pilot, lambda: S.RANGE_TOO_LONG in notes(app))
+        period_from.value = period_to.value = ""
+        period_to.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.focused is table)  # shown again, back on the list
+        assert len(app.screen.shown) == sum(ln["unit_number"] == unit for ln in lines)
+        tax = next(i for i, ln in enumerate(app.screen.shown) if ln["source"] == "tax")
         table.move_cursor(row=tax)
         line = app.screen.shown[tax]
         await pilot.press("enter")
@@ -64,7 +63,7 @@ async def test_f5_syncs_and_says_how_many_lines(sandbox):
     store = ws.store(facts["uscc"])
     store.dues.replace([])  # nothing local: F5 must bring the service's lines back
     app = ScreenApp(DuesQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DuesQueryScreen) and S.EMPTY in screen_text(app))
         await pilot.press("f5")
         await until(pilot, lambda: app.screen.shown)

@@ -8,7 +8,7 @@ from sbtui.tui.screens.groups import GroupsScreen
 from sbtui.workspace import Workspace
 from store_helpers import GROUPS, emp
 from tui_fakes import ScreenApp
-from tui_pilot import until
+from tui_pilot import settle, until
 
 SIZE = (80, 24)
 USCC = "91150691MA0N4RXW7E"
@@ -40,7 +40,7 @@ def test_employee_list_80x24(snap_compare, tmp_path):
     async def ready(pilot):
         await until(pilot, lambda: getattr(app.screen, "grid", None) is not None and app.screen.grid.source.complete)
         await pilot.press("down", "space", "down", "space")
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
@@ -50,7 +50,6 @@ def test_groups_80x24(snap_compare, tmp_path):
 
     async def ready(pilot):
         await until(pilot, lambda: isinstance(app.screen, GroupsScreen) and app.screen.groups)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)

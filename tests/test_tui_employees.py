@@ -15,12 +15,9 @@ from sbtui.tui.screens.employees_filter import FilterDialog
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import employees as S
 from sbtui.widgets.grid import Grid
-from tui_fakes import ScreenApp, notes, screen_text
-from tui_pilot import until
-from tui_sandbox import sandbox_workspace
-
-SIZE = (80, 24)
-
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, until
+from tui_sandbox import sandbox_request, sandbox_workspace
 
 @pytest.fixture
 async def sandbox(tmp_path):
@@ -50,7 +47,7 @@ async def test_the_list_shows_every_employee_with_ticks_per_type_and_counts(sand
     total = store.registry.employee_count()
     stopped = len(store.registry.employees(status="stopped", detail=False))
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await ready(pilot)
         text = screen_text(app)
         assert S.COUNTS.format(total=total, normal=total - stopped, stopped=stopped) in text
@@ -75,7 +72,7 @@ async def test_filter_by_name_and_status_then_clear(sandbox):
     part = sample["name"][0]
     expected = len(store.registry.employees(name=part, status="stopped", detail=False))
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await ready(pilot)
         total = len(grid.source)
         await pilot.press("f")
@@ -95,7 +92,7 @@ async def test_search_moves_to_the_id_number(sandbox):
     store = ws.store(facts["uscc"])
     target = store.registry.employees(detail=False)[57]
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await ready(pilot)
         await pilot.press("slash", *target["id_number"][-8:], "enter")
         await until(pilot, lambda: isinstance(app.screen, EmployeesScreen))
@@ -109,7 +106,7 @@ async def test_ticked_employees_are_assigned_a_group_and_queued(sandbox):
     store = ws.store(facts["uscc"])
     group = store.groups.rows()[0]
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await ready(pilot)
         await pilot.press("space", "down", "space", "down", "space")
         assert len(grid.ticked) == 3
@@ -129,12 +126,13 @@ async def test_ticked_employees_are_assigned_a_group_and_queued(sandbox):
     assert pending and pending[-1].kind in ("group.assign", "group.assign_many")
 
 
+@pytest.mark.slow
 async def test_one_employee_group_and_detail(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
     first = store.registry.employees(detail=False)[0]
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await ready(pilot)
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GroupPick))
@@ -157,7 +155,7 @@ async def test_stopped_view_shows_only_stopped_employees(sandbox):
     store = ws.store(facts["uscc"])
     stopped = store.registry.employees(status="stopped", detail=False)
     app = app_for(ws, facts, "stopped")
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await ready(pilot)
         assert len(grid.source) == len(stopped) > 0
         assert S.TITLE_STOPPED in screen_text(app)
@@ -166,10 +164,10 @@ async def test_stopped_view_shows_only_stopped_employees(sandbox):
 async def test_update_reports_counts_and_offers_this_months_changes(sandbox):
     ws, facts = sandbox
     # agency-side changes through the sandbox's training control
-    answer = await ws.service()._client.post("/sandbox/simulate", json={"changes": 12, "seed": 3})
+    answer = await sandbox_request(ws, "POST", "/sandbox/simulate", json={"changes": 12, "seed": 3})
     counts = answer.json()
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await ready(pilot)
         before = len(grid.source)
         await pilot.press("u")
@@ -190,7 +188,7 @@ async def test_export_writes_the_filtered_list(sandbox, tmp_path):
     stopped = store.registry.employees(status="stopped", detail=False)
     target = tmp_path / "stopped.xlsx"
     app = app_for(ws, facts, "stopped")
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await ready(pilot)
         await pilot.press("x")
         await until(pilot, lambda: isinstance(app.screen, PromptDialog))

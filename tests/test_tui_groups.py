@@ -13,12 +13,9 @@ from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.groups import GroupsScreen
 from sbtui.tui.screens.units import UnitsScreen
 from sbtui.tui.strings import employees as S
-from tui_fakes import ScreenApp, notes, screen_text
-from tui_pilot import until
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_workspace
-
-SIZE = (80, 24)
-
 
 @pytest.fixture
 async def sandbox(tmp_path):
@@ -55,11 +52,12 @@ def _nodes(node):
         yield from _nodes(child)
 
 
+@pytest.mark.slow
 async def test_create_rename_and_delete_groups(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
     app = ScreenApp(GroupsScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         tree = await loaded(pilot)
         assert "人" in screen_text(app)
         await pilot.press("A")
@@ -96,12 +94,13 @@ async def test_create_rename_and_delete_groups(sandbox):
     assert [g["path"] for g in store.groups.rows() if g["path"].startswith("质检部")] == ["质检部"]
 
 
+@pytest.mark.slow
 async def test_template_then_import_shows_every_bad_cell(sandbox, tmp_path):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
     path = tmp_path / "t.xlsx"
     app = ScreenApp(GroupsScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await loaded(pilot)
         await pilot.press("t")
         await answer(pilot, str(path))
@@ -129,7 +128,7 @@ async def test_template_then_import_shows_every_bad_cell(sandbox, tmp_path):
 async def test_units_list_detail_and_update(sandbox):
     ws, facts = sandbox
     app = ScreenApp(UnitsScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, UnitsScreen) and app.screen.shown)
         table = app.screen.query_one(DataTable)
         assert table.row_count == len(facts["unit_numbers"])

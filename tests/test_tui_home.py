@@ -11,19 +11,11 @@ from sbtui.tui.screens.home import HomeScreen
 from sbtui.tui.screens.home_notices import ExplainScreen, NoticesScreen
 from sbtui.tui.screens.home_quick import QuickSettings
 from sbtui.tui.strings import home as S
-from tui_fakes import FakeWorkspace, ScreenApp, notes, screen_text
+from tui_fakes import FakeWorkspace, ScreenApp
+from tui_pilot import SIZE, notes, run, screen_text, settle, until
 from tui_sandbox import sandbox_workspace
 
 import_screens()  # the quick buttons show what is built: every screen registered, as in the app
-
-SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    """Let the workers finish and their messages be handled (a message may start another)."""
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def options(app, selector: str) -> list[str]:
@@ -44,7 +36,7 @@ async def test_home_shows_todo_alerts_deadline_and_quick_buttons(sandbox):
     empty = next(a for a in expected.alerts if a.kind == "empty_wage")
     assert empty.count > 0  # the sandbox seeds new hires without wages
     app = ScreenApp(HomeScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         # a list line drops its closing 。 (the explanation shows the whole text)
         assert options(app, "#todo") == [t.text.removesuffix("。") for t in expected.todo]
@@ -68,7 +60,7 @@ async def test_a_built_quick_button_opens_its_screen():
                                         factory=lambda app: None))
     try:
         app = ScreenApp(HomeScreen, FakeWorkspace())
-        async with app.run_test(size=SIZE) as pilot:
+        async with run(app) as pilot:
             await settle(pilot)
             assert "unbuilt" not in app.screen.query_one("#quick-3").classes
             assert "unbuilt" not in app.screen.query_one("#quick-1").classes  # 日常申报
@@ -81,7 +73,7 @@ async def test_a_built_quick_button_opens_its_screen():
 
 async def test_enter_on_the_empty_wage_alert_explains_it():
     app = ScreenApp(HomeScreen, FakeWorkspace())
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         assert app.focused.id == "todo"
         await pilot.press("tab")
@@ -96,7 +88,7 @@ async def test_enter_on_the_empty_wage_alert_explains_it():
 async def test_messages_open_and_are_marked_read_through_the_service(sandbox):
     ws, facts = sandbox
     app = ScreenApp(HomeScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         await pilot.press("m")
         assert isinstance(app.screen, NoticesScreen)
@@ -115,7 +107,7 @@ async def test_messages_open_and_are_marked_read_through_the_service(sandbox):
 
 async def test_offline_parts_say_so_and_local_alerts_stay():
     app = ScreenApp(HomeScreen, FakeWorkspace(online=False))
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         assert options(app, "#todo") == [S.OFFLINE_PART]
         assert options(app, "#notices") == [S.OFFLINE_PART]
@@ -127,7 +119,7 @@ async def test_offline_parts_say_so_and_local_alerts_stay():
 
 async def test_a_pay_user_sees_the_payment_part_only():
     app = ScreenApp(HomeScreen, FakeWorkspace(), role="pay")
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         text = screen_text(app)
         assert S.TODO not in text and S.ALERTS not in text
@@ -138,7 +130,7 @@ async def test_a_pay_user_sees_the_payment_part_only():
 async def test_quick_button_settings_keep_four_at_most_and_save(sandbox):
     ws, facts = sandbox
     app = ScreenApp(HomeScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         await pilot.press("s")
         assert isinstance(app.screen, QuickSettings)
@@ -160,7 +152,7 @@ async def test_quick_button_settings_keep_four_at_most_and_save(sandbox):
 async def test_refresh_reloads(sandbox):
     ws, facts = sandbox
     app = ScreenApp(HomeScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         app.screen.view = None
         await pilot.press("f5")
@@ -172,11 +164,7 @@ def test_home_snapshot_80x24(snap_compare):
     async def loaded(pilot):
         await settle(pilot)
         footer = pilot.app.screen.query_one(Footer)
-        for _ in range(40):  # the footer fills itself in after the first frames
-            if footer.children:
-                break
-            await pilot.pause(0.05)
-        await pilot.pause()
+        await until(pilot, lambda: footer.children)  # the footer fills itself in after the first frames
 
     assert snap_compare(ScreenApp(HomeScreen, FakeWorkspace()), terminal_size=SIZE,
                         run_before=loaded)

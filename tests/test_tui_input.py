@@ -6,6 +6,7 @@ from textual import events
 from textual.app import App, ComposeResult
 
 from sbtui.tui.widgets.text_input import TextInput
+from tui_pilot import until
 
 
 class Two(App):
@@ -31,7 +32,7 @@ async def test_burst_keeps_backspace_tab_and_enter_in_order():
     app = Two()
     async with app.run_test(size=(80, 24)) as pilot:
         burst(app, ["A", "B", "C", "backspace", "D", "tab", "E", "F", "backspace", "G", "enter"])
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.submitted)  # the last key handled
         assert app.query_one("#a", TextInput).value == "ABD"
         assert app.query_one("#b", TextInput).value == "EG"
         assert app.submitted == ["EG"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import pytest
+
 from sbtui.domain.passwords import initial_password
 from sbtui.remote.sandbox import info
 from sbtui.tui.strings import login as S
-from tests.tui_pilot import SIZE, make_app, message_of, notified, on_screen, screen_text, type_text, until
+from tui_pilot import (make_app, message_of, notes, notified, on_screen, run, screen_text, settle, type_text,
+                       until)
 
 NEW = "Abc12345"
 
@@ -20,9 +23,10 @@ async def _set_field(pilot, selector: str, value: str) -> None:
     await type_text(pilot, value)
 
 
+@pytest.mark.slow
 async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
     app = make_app(tmp_path / "home")
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         # L1: region, confirmed
         await on_screen(pilot, "RegionScreen")
         await until(pilot, lambda: app.screen.query_one("OptionList").option_count > 0)
@@ -42,7 +46,7 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
         await pilot.press("enter")
         await type_text(pilot, wrong)
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert type(app.screen).__name__ == "AddEmployerScreen"
         # the two differ
         await _set_field(pilot, "#uscc", uscc)
@@ -50,7 +54,7 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
         await _set_field(pilot, "#uscc-again", uscc[:-2] + "00")
         assert S.ADD_MISMATCH in message_of(app, "#again-msg")
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert type(app.screen).__name__ == "AddEmployerScreen"
         await _set_field(pilot, "#uscc-again", uscc)
         await pilot.press("enter")
@@ -93,7 +97,7 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
         await until(pilot, lambda: app.screen.query_one("#reginfo-table").row_count == 4)
         assert "我已确认无误" in screen_text(app)
         app.screen.action_submit()
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert S.REGINFO_MUST_TICK in message_of(app, "#reginfo-msg")
         tick = app.screen.query_one("#tick")
         tick.focus()
@@ -103,7 +107,7 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
         assert not tick.value
         app.screen.query_one("#reginfo-msg").update("")
         await pilot.press("enter")  # Enter on the box is 确定: refused while unticked
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert S.REGINFO_MUST_TICK in message_of(app, "#reginfo-msg")
         assert type(app.screen).__name__ == "RegistrationInfoScreen"
         assert app.ws.config.employer(uscc) is None
@@ -112,7 +116,8 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
 
         # L5 initialization (full download), then L6: four registrations to choose from
         await on_screen(pilot, "ChooseUnitScreen", timeout=30)
-        assert notified(app, S.TOKEN_NOT_KEPT)  # the fail keyring: said once, plainly
+        # the fail keyring: said once, plainly
+        assert sum(S.TOKEN_NOT_KEPT in note for note in notes(app)) == 1
         assert app.ws.config.employer(uscc) is not None
         await pilot.press("down", "enter")
         await until(pilot, lambda: app.session.logged_in)
@@ -126,7 +131,7 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
 
 async def _logged_in_home(tmp_path):
     """A home with the demo employer added (password NEW) and synced; returns (home, facts)."""
-    from tests.tui_sandbox import sandbox_workspace
+    from tui_sandbox import sandbox_workspace
 
     home = tmp_path / "home"
     ws, facts = await sandbox_workspace(home)
@@ -136,15 +141,16 @@ async def _logged_in_home(tmp_path):
     return home, facts
 
 
+@pytest.mark.slow
 async def test_three_wrong_passwords_lock_and_say_until_when(tmp_path):
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         await pilot.press("enter")
         await on_screen(pilot, "SecurityScreen")
-        await pilot.pause(0.3)
+        await settle(pilot)
         # no sub-users known here: only 单位密码登录, no mode choice (SPEC L4)
         assert S.MODE_USER not in screen_text(app)
         for left in (2, 1):
@@ -158,25 +164,27 @@ async def test_three_wrong_passwords_lock_and_say_until_when(tmp_path):
         when = re.search(r"请于(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)后重试", text)
         assert when, text
         # the right password is refused while locked, with the same time
-        from tests.tui_sandbox import PASSWORD
+        from tui_sandbox import PASSWORD
 
+        app.screen.query_one("#security-msg").update("")
         await type_text(pilot, PASSWORD)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settle(pilot)
         assert when.group(1) in message_of(app, "#security-msg")
         assert datetime.strptime(when.group(1), "%Y-%m-%d %H:%M:%S")
         assert not app.session.logged_in
 
 
+@pytest.mark.slow
 async def test_login_then_delete_refuses_the_current_employer(tmp_path):
     from sbtui.config import EmployerEntry
-    from tests.tui_sandbox import PASSWORD
+    from tui_sandbox import PASSWORD
 
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
     other = EmployerEntry(uscc="91150691MA0P9D3L62", name="鄂尔多斯市康巴什区草原味道餐饮有限公司")
     app.ws.config.add_employer(other)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 2)
         await pilot.press("enter")
@@ -194,7 +202,7 @@ async def test_login_then_delete_refuses_the_current_employer(tmp_path):
         assert S.STATE_CURRENT in screen_text(app)
         app.screen.query_one("DataTable").move_cursor(row=0)
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert notified(app, S.DELETE_CURRENT)
         assert type(app.screen).__name__ == "EmployerListScreen"
         assert app.ws.config.employer(facts["uscc"]) is not None
@@ -219,12 +227,13 @@ async def test_login_then_delete_refuses_the_current_employer(tmp_path):
         assert app.session.uscc == facts["uscc"]
 
 
+@pytest.mark.slow
 async def test_switch_unit_without_logging_out(tmp_path):
-    from tests.tui_sandbox import PASSWORD
+    from tui_sandbox import PASSWORD
 
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         await pilot.press("enter")
@@ -248,7 +257,7 @@ async def test_user_mode_login_shows_the_services_reason(tmp_path):
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
     app.ws.users.note_users(facts["uscc"], True)  # sub-users were seen here (SPEC L4: both modes now)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         await pilot.press("enter")
@@ -266,13 +275,14 @@ async def test_user_mode_login_shows_the_services_reason(tmp_path):
         assert type(app.screen).__name__ == "SecurityScreen"
 
 
+@pytest.mark.slow
 async def test_login_password_gates_opening_the_employer(tmp_path):
     """登录密码 (manual 001 §2.6.1, SPEC U2): when set, it is asked before the security check;
     a wrong one is refused and cleared, the right one goes on."""
     home, facts = await _logged_in_home(tmp_path)
     app = make_app(home)
     app.ws.users.set_login_password(facts["uscc"], "local-42", "local-42")
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         await pilot.press("enter")

@@ -3,15 +3,20 @@ list works, login says it needs the service, 离线使用 goes in on the local d
 and the health check brings the session back online by itself, then syncs."""
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
+from sbtui.bench.server import SandboxServer
 from sbtui.config import EmployerEntry
 from sbtui.tui.strings import login as S
 from sbtui.tui.strings import shell as SH
 from sbtui.workspace import Workspace
-from tests.tui_pilot import SIZE, make_app, message_of, notified, on_screen, screen_text, type_text, until, unused_port
+from tui_pilot import make_app, message_of, notified, on_screen, run, screen_text, settle, type_text, until
 
 
 async def _home_with_token(tmp_path):
-    from tests.tui_sandbox import sandbox_workspace
+    from tui_sandbox import sandbox_workspace
 
     home = tmp_path / "home"
     ws, facts = await sandbox_workspace(home)
@@ -24,13 +29,13 @@ async def _home_with_token(tmp_path):
     return home, facts
 
 
+@pytest.mark.slow
 async def test_offline_start_local_data_then_back_online_by_itself(tmp_path):
-    from sbtui.remote.http import HttpService
-    from sbtui.remote.sandbox import create_app
-
     home, facts = await _home_with_token(tmp_path)
-    app = make_app(home, remote=f"http://127.0.0.1:{unused_port()}", allow_token_file=True)
-    async with app.run_test(size=SIZE) as pilot:
+    # the service is a real one on loopback, on the same data, started only later on
+    server = SandboxServer(home / "sandbox", employees=200, timeout=60)
+    app = make_app(home, remote=server.url, allow_token_file=True)
+    async with run(app) as pilot:
         # the employer list works on the local store; the status bar says 离线
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 2)
@@ -46,7 +51,7 @@ async def test_offline_start_local_data_then_back_online_by_itself(tmp_path):
         await until(pilot, lambda: S.LOGIN_NEEDS_SERVICE in message_of(app, "#security-msg"))
         assert S.OFFLINE_NO_DATA in message_of(app, "#security-msg")
         await pilot.press("f5")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert type(app.screen).__name__ == "SecurityScreen"
         await pilot.press("escape")
 
@@ -66,7 +71,10 @@ async def test_offline_start_local_data_then_back_online_by_itself(tmp_path):
         assert app.ws.store(facts["uscc"]).registry.employee_count() == 200
 
         # the service comes back: the health check notices, resumes with the token and syncs
-        app.ws._service = HttpService.in_process(create_app(home / "sandbox", employees=200))
-        await until(pilot, lambda: app.online and not app.session.offline, timeout=20)
-        await until(pilot, lambda: notified(app, SH.SYNC_DONE.split("：")[0]), timeout=20)
-        assert "在线" in screen_text(app)
+        try:
+            await asyncio.to_thread(server.start)
+            await until(pilot, lambda: app.online and not app.session.offline, timeout=20)
+            await until(pilot, lambda: notified(app, SH.SYNC_DONE.split("：")[0]), timeout=20)
+            assert "在线" in screen_text(app)
+        finally:
+            server.stop()

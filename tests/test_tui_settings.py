@@ -10,18 +10,11 @@ from sbtui.tui.screens.settings import DeclarationPasswordScreen, LoginPasswordS
 from sbtui.tui.screens.settings_employer import EmployerInfoScreen
 from sbtui.tui.strings import settings as S
 from sbtui.workspace import Workspace
-from tui_fakes import ScreenApp, notes, screen_text
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, settle
 from tui_sandbox import PASSWORD, sandbox_workspace
 
-SIZE = (80, 24)
 NEW = "Neu3Passw0rd"
-
-
-async def settle(pilot) -> None:
-    """Let the workers finish and their messages be handled (a message may start another)."""
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def message(app) -> Static:
@@ -49,7 +42,7 @@ async def type_fields(pilot, *values: str) -> None:
 async def test_declaration_password_mismatch_and_wrong_old(sandbox):
     ws, facts = sandbox
     app = ScreenApp(DeclarationPasswordScreen, ws, uscc=facts["uscc"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+s")
         assert str(message(app).render()) == S.OLD_EMPTY
@@ -68,7 +61,7 @@ async def test_declaration_password_mismatch_and_wrong_old(sandbox):
 async def test_declaration_password_change_succeeds(sandbox):
     ws, facts = sandbox
     app = ScreenApp(DeclarationPasswordScreen, ws, uscc=facts["uscc"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await pilot.pause()
         await type_fields(pilot, PASSWORD, initial_password(facts["unit_numbers"][0]))
         await pilot.press(*initial_password(facts["unit_numbers"][0]), "enter")
@@ -86,12 +79,13 @@ async def test_declaration_password_change_succeeds(sandbox):
     assert session.role == "admin"
 
 
+@pytest.mark.slow
 async def test_login_password_enable_change_and_disable(tmp_path, monkeypatch):
     monkeypatch.setattr("sbtui.services.users.LOCAL_ROUNDS", 1000)  # the rule, not the cost
     ws = Workspace(tmp_path / "home")
     uscc = "91150691MA0N4RXW7E"
     app = ScreenApp(LoginPasswordScreen, ws, uscc=uscc)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         assert S.LOGIN_STATE_OFF in screen_text(app)
         assert not app.screen.query_one("#row-current").display
@@ -134,7 +128,7 @@ async def test_login_password_enable_change_and_disable(tmp_path, monkeypatch):
 async def test_employer_info_shows_the_registration(sandbox):
     ws, facts = sandbox
     app = ScreenApp(EmployerInfoScreen, ws, uscc=facts["uscc"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         text = screen_text(app)
         assert f"纳税人识别号：{facts['uscc']}" in text

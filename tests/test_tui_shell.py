@@ -3,17 +3,19 @@ palette's commands, the user keymap, the theme toggle, the outbox screen and sta
 optional initialization step."""
 from __future__ import annotations
 
+import pytest
+
 from sbtui.domain.vocab import OUTBOX_PENDING_LABEL, OutboxState, label
 from sbtui.remote.errors import ServiceError
 from sbtui.tui.commands import commands_for
 from sbtui.tui.registry import REGISTRY
 from sbtui.tui.screens.base import SessionState
 from sbtui.tui.strings import shell as S
-from tests.tui_pilot import SIZE, make_app, on_screen, screen_text, type_text, until
+from tui_pilot import make_app, on_screen, run, screen_text, settle, type_text, until
 
 
 async def _home(tmp_path):
-    from tests.tui_sandbox import sandbox_workspace
+    from tui_sandbox import sandbox_workspace
 
     home = tmp_path / "home"
     ws, facts = await sandbox_workspace(home)
@@ -24,7 +26,7 @@ async def _home(tmp_path):
 
 
 async def _login(pilot, app):
-    from tests.tui_sandbox import PASSWORD
+    from tui_sandbox import PASSWORD
 
     await on_screen(pilot, "EmployerListScreen")
     await until(pilot, lambda: app.screen.query_one("DataTable").row_count >= 1)
@@ -51,10 +53,10 @@ def _menu_leaves(app) -> set[str]:
 async def test_menu_shows_only_registered_screens_for_the_role(tmp_path):
     app = make_app(tmp_path / "home")
     app.ws.config.region = "nm"
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await pilot.press("f2")  # not logged in: no menu
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert type(app.screen).__name__ == "EmployerListScreen"
 
         app.session = SessionState(uscc="91150691MA0N4RXW7E", employer_name="x", role="admin")
@@ -73,10 +75,11 @@ async def test_menu_shows_only_registered_screens_for_the_role(tmp_path):
         assert all("pay" in REGISTRY.screens[sid].roles for sid in _menu_leaves(app))
 
 
+@pytest.mark.slow
 async def test_menu_opens_the_outbox_and_the_status_bar_counts(tmp_path):
     home, facts = await _home(tmp_path)
     app = make_app(home)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await _login(pilot, app)
         store = app.ws.store(facts["uscc"])
         store.outbox.enqueue("group.create", {"body": {"name": "财务部"}}, entity="group:new1")
@@ -109,7 +112,7 @@ def _walk(node):
 async def test_f1_help_lists_the_screens_keys(tmp_path):
     app = make_app(tmp_path / "home")
     app.ws.config.region = "nm"
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await pilot.press("f1")
         await on_screen(pilot, "HelpDialog")
@@ -120,10 +123,11 @@ async def test_f1_help_lists_the_screens_keys(tmp_path):
         await on_screen(pilot, "EmployerListScreen")
 
 
+@pytest.mark.slow
 async def test_palette_offers_what_makes_sense_here(tmp_path):
     home, _ = await _home(tmp_path)
     app = make_app(home)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 1)
         names = {c.text for c in commands_for(app.screen)}
@@ -139,7 +143,9 @@ async def test_palette_offers_what_makes_sense_here(tmp_path):
         await pilot.press("ctrl+p")
         await until(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
         await type_text(pilot, "待发送")
-        await pilot.pause(0.5)
+        hits = app.screen.query_one("CommandList")  # the palette's hits, the best one first
+        await until(pilot, lambda: hits.option_count > 0
+                    and "待发送" in str(hits.get_option_at_index(0).prompt))
         await pilot.press("enter")
         await on_screen(pilot, "OutboxScreen")
 
@@ -150,10 +156,10 @@ async def test_user_keymap_and_theme_are_kept_in_config(tmp_path):
     app = make_app(tmp_path / "home")
     app.ws.config.region = "nm"
     app.ws.config.keymap = {"employers.add": "n", "app.theme": "f10"}
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await pilot.press("a")  # no longer the key
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert type(app.screen).__name__ == "EmployerListScreen"
         await pilot.press("n")
         await on_screen(pilot, "AddEmployerScreen")
@@ -165,6 +171,7 @@ async def test_user_keymap_and_theme_are_kept_in_config(tmp_path):
         await until(pilot, lambda: Config.load(app.ws.config.home).theme == app.theme)
 
 
+@pytest.mark.slow
 async def test_an_optional_step_that_fails_is_a_warning_not_a_stop(tmp_path, monkeypatch):
     home, _ = await _home(tmp_path)
     app = make_app(home)
@@ -172,22 +179,23 @@ async def test_an_optional_step_that_fails_is_a_warning_not_a_stop(tmp_path, mon
     async def broken(*args, **kwargs):
         raise ServiceError("通知公告服务暂不可用")
 
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await on_screen(pilot, "EmployerListScreen")
         await app.service_ready()
         monkeypatch.setattr(app.ws.service(), "notices", broken)
-        seen = []
         from sbtui.tui.screens.login import init
 
-        original = init.InitScreen._notices
+        marks = []
+        mark = init.InitScreen.mark
 
-        async def spy(self):
-            await original(self)
-            seen.append((self.states[init.NOTICES], self.notes[init.NOTICES]))
+        def spy(self, step, state, note=""):
+            marks.append((step, state, note))
+            mark(self, step, state, note)
 
-        monkeypatch.setattr(init.InitScreen, "_notices", spy)
+        monkeypatch.setattr(init.InitScreen, "mark", spy)
         await _login(pilot, app)
-        assert seen == [("warning", "通知公告服务暂不可用")]
+        notices = [(state, note) for step, state, note in marks if step == init.NOTICES]
+        assert notices == [("running", ""), ("warning", "通知公告服务暂不可用")]
 
 
 async def test_status_bar_one_line_when_wide_two_at_80(tmp_path):
@@ -196,18 +204,20 @@ async def test_status_bar_one_line_when_wide_two_at_80(tmp_path):
     for size, lines in (((200, 50), 1), ((80, 24), 2)):
         app = make_app(tmp_path / f"home{size[0]}")
         app.ws.config.region = "nm"
-        async with app.run_test(size=size) as pilot:
+        async with run(app, size) as pilot:
             await on_screen(pilot, "EmployerListScreen")
             app.session = SessionState(uscc="91150691MA0N4RXW7E", employer_name="鄂尔多斯市康巴什区鸿泰能源科技有限公司",
                                        unit_number="66259112241843", role="admin")
             app.session_rev += 1
-            await pilot.pause(0.2)
+            await until(pilot, lambda: "66259112241843" in screen_text(app))  # the bar shows the session
+            await settle(pilot)  # and is laid out again
             bar = app.screen.query_one(StatusBar)
             assert bar.size.height == lines
             text = screen_text(app)
-            assert "91150691MA0N4RXW7E" in text and "66259112241843" in text and "在线" in text
+            assert "91150691MA0N4RXW7E" in text and "在线" in text
 
 
+@pytest.mark.slow
 def test_bench_start_reports_a_cold_start(tmp_path):
     from sbtui.bench.start import run_start_bench
 

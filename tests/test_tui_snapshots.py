@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sbtui.config import EmployerEntry
 from sbtui.tui.screens.base import SessionState
-from tests.tui_pilot import SIZE, make_app, on_screen, until
+from tui_pilot import SIZE, make_app, on_screen, settle, until
 
 DEMO = EmployerEntry(uscc="91150691MA0N4RXW7E", name="鄂尔多斯市康巴什区鸿泰能源科技有限公司",
                      unit_number="66259112241843")
@@ -25,7 +25,7 @@ def test_region_choice_80x24(snap_compare, tmp_path):
         await on_screen(pilot, "RegionScreen")
         await until(pilot, lambda: app.screen.query_one("OptionList").option_count > 0)
         await app.service_ready()
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
@@ -43,7 +43,7 @@ def test_login_80x24(snap_compare, tmp_path):
         await app.service_ready()
         await until(pilot, lambda: not app.screen.query_one("#security-msg").render().plain)
         _no_blink(app)
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)
 
@@ -64,6 +64,6 @@ def test_function_menu_80x24(snap_compare, tmp_path):
         await on_screen(pilot, "MenuDialog")
         tree = app.screen.query_one("Tree")
         await until(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == "employers")
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=ready)

@@ -12,18 +12,9 @@ from sbtui.tui.registry import REGISTRY
 from sbtui.tui.screens.users import UsersScreen
 from sbtui.tui.screens.users_form import UserForm
 from sbtui.tui.strings import users as S
-from tui_fakes import ScreenApp, notes
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, settle
 from tui_sandbox import sandbox_workspace
-
-SIZE = (80, 24)
-
-
-async def settle(pilot) -> None:
-    """Let the workers finish and their messages be handled (a message may start another)."""
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
 
 def rows(app) -> list[list[str]]:
     table = app.screen.query_one(DataTable)
@@ -48,7 +39,7 @@ def users_app(ws, facts) -> ScreenApp:
 async def test_add_user_checks_the_name_as_you_type_and_sends_the_permission(sandbox):
     ws, facts = sandbox
     app = users_app(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         assert rows(app) == [] and S.EMPTY in text_of(app, "#users-state")
         await pilot.press("a")
@@ -81,7 +72,7 @@ async def test_a_refusal_stays_on_the_form_with_the_services_words(sandbox):
     ws, facts = sandbox
     await ws.users.add("LaoZiRenYuan", "all", "劳资人员")
     app = users_app(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         await pilot.press("a", *"LaoZiRenYuan", "ctrl+s")
         await settle(pilot)
@@ -95,7 +86,7 @@ async def test_modify_changes_permission_and_remark_not_the_name(sandbox):
     ws, facts = sandbox
     await ws.users.add("LaoZiRenYuan", "all", "劳资人员")
     app = users_app(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         await pilot.press("e")
         assert isinstance(app.screen, UserForm)
@@ -112,7 +103,7 @@ async def test_disable_enable_and_reset_ask_first(sandbox):
     ws, facts = sandbox
     await ws.users.add("CaiWuJiaoFei", "pay", "")
     app = users_app(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         await pilot.press("d")
         assert isinstance(app.screen, ConfirmDialog)
@@ -134,11 +125,12 @@ async def test_disable_enable_and_reset_ask_first(sandbox):
     assert (await ws.users.list())[0].must_change_password is True
 
 
+@pytest.mark.slow
 async def test_service_refusal_of_an_action_is_shown(sandbox):
     ws, facts = sandbox
     await ws.users.add("CaiWuJiaoFei", "pay", "")
     app = users_app(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await settle(pilot)
         user = app.screen.users[0]
         user.username = "Nobody1"  # gone on the service side meanwhile

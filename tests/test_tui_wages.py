@@ -13,17 +13,14 @@ from sbtui.tui.screens.wages import WagesScreen
 from sbtui.tui.screens.wages_records import SubmissionRows, WageRecordsScreen
 from sbtui.tui.screens.wages_submit import FeedbackDialog
 from sbtui.tui.strings import wages as S
-from tui_fakes import ScreenApp, notes, screen_text
-from tui_pilot import until
-from tui_sandbox import sandbox_workspace
-
-SIZE = (80, 24)
-
+from tui_fakes import ScreenApp
+from tui_pilot import notes, run, screen_text, until
+from tui_sandbox import sandbox_request, sandbox_workspace
 
 @pytest.fixture
 async def sandbox(tmp_path):
     ws, facts = await sandbox_workspace(tmp_path / "home")
-    await ws.service()._client.post("/sandbox/settings", json={"feedback_delay_ms": 300})
+    await sandbox_request(ws, "POST", "/sandbox/settings", json={"feedback_delay_ms": 300})
     yield ws, facts
     await ws.aclose()
 
@@ -47,7 +44,7 @@ async def test_empty_wages_offer_then_add_all(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert S.EMPTY_ALERT in app.screen.message
         await pilot.press("y")
@@ -80,7 +77,7 @@ async def test_typing_a_wage_binds_its_group_and_refuses_zero(sandbox):
     store = ws.store(facts["uscc"])
     employee_id, rowid = await _one_row_with(store, {"110", "410", "210"})
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await grid_ready(pilot)
         row = grid.source.index_of(rowid)
         grid.move_to(row, [c.key for c in grid.source.columns].index("w410"))
@@ -114,13 +111,13 @@ async def test_submit_ticked_rows_feedback_and_records(sandbox):
         "SELECT rowid FROM wage_draft WHERE ',' || insured || ',' LIKE '%,110,%' ORDER BY rowid LIMIT 3")]
     # the third row lowers its pension wage from a month already declared (paid): the service
     # refuses it (W7) and the others are accepted
-    paid = (await ws.service()._get("/paid-periods")).json()
+    paid = (await sandbox_request(ws, "GET", "/paid-periods")).json()
     unit = next(r["unit_number"] for r in store.registry.registrations() if "110" in r["insurance_types"])
     month = max(p["period"] for p in paid if p["unit_number"] == unit)
     store.wages.set(rowids[2], "f110", month)
     store.wages.set(rowids[2], "w110", "1.00")
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         grid = await grid_ready(pilot)
         await pilot.press("ctrl+s")
         assert S.SUBMIT_NONE in notes(app)
@@ -147,7 +144,7 @@ async def test_submit_ticked_rows_feedback_and_records(sandbox):
     records = store.wage_submissions.records()
     assert records[0]["state"] == "done" and records[0]["summary"] == "部分成功"
     app = ScreenApp(WageRecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: app.screen.records)
         assert "部分成功" in screen_text(app)
         await pilot.press("enter")
@@ -169,7 +166,7 @@ async def test_single_entry_picks_by_name_and_binds_partners(sandbox):
     target = next(r for r in store.registry.employees(status="normal", type_code="410", detail=False)
                   if {"110", "210"} <= set(r["insured_types"]))
     app = app_for(ws, facts)
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         await pilot.press("n")
         await grid_ready(pilot)

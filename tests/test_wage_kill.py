@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from tui_sandbox import sandbox_workspace
 
 from sbtui.bench.wage_kill import targets, value_of
@@ -52,6 +53,7 @@ async def prepared_store(home) -> Path:
         await ws.aclose()
 
 
+@pytest.mark.slow
 def test_killed_typist_loses_at_most_the_cell_in_flight(tmp_path):
     db_path = asyncio.run(prepared_store(tmp_path / "home"))
     expected = cells_of(db_path)

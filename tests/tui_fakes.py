@@ -130,13 +130,3 @@ class ScreenApp(App):
     def action_back(self) -> None:
         self.screen.go_back()  # type: ignore[attr-defined]
 
-
-def screen_text(app: App) -> str:
-    """What the terminal shows now, as plain text lines."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
-
-
-def notes(app: App) -> list[str]:
-    """The messages of the notifications shown so far."""
-    return [str(n.message) for n in app._notifications]

@@ -13,6 +13,8 @@ from sbtui.tui.strings import shell as S
 from sbtui.tui.widgets.status_bar import OutboxCounts
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from sbtui.tui.app import SbtuiApp
 
 HEALTH_INTERVAL = 10.0  # seconds; $SBTUI_HEALTH_INTERVAL overrides
@@ -26,16 +28,20 @@ class Background:
         self.app = app
         env = os.environ.get("SBTUI_HEALTH_INTERVAL")
         self.health_interval = health_interval or (float(env) if env else HEALTH_INTERVAL)
+        self._health: Worker | None = None
 
     def start(self) -> None:
         app = self.app
-        app.run_worker(self._check, group="health", exclusive=True)
+        self.check_health()
         app.set_interval(self.health_interval, self.check_health)
         app.set_interval(OUTBOX_INTERVAL, self.refresh_outbox)
 
     # -- health ---------------------------------------------------------------------------
     def check_health(self) -> None:
-        self.app.run_worker(self._check, group="health", exclusive=True)
+        """One check at a time: the next one never cuts short a slow one (going back online
+        resumes the session over the network, which may take longer than the interval)."""
+        if self._health is None or self._health.is_finished:
+            self._health = self.app.run_worker(self._check, group="health", exclusive=True)
 
     async def _check(self) -> None:
         app = self.app
