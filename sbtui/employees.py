@@ -21,6 +21,7 @@ from sbtui.domain.period import Period
 from sbtui.domain.vocab import EmployeeChange, EmployeeStatus, labels, values
 
 if TYPE_CHECKING:
+    from sbtui.services.area import Area
     from sbtui.store import Store
     from sbtui.xlsx.common import CellError
 
@@ -264,3 +265,11 @@ def default_path(stem: str, today: date | None = None) -> str:
     """Where an export goes unless the user says otherwise: the working directory."""
     today = today or clock.today()
     return str(Path.cwd() / f"{stem}_{today:%Y%m%d}.xlsx")
+
+
+class RegistryService:
+    """职工参保信息 (SPEC E1–E8): the registry, groups and unit registrations."""
+
+    def __init__(self, area: Area) -> None:
+        self.area = area
+        self.store = area.store
