@@ -6,7 +6,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from sbtui.employees import employee_ids
+from sbtui.services.registry import employee_ids
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.employee_detail import EmployeeDetail

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from sbtui.services.area import Area
-from sbtui.employees import RegistryService
 from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
+from sbtui.services.registry import RegistryService
 from sbtui.services.wages import WagesService
 
 

@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from sbtui import employees as svc
 from sbtui.domain.vocab import STAFF
-from sbtui.employees import EmployeeFilter
+from sbtui.services import registry as svc
+from sbtui.services.registry import EmployeeFilter
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed

@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static, Tree
 
-from sbtui import employees as svc
 from sbtui.domain.vocab import STAFF
+from sbtui.services import registry as svc
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed

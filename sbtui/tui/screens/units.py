@@ -12,10 +12,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
-from sbtui import employees as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import STAFF
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.services import registry as svc
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen

@@ -1,9 +1,8 @@
-"""Employee work of the service layer (SPEC E1–E8): the list's filter, the views of 本月更新数据
-and 停止缴费职工清单, export to xlsx, the group template and its imports, unit insurance info.
+"""职工参保信息 (SPEC E1–E8): the registry, groups and unit registrations — the list's filter,
+the views of 本月更新数据 and 停止缴费职工清单, export to xlsx, the group template and its
+imports, unit insurance info.
 
-Used by the TUI screens (in workers) and by the CLI twins; no Textual here. Every function
-takes the employer's :class:`sbtui.store.Store`; remote calls go through the
-:class:`sbtui.workspace.Workspace`.
+Used by the TUI screens (in workers) and by the CLI twins; no Textual here.
 """
 from __future__ import annotations
 
