@@ -17,7 +17,7 @@ from sbtui import clock
 from sbtui.domain.period import month_of
 from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import back_payment
-from sbtui.employees import registered_types
+from sbtui.services.registry import registered_types
 
 if TYPE_CHECKING:
     from sbtui.store import Store

@@ -221,13 +221,6 @@ class Workspace(DeclarationsWorkspace):
         return result
 
 
-    async def update_registrations(self, uscc: str) -> list[dict]:
-        """单位参保信息 「更新」 (SPEC E8): the service's registrations replace the local ones."""
-        regs = await self.service().registrations()
-        store = self.store(uscc)
-        store.registry.replace_registrations(regs)
-        return store.registry.registrations()
-
     async def wage_feedback(self, uscc: str, *, submission: str | None = None, wait: bool = False,
                             timeout: float = 60.0) -> WageFeedbackState:
         """获取反馈 (SPEC W8): send what the outbox holds (a submit just queued), then read the

@@ -6,7 +6,6 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from sbtui.employees import employee_ids
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.employee_detail import EmployeeDetail
@@ -97,7 +96,7 @@ async def test_search_moves_to_the_id_number(sandbox):
         await pilot.press("slash", *target["id_number"][-8:], "enter")
         await until(pilot, lambda: isinstance(app.screen, EmployeesScreen))
         await pilot.pause()
-        assert employee_ids(store, [grid.cursor_row_id]) == [target["id"]]
+        assert ws.employer(facts["uscc"]).registry.employee_ids([grid.cursor_row_id]) == [target["id"]]
         assert target["id_number"] in screen_text(app)
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from sbtui import employees as svc
 from sbtui.cli.common import EXIT_OFFLINE, EXIT_OK, EXIT_USAGE, Ctx, current_uscc, emit_json, fail, run
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import EmployeeStatus, OutboxState, values
+from sbtui.services import registry as svc
 
 STATUS = svc.STATUS_LABELS
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
@@ -35,20 +35,17 @@ class FileProgress:
             click.echo("", err=True)
 
 
-def _store(obj: Ctx, uscc: str | None):
-    return obj.ws.store(current_uscc(obj, uscc))
+def _registry(obj: Ctx, uscc: str | None) -> svc.RegistryService:
+    return obj.ws.employer(current_uscc(obj, uscc)).registry
 
 
-def _group_id(store, group: str | None) -> str | None:
+def _group_id(registry: svc.RegistryService, group: str | None) -> str | None:
     """A group given by id or by path ("财务部/会计组")."""
     if group is None:
         return None
-    if group in {g["id"] for g in store.groups.rows()}:
-        return group
-    by_path = store.groups.ids_by_path()
-    norm = "/".join(p.strip() for p in group.replace("／", "/").split("/"))
-    if norm in by_path:
-        return by_path[norm]
+    gid = registry.group_id(group)
+    if gid is not None:
+        return gid
     fail(f"没有该分组：{group}（sbtui employees groups 查看）", EXIT_USAGE)
     raise AssertionError
 
@@ -72,11 +69,11 @@ def filter_options(fn):
     return fn
 
 
-def _filter(store, *, name, id_number, unit_number, agency, type_code, status, group, ungrouped,
-            view) -> svc.EmployeeFilter:
+def _filter(registry: svc.RegistryService, *, name, id_number, unit_number, agency, type_code, status, group,
+            ungrouped, view) -> svc.EmployeeFilter:
     flt = svc.EmployeeFilter(name=name or "", id_number=(id_number or "").upper(),
                              unit_number=unit_number, agency=agency, type_code=type_code,
-                             status=status, group_id=_group_id(store, group), ungrouped=ungrouped)
+                             status=status, group_id=_group_id(registry, group), ungrouped=ungrouped)
     return svc.view_filter(view, flt)
 
 
@@ -92,9 +89,9 @@ def employees() -> None:
 @click.pass_obj
 def list_employees(obj: Ctx, limit: int | None, uscc: str | None, **conditions: Any) -> None:
     """List employees from the local store (works offline)."""
-    store = _store(obj, uscc)
-    flt = _filter(store, **conditions)
-    count, rows = svc.iter_employees(store, flt, limit=limit)
+    registry = _registry(obj, uscc)
+    flt = _filter(registry, **conditions)
+    count, rows = registry.iter_employees(flt, limit=limit)
     shown = list(rows)
     if obj.json:
         emit_json([_employee(r) for r in shown])
@@ -154,9 +151,9 @@ def print_employees(rows: list[dict], *, total: int) -> None:
 @click.pass_obj
 def show(obj: Ctx, employee: str, uscc: str | None) -> None:
     """职工详细参保信息 of one employee (id or ID number)."""
-    store = _store(obj, uscc)
-    row = _find(store, employee)
-    paths = store.groups.paths()
+    registry = _registry(obj, uscc)
+    row = _find(registry, employee)
+    paths = registry.group_paths()
     row["group"] = paths.get(row.get("group_id") or "")
     if obj.json:
         emit_json(row)
@@ -171,9 +168,8 @@ def show(obj: Ctx, employee: str, uscc: str | None) -> None:
         click.echo(f"  {w['type']}  缴费工资 {w['wage']}  {w['period_from']} 至 {w['period_to']}")
 
 
-def _find(store, employee: str) -> dict:
-    row = store.registry.employee(employee) or next(
-        (r for r in store.registry.employees(id_number=employee.upper(), limit=2) if r["id_number"] == employee.upper()), None)
+def _find(registry: svc.RegistryService, employee: str) -> dict:
+    row = registry.find_employee(employee)
     if row is None:
         fail(f"本地没有该职工：{employee}", EXIT_USAGE)
     return row
@@ -186,11 +182,11 @@ def _find(store, employee: str) -> dict:
 @click.pass_obj
 def export(obj: Ctx, path: str, uscc: str | None, **conditions: Any) -> None:
     """Export the (filtered) list to an xlsx file (SPEC E7)."""
-    store = _store(obj, uscc)
-    flt = _filter(store, **conditions)
+    registry = _registry(obj, uscc)
+    flt = _filter(registry, **conditions)
     progress = FileProgress("导出", obj.json)
     try:
-        n = svc.export_employees(store, path, flt, progress=progress)
+        n = registry.export_employees(path, flt, progress=progress)
     except OSError as exc:
         fail(f"导出失败：{exc}", EXIT_USAGE)
     progress.end()
@@ -207,10 +203,10 @@ def export(obj: Ctx, path: str, uscc: str | None, **conditions: Any) -> None:
 @click.pass_obj
 def assign(obj: Ctx, employee: str, group: str, uscc: str | None) -> None:
     """Put one employee (id or ID number) in a group: saved locally and queued in the outbox."""
-    store = _store(obj, uscc)
-    row = _find(store, employee)
-    gid = None if group.lower() == "none" else _group_id(store, group)
-    key = store.groups.assign(row["id"], gid)
+    registry = _registry(obj, uscc)
+    row = _find(registry, employee)
+    gid = None if group.lower() == "none" else _group_id(registry, group)
+    key = registry.assign(row["id"], gid)
     if obj.json:
         emit_json({"key": key, "state": OutboxState.QUEUED})
     else:
@@ -228,8 +224,7 @@ def groups(ctx: click.Context, uscc: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     obj: Ctx = ctx.obj
-    store = _store(obj, uscc)
-    items = store.groups.rows()
+    items = _registry(obj, uscc).groups()
     if obj.json:
         emit_json(items)
         return
@@ -237,8 +232,8 @@ def groups(ctx: click.Context, uscc: str | None) -> None:
         click.echo(f"{g['id']}  {g['path']}{'  （待发送）' if g['pending'] else ''}")
 
 
-def _gstore(ctx: click.Context):
-    return _store(ctx.obj, ctx.meta.get("uscc"))
+def _gregistry(ctx: click.Context) -> svc.RegistryService:
+    return _registry(ctx.obj, ctx.meta.get("uscc"))
 
 
 def _saved(obj: Ctx, data: dict, message: str) -> None:
@@ -261,8 +256,8 @@ def _change(fn, *args):
 @click.pass_context
 def create(ctx: click.Context, name: str, parent: str | None) -> None:
     """Create a group (at most three levels)."""
-    store = _gstore(ctx)
-    temp, key = _change(store.groups.create, name, _group_id(store, parent))
+    registry = _gregistry(ctx)
+    temp, key = _change(registry.create_group, name, _group_id(registry, parent))
     _saved(ctx.obj, {"id": temp, "key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
@@ -272,8 +267,8 @@ def create(ctx: click.Context, name: str, parent: str | None) -> None:
 @click.pass_context
 def rename(ctx: click.Context, group: str, name: str) -> None:
     """Rename a group (id or path)."""
-    store = _gstore(ctx)
-    key = _change(store.groups.rename, _group_id(store, group), name)
+    registry = _gregistry(ctx)
+    key = _change(registry.rename_group, _group_id(registry, group), name)
     _saved(ctx.obj, {"key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
@@ -282,8 +277,8 @@ def rename(ctx: click.Context, group: str, name: str) -> None:
 @click.pass_context
 def delete(ctx: click.Context, group: str) -> None:
     """Delete a group without subgroups; its employees are left in no group."""
-    store = _gstore(ctx)
-    key = _change(store.groups.delete, _group_id(store, group))
+    registry = _gregistry(ctx)
+    key = _change(registry.delete_group, _group_id(registry, group))
     _saved(ctx.obj, {"key": key, "state": OutboxState.QUEUED}, f"已保存并加入待发送队列（{key[:8]}）。")
 
 
@@ -293,9 +288,8 @@ def delete(ctx: click.Context, group: str) -> None:
 @click.pass_context
 def template(ctx: click.Context, path: str, empty: bool) -> None:
     """批量编辑职工分组模板下载: the existing groups and (unless --empty) every employee."""
-    store = _gstore(ctx)
     progress = FileProgress("写入", ctx.obj.json)
-    n = svc.group_template(store, path, flt=None if empty else svc.EmployeeFilter(), progress=progress)
+    n = _gregistry(ctx).group_template(path, flt=None if empty else svc.EmployeeFilter(), progress=progress)
     progress.end()
     _saved(ctx.obj, {"path": path, "rows": n}, f"已保存到 {path}（{n} 名职工）")
 
@@ -305,7 +299,7 @@ def template(ctx: click.Context, path: str, empty: bool) -> None:
 @click.pass_context
 def import_assignments(ctx: click.Context, path: str) -> None:
     """批量编辑职工分组导入: good rows are saved and queued; every bad cell is listed."""
-    _import(ctx, lambda store, progress: svc.import_group_assignments(store, path, progress=progress))
+    _import(ctx, lambda registry, progress: registry.import_group_assignments(path, progress=progress))
 
 
 @groups.command("tree-template")
@@ -313,7 +307,7 @@ def import_assignments(ctx: click.Context, path: str) -> None:
 @click.pass_context
 def tree_template(ctx: click.Context, path: str) -> None:
     """分组模板: 一级分组 / 二级分组 / 三级分组, with the existing groups."""
-    n = svc.group_tree_template(_gstore(ctx), path)
+    n = _gregistry(ctx).group_tree_template(path)
     _saved(ctx.obj, {"path": path, "rows": n}, f"已保存到 {path}（{n} 个分组）")
 
 
@@ -322,7 +316,7 @@ def tree_template(ctx: click.Context, path: str) -> None:
 @click.pass_context
 def import_tree(ctx: click.Context, path: str) -> None:
     """分组批量导入: create every missing group of the file's tree."""
-    _import(ctx, lambda store, progress: svc.import_group_tree(store, path, progress=progress), created=True)
+    _import(ctx, lambda registry, progress: registry.import_group_tree(path, progress=progress), created=True)
 
 
 def _import(ctx: click.Context, job, *, created: bool = False) -> None:
@@ -331,7 +325,7 @@ def _import(ctx: click.Context, job, *, created: bool = False) -> None:
     obj: Ctx = ctx.obj
     progress = FileProgress("读取", obj.json)
     try:
-        outcome = job(_gstore(ctx), progress)
+        outcome = job(_gregistry(ctx), progress)
     except (XlsxError, KeyError, ValueError) as exc:
         fail(str(exc), EXIT_USAGE)
     progress.end()
@@ -368,16 +362,16 @@ async def list_units(obj: Ctx, unit_number: str | None, agency: str | None, upda
     from sbtui.remote.errors import OfflineError
 
     uscc = current_uscc(obj, uscc)
-    store = obj.ws.store(uscc)
+    registry = obj.ws.employer(uscc).registry
     if update:
         try:
             await ensure_session(obj, uscc)
-            await obj.ws.update_registrations(uscc)
+            await registry.update_registrations()
         except OfflineError as exc:
             fail(f"{exc.message}。显示的是本地数据。", EXIT_OFFLINE)
-    regs = svc.filter_units(store.registry.registrations(), unit_number=unit_number, agency=agency)
+    regs = registry.units(unit_number=unit_number, agency=agency)
     if path:
-        svc.export_units(store, path, unit_number=unit_number, agency=agency)
+        registry.export_units(path, unit_number=unit_number, agency=agency)
     if obj.json:
         emit_json(regs)
         return

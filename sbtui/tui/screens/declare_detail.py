@@ -15,8 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from sbtui import declare
-from sbtui.employees import default_path
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.declare_dialogs import money

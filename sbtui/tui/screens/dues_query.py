@@ -17,8 +17,8 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sbtui.domain.period import Period, months_between
 from sbtui.domain.vocab import STAFF
-from sbtui.employees import default_path
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.services.registry import default_path
 from sbtui.tui.abstract import AbstractScreenMeta
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen

@@ -3,8 +3,9 @@ virtual grid, with the query conditions (f), detail (Enter), group assignment (g
 incremental update (U / u) and export (x). 本月更新数据 and 停止缴费职工清单 are the same
 screen with a fixed condition (``view``).
 
-The grid reads the store's file on a connection of its own (the UI thread's; pages of visible
-rows only); every write goes through the service layer in a worker, then the grid re-queries.
+The grid reads the store's file on a connection of its own, which the registry service hands
+out (the UI thread's; pages of visible rows only); every write goes through the service layer
+(``self.employer.registry``) in a worker, then the grid re-queries.
 """
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from sbtui import employees as svc
 from sbtui.domain.vocab import STAFF
-from sbtui.employees import EmployeeFilter
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.services.registry import EmployeeFilter, RegistryService, default_path, view_filter
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -62,12 +62,8 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         self.grid: Grid | None = None
 
     @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
-    @property
     def filter(self) -> EmployeeFilter:
-        return svc.view_filter(self.view, self.user_filter)
+        return view_filter(self.view, self.user_filter)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="employees-body") as body:
@@ -83,13 +79,13 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
     # -- loading ----------------------------------------------------------------------------
     @work(exclusive=True, group="employees-load")
     async def load(self) -> None:
-        store = self.store
-        types, paths, counts, where = await self.app.run_in_thread(self._read_meta, store)
+        registry = self.employer.registry
+        types, paths, counts, where = await self.app.run_in_thread(self._read_meta, registry)
         self.group_paths.clear()
         self.group_paths.update(paths)
         self._show_counts(counts)
         if self.grid is None:
-            conn = self.grid_connection(store.path)
+            conn = self.keep_grid_connection(registry.grid_connection)
             columns = employee_columns(types, self.group_paths, changed_since=self.filter.changed_since)
             source = GridSource(conn, "employees", columns, key="rowid", where=where[0],
                                 params=where[1], eager=False)
@@ -102,10 +98,9 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         self._show_empty(counts, len(self.grid.source))
         self.app.screen_ready(self)  # type: ignore[attr-defined]
 
-    def _read_meta(self, store) -> tuple:
-        flt = self.filter
-        where, params = flt.where(store)
-        return (svc.registered_types(store), store.groups.paths(), svc.status_counts(store),
+    def _read_meta(self, registry: RegistryService) -> tuple:
+        where, params = registry.where(self.filter)
+        return (registry.registered_types(), registry.group_paths(), registry.status_counts(),
                 (where, tuple(params)))
 
     def _show_counts(self, counts: dict[str, int]) -> None:
@@ -136,8 +131,8 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
     async def action_filter(self) -> None:
         from sbtui.tui.screens.employees_filter import FilterDialog
 
-        store = self.store
-        regs, groups = await self.app.run_in_thread(lambda: (store.registry.registrations(), store.groups.rows()))
+        registry = self.employer.registry
+        regs, groups = await self.app.run_in_thread(lambda: (registry.registrations(), registry.groups()))
         flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view=self.view))
         if flt is not None:
             self.user_filter = flt
@@ -162,13 +157,9 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
     async def _open_detail(self, rowid: int) -> None:
         from sbtui.tui.screens.employee_detail import EmployeeDetail
 
-        row = await self.app.run_in_thread(self._read_employee, rowid)
+        row = await self.app.run_in_thread(self.employer.registry.employee_at, rowid)
         if row is not None:
             self.app.push_screen(EmployeeDetail(row, self.group_paths))
-
-    def _read_employee(self, rowid: int) -> dict[str, Any] | None:
-        ids = svc.employee_ids(self.store, [rowid])
-        return self.store.registry.employee(ids[0]) if ids else None
 
     # -- groups (SPEC E4: 单个职工分组, and the ticked ones) ------------------------------------
     def action_group(self) -> None:
@@ -186,18 +177,18 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         if hidden and not await self.app.push_screen_wait(
                 ConfirmDialog(S.CONFIRM_ASSIGN_HIDDEN.format(n=len(rowids), hidden=hidden), title=S.PICK_TITLE)):
             return
-        store = self.store
-        groups = await self.app.run_in_thread(store.groups.rows)
+        registry = self.employer.registry
+        groups = await self.app.run_in_thread(registry.groups)
         name = None
         if len(rowids) == 1:
-            row = await self.app.run_in_thread(self._read_employee, rowids[0])
+            row = await self.app.run_in_thread(registry.employee_at, rowids[0])
             name = row["name"] if row else ""
         choice = await self.app.push_screen_wait(GroupPick(groups, count=len(rowids), name=name))
         if choice is None:
             return
         group_id = choice or None  # "" = 不分组
         try:
-            n = await self.app.run_in_thread(self._assign, rowids, group_id)
+            n = await self.app.run_in_thread(registry.assign_rows, rowids, group_id)
         except (KeyError, ValueError) as exc:
             self.notify(S.ASSIGN_FAILED.format(error=exc), severity="error")
             return
@@ -206,15 +197,6 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         if self.grid is not None:
             self.grid.action_clear_ticks()
         self.reload()
-
-    def _assign(self, rowids: list[int], group_id: str | None) -> int:
-        store = self.store
-        ids = svc.employee_ids(store, rowids)
-        if len(ids) == 1:
-            store.groups.assign(ids[0], group_id)
-        else:
-            store.groups.assign_many([(i, group_id) for i in ids])
-        return len(ids)
 
     # -- update (SPEC E6) ---------------------------------------------------------------------
     def action_update(self, full: bool) -> None:
@@ -273,13 +255,13 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         count = len(ticked) or len(grid.source)
         message = (S.EXPORT_TICKED if ticked else S.EXPORT_PROMPT).format(n=count)
         flt, order = self.filter, grid.source.order_by
-        store = self.store
+        registry = self.employer.registry
 
         def job(path: str, progress) -> int:
-            return svc.export_employees(store, path, flt, order_by=order, rowids=ticked or None,
-                                        progress=progress, title=TITLES[self.view])
+            return registry.export_employees(path, flt, order_by=order, rowids=ticked or None,
+                                             progress=progress, title=TITLES[self.view])
 
-        self.ask_and_write(message, svc.default_path(STEMS[self.view]), job)
+        self.ask_and_write(message, default_path(STEMS[self.view]), job)
 
 
 def _spec(view: str, order: int, help_text: str) -> ScreenSpec:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from sbtui.employees import change_kind_sql
+from sbtui.services.registry import change_kind_sql
 from sbtui.tui.strings import employees as S
 from sbtui.widgets.grid_source import Column
 

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from sbtui.domain.catalogue import catalogue
-from sbtui.employees import STATUS_LABELS, EmployeeFilter
+from sbtui.services.registry import STATUS_LABELS, EmployeeFilter
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import employees as S

@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static, Tree
 
-from sbtui import employees as svc
 from sbtui.domain.vocab import STAFF
+from sbtui.services.registry import EmployeeFilter, default_path
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
@@ -53,10 +53,6 @@ class GroupsScreen(ExportMixin, BaseScreen):
         super().__init__()
         self.groups: list[dict[str, Any]] = []
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="groups-body") as body:
             body.border_title = f" {S.TITLE_GROUPS} "
@@ -72,10 +68,8 @@ class GroupsScreen(ExportMixin, BaseScreen):
 
     @work(exclusive=True, group="groups-load")
     async def load(self, select: str | None = None) -> None:
-        store = self.store
-        groups, members = await self.app.run_in_thread(
-            lambda: (store.groups.rows(), dict(store.db.execute(
-                "SELECT group_id, count(*) FROM employees WHERE group_id IS NOT NULL GROUP BY group_id").fetchall())))
+        registry = self.employer.registry
+        groups, members = await self.app.run_in_thread(lambda: (registry.groups(), registry.group_members()))
         self.groups = groups
         tree = self.query_one(Tree)
         keep = select or self._current_id()
@@ -115,7 +109,8 @@ class GroupsScreen(ExportMixin, BaseScreen):
         if name is None:
             return
         parent_id = parent["id"] if parent else None
-        temp = await self._save(lambda: self.store.groups.create(name, parent_id)[0])
+        registry = self.employer.registry
+        temp = await self._save(lambda: registry.create_group(name, parent_id)[0])
         if temp is not None:
             self.load(select=temp)
 
@@ -129,7 +124,8 @@ class GroupsScreen(ExportMixin, BaseScreen):
             check=_check_name))
         if name is None or name == group["name"]:
             return
-        if await self._save(lambda: self.store.groups.rename(group["id"], name)) is not None:
+        registry = self.employer.registry
+        if await self._save(lambda: registry.rename_group(group["id"], name)) is not None:
             self.load(select=group["id"])
 
     @work(exclusive=True, group="groups-edit")
@@ -140,13 +136,12 @@ class GroupsScreen(ExportMixin, BaseScreen):
         if any(g["parent_id"] == group["id"] for g in self.groups):
             self.notify(S.G_HAS_CHILDREN, severity="warning")
             return
-        store = self.store
-        n = await self.app.run_in_thread(lambda: store.db.execute(
-            "SELECT count(*) FROM employees WHERE group_id = ?", [group["id"]]).fetchone()[0])
+        registry = self.employer.registry
+        n = await self.app.run_in_thread(registry.group_member_count, group["id"])
         if not await self.app.push_screen_wait(ConfirmDialog(
                 S.G_DELETE_CONFIRM.format(path=group["path"], n=n), title=S.G_KEY_DELETE, danger=True)):
             return
-        if await self._save(lambda: store.groups.delete(group["id"])) is not None:
+        if await self._save(lambda: registry.delete_group(group["id"])) is not None:
             self.load()
 
     async def _save(self, change) -> Any:
@@ -161,31 +156,31 @@ class GroupsScreen(ExportMixin, BaseScreen):
 
     # -- xlsx --------------------------------------------------------------------------------
     def action_template(self) -> None:
-        store = self.store
-        self.ask_and_write(S.G_TEMPLATE_PROMPT, svc.default_path(S.STEM_GROUP_TEMPLATE),
-                           lambda path, progress: svc.group_template(
-                               store, path, flt=svc.EmployeeFilter(), progress=progress),
+        registry = self.employer.registry
+        self.ask_and_write(S.G_TEMPLATE_PROMPT, default_path(S.STEM_GROUP_TEMPLATE),
+                           lambda path, progress: registry.group_template(
+                               path, flt=EmployeeFilter(), progress=progress),
                            title=S.G_KEY_TEMPLATE, done=S.G_WRITTEN)
 
     def action_tree_template(self) -> None:
-        store = self.store
-        self.ask_and_write(S.G_TREE_TEMPLATE_PROMPT, svc.default_path(S.STEM_TREE_TEMPLATE),
-                           lambda path, progress: svc.group_tree_template(store, path),
+        registry = self.employer.registry
+        self.ask_and_write(S.G_TREE_TEMPLATE_PROMPT, default_path(S.STEM_TREE_TEMPLATE),
+                           lambda path, progress: registry.group_tree_template(path),
                            title=S.G_KEY_TREE_TEMPLATE, done=S.G_WRITTEN)
 
     def action_import_assignments(self) -> None:
-        store = self.store
+        registry = self.employer.registry
         self.ask_and_read(
-            S.G_IMPORT_PROMPT, svc.default_path(S.STEM_GROUP_TEMPLATE),
-            lambda path, progress: svc.import_group_assignments(store, path, progress=progress),
+            S.G_IMPORT_PROMPT, default_path(S.STEM_GROUP_TEMPLATE),
+            lambda path, progress: registry.import_group_assignments(path, progress=progress),
             lambda o: S.G_IMPORTED.format(loaded=o.loaded, skipped=o.skipped, errors=len(o.errors)),
             title=S.G_KEY_IMPORT, after=self.load)
 
     def action_import_tree(self) -> None:
-        store = self.store
+        registry = self.employer.registry
         self.ask_and_read(
-            S.G_TREE_IMPORT_PROMPT, svc.default_path(S.STEM_TREE_TEMPLATE),
-            lambda path, progress: svc.import_group_tree(store, path, progress=progress),
+            S.G_TREE_IMPORT_PROMPT, default_path(S.STEM_TREE_TEMPLATE),
+            lambda path, progress: registry.import_group_tree(path, progress=progress),
             lambda o: S.G_TREE_IMPORTED.format(loaded=o.loaded, errors=len(o.errors)),
             title=S.G_KEY_TREE_IMPORT, after=self.load)
 

@@ -12,10 +12,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Select, Static
 
-from sbtui import employees as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import STAFF
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.services.registry import default_path, filter_units
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
@@ -44,10 +44,6 @@ class UnitsScreen(ExportMixin, BaseScreen):
         self.regs: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="units-body") as body:
             body.border_title = f" {S.TITLE_UNITS} "
@@ -67,8 +63,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
 
     @work(exclusive=True, group="units-load")
     async def load(self) -> None:
-        store = self.store
-        self._fill(await self.app.run_in_thread(store.registry.registrations))
+        self._fill(await self.app.run_in_thread(self.employer.registry.registrations))
 
     def _fill(self, regs: list[dict[str, Any]]) -> None:
         self.regs = regs
@@ -90,7 +85,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
         unit, agency = self._chosen()
         table = self.query_one(DataTable)
         table.clear()
-        rows = svc.filter_units(self.regs, unit_number=unit, agency=agency)
+        rows = filter_units(self.regs, unit_number=unit, agency=agency)
         self.shown = rows
         for r in rows:
             table.add_row(r["unit_number"], r["agency"], catalogue().agency_systems.get(r["agency_system"], r["agency_system"]),
@@ -122,7 +117,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
     async def action_update(self) -> None:
         try:
             await self.app.service_ready()  # type: ignore[attr-defined]
-            regs = await self.ws.update_registrations(self.session.uscc)
+            regs = await self.employer.registry.update_registrations()
         except OfflineError:
             self.app.note_offline()  # type: ignore[attr-defined]
             self.notify(S.UPDATE_OFFLINE, severity="warning")
@@ -134,12 +129,12 @@ class UnitsScreen(ExportMixin, BaseScreen):
         self.notify(S.U_UPDATED.format(n=len(regs)))
 
     def action_export(self) -> None:
-        store = self.store
+        registry = self.employer.registry
         unit, agency = self._chosen()
-        n = len(svc.filter_units(self.regs, unit_number=unit, agency=agency))
+        n = len(filter_units(self.regs, unit_number=unit, agency=agency))
         self.ask_and_write(S.U_EXPORT_PROMPT.format(n=n),
-                           svc.default_path(S.STEM_UNITS),
-                           lambda path, progress: svc.export_units(store, path, unit_number=unit, agency=agency))
+                           default_path(S.STEM_UNITS),
+                           lambda path, progress: registry.export_units(path, unit_number=unit, agency=agency))
 
 
 register_screen(ScreenSpec(id="units", title=S.TITLE_UNITS, menu=(S.MENU_QUERY, S.TITLE_UNITS),

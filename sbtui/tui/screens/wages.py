@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from sbtui import wages as svc
 from sbtui.domain.vocab import STAFF, WageResult
 from sbtui.domain.wages import not_insured
-from sbtui.employees import registered_types
+from sbtui.services.registry import registered_types
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen

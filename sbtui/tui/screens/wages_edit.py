@@ -11,7 +11,7 @@ from textual import work
 
 from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
-from sbtui.employees import default_path
+from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.screens.wages_columns import column_type

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import STAFF
-from sbtui.employees import EmployeeFilter, default_path
+from sbtui.services.registry import EmployeeFilter, default_path
 from sbtui.store import wage_query
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
