@@ -17,9 +17,10 @@ from sbtui.domain.declare import KIND_SOURCES, DeclareError, Totals, UnitSummary
 from sbtui.domain.vocab import DECLARATION_PENDING, DeclarationStatus, PaymentStatus
 
 if TYPE_CHECKING:
+    from sbtui.services.area import Area
     from sbtui.store import Store
 
-__all__ = ["DeclareError", "Totals", "UnitSummary", "blocking", "declaration", "declarations",
+__all__ = ["DeclarationsService", "DeclareError", "Totals", "UnitSummary", "blocking", "declaration", "declarations",
            "insured_headcounts", "open_lines", "pending", "queue", "queue_void", "set_offset",
            "set_remark", "submit_checks", "summary", "ticks", "totals", "unpaid"]
 
@@ -211,3 +212,11 @@ def unpaid(store: Store) -> list[dict[str, Any]]:
 def pending(store: Store) -> list[dict[str, Any]]:
     """Declarations waiting for the service: 待发送, 申报中, 作废中."""
     return store.declarations.rows(statuses=DECLARATION_PENDING)
+
+
+class DeclarationsService:
+    """费款申报 (SPEC D1–D12): dues, fee declarations, their records and forms, construction projects."""
+
+    def __init__(self, area: Area) -> None:
+        self.area = area
+        self.store = area.store
