@@ -1,6 +1,6 @@
 """The fee declaration part of :class:`sbtui.workspace.Workspace` (SPEC D5–D10): sending and
 feedback, the records, the employees of a declaration, its two forms, and the construction
-projects. The local work (open lines, checks, queueing) is in :mod:`sbtui.declare`.
+projects. The local work (open lines, checks, queueing) is in :mod:`sbtui.services.declarations`.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from sbtui.domain.vocab import DeclarationStatus, ProjectState
 @dataclass(frozen=True)
 class DeclarationFeedbackState:
     """What :meth:`Workspace.declaration_feedback` did: the declarations settled now (records
-    as :func:`sbtui.declare.declaration` gives them) and when the next waiting one is due."""
+    as :func:`sbtui.services.declarations.declaration` gives them) and when the next waiting one is due."""
 
     settled: list[dict]
     next_feedback_at: str | None
@@ -38,7 +38,7 @@ class DeclarationsWorkspace:
         then read every declaration whose ``feedback_at`` has passed (every one waiting,
         polling, with ``wait``) and store the results; when one settled, the dues lines are
         pulled again. Raises OfflineError when the service cannot be reached (nothing is lost)."""
-        from sbtui import declare
+        from sbtui.services import declarations as declare
         from sbtui.remote.errors import OfflineError
         from sbtui.sync.declarations import UNSETTLED, fetch_declaration_feedback
         from sbtui.sync.dues import pull_dues

@@ -1,4 +1,4 @@
-"""Fee declarations in the local store and the service layer (sbtui.declare), offline: the
+"""Fee declarations in the local store and the service layer (sbtui.services.declarations), offline: the
 m005 upgrade, open lines and held lines (D3), offsets and remarks that survive a pull (D5,
 D9), the D6 checks on the local registry, the service's answer replacing the queued row, a
 refusal releasing the lines, voids (D8), projects (D10), and the sync steps on a test double."""
@@ -11,7 +11,7 @@ import pytest
 from sqlite_utils import Database
 from store_helpers import emp
 
-from sbtui import declare
+from sbtui.services import declarations as declare
 from sbtui.domain.models import Credit, Declaration, DueLine, Project, due_key, due_tick
 from sbtui.remote.errors import RefusedError
 from sbtui.store import open_store

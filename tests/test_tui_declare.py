@@ -12,7 +12,7 @@ from tui_fakes import ScreenApp
 from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_request, sandbox_workspace
 
-from sbtui import declare
+from sbtui.services import declarations as declare
 from sbtui.domain import declare as rules
 from sbtui.domain.models import DueLine, due_key, due_tick
 from sbtui.tui.dialogs.confirm import ConfirmDialog

@@ -9,7 +9,7 @@ from tui_fakes import ScreenApp
 from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_request, sandbox_workspace
 
-from sbtui import declare
+from sbtui.services import declarations as declare
 from sbtui.remote.sandbox.seed import DEMO_PROJECT
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog

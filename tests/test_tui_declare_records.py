@@ -10,7 +10,7 @@ from tui_fakes import ScreenApp
 from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_request, sandbox_workspace
 
-from sbtui import declare
+from sbtui.services import declarations as declare
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.screens.declare_detail import DeclarationDetail, DeclarationEmployees
 from sbtui.tui.screens.declare_dialogs import NoticeDialog

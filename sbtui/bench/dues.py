@@ -62,7 +62,7 @@ def _prepare(data: Path, employees: int, runs: int, log: bool) -> dict:
 
 async def _open(url: str, home: Path, uscc: str, unit: str, runs: int, log: bool) -> dict:
     from sbtui.bench.sync import _login
-    from sbtui.declare import open_lines
+    from sbtui.services.declarations import open_lines
     from sbtui.sync.dues import pull_dues
     from sbtui.workspace import Workspace
 

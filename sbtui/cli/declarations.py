@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sbtui import declare as svc
+from sbtui.services import declarations as svc
 from sbtui.cli.common import (
     EXIT_OFFLINE,
     EXIT_OK,

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from sbtui import clock
-from sbtui import declare as svc
+from sbtui.services import declarations as svc
 from sbtui.cli.common import (
     EXIT_AUTH,
     EXIT_OFFLINE,

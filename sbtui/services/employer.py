@@ -1,8 +1,8 @@
 """The area services of one employer, as ``ws.employer(uscc)`` hands them out."""
 from __future__ import annotations
 
-from sbtui.declare import DeclarationsService
 from sbtui.services.area import Area
+from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
 from sbtui.services.registry import RegistryService
 from sbtui.services.wages import WagesService

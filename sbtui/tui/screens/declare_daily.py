@@ -9,7 +9,7 @@ from typing import Any
 
 from textual import work
 
-from sbtui import declare
+from sbtui.services import declarations as declare
 from sbtui.domain.declare import REMARK_MAX
 from sbtui.domain.vocab import STAFF
 from sbtui.tui.dialogs.prompt import PromptDialog

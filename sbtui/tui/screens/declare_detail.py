@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from sbtui import declare
+from sbtui.services import declarations as declare
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.prompt import PromptDialog

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from sbtui import declare
+from sbtui.services import declarations as declare
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import money

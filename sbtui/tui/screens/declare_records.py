@@ -15,8 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from sbtui import declare
 from sbtui.domain.vocab import STAFF, DeclarationStatus
+from sbtui.services import declarations as declare
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed

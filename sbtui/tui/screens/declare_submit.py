@@ -14,8 +14,9 @@ from textual import work
 from textual.app import App
 from textual.binding import BindingType
 
-from sbtui import clock, declare
+from sbtui import clock
 from sbtui.domain.vocab import DeclarationStatus
+from sbtui.services import declarations as declare
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
