@@ -34,7 +34,6 @@ from sbtui.secrets import InsecureBackendError, SecretStore
 from sbtui.services import Area, Employer
 from sbtui.services.settings import SettingsService
 from sbtui.store import Store, open_store
-from sbtui.workspace_declare import DeclarationFeedbackState, DeclarationsWorkspace  # noqa: F401
 
 PasswordPrompt = Callable[[str], str]
 LOGIN_PASSWORD = "login_password"  # local store meta key: the salted hash, never the password
@@ -58,7 +57,7 @@ class LoginOutcome:
     note: str | None = None  # e.g. why the token was not kept
 
 
-class Workspace(DeclarationsWorkspace):
+class Workspace:
     def __init__(self, home: str | os.PathLike | None = None, *, remote: str | None = None,
                  allow_token_file: bool = False, service: RemoteService | None = None) -> None:
         """``service``: use this one instead of building it from ``remote`` (tests, drills)."""
