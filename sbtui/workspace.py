@@ -28,7 +28,6 @@ from sbtui.services import Area, Employer
 from sbtui.services.settings import SettingsService
 from sbtui.services.users import UsersService
 from sbtui.store import Store, open_store
-from sbtui.workspace_declare import DeclarationFeedbackState, DeclarationsWorkspace  # noqa: F401
 
 PasswordPrompt = Callable[[str], str]
 
@@ -47,7 +46,7 @@ class LoginOutcome:
     note: str | None = None  # e.g. why the token was not kept
 
 
-class Workspace(DeclarationsWorkspace):
+class Workspace:
     def __init__(self, home: str | os.PathLike | None = None, *, remote: str | None = None,
                  allow_token_file: bool = False, service: RemoteService | None = None) -> None:
         """``service``: use this one instead of building it from ``remote`` (tests, drills)."""

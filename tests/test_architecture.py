@@ -22,7 +22,7 @@ def test_import_contracts_are_kept():
 
 def test_core_import_leaves_textual_unloaded():
     code = ("import sys, sbtui.domain.models, sbtui.domain.catalogue, sbtui.store, sbtui.sync, "
-            "sbtui.remote.http, sbtui.remote.sandbox, sbtui.workspace, sbtui.declare, sbtui.forms; "
+            "sbtui.remote.http, sbtui.remote.sandbox, sbtui.workspace, sbtui.services, sbtui.forms; "
             "print('textual' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -12,9 +12,10 @@ from tui_fakes import ScreenApp
 from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_request, sandbox_workspace
 
-from sbtui import declare
 from sbtui.domain import declare as rules
 from sbtui.domain.models import DueLine, due_key, due_tick
+from sbtui.services.declarations import ticks as tick_units
+from sbtui.services.declarations import totals
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.declare_daily import DailyScreen, SpecialScreen
@@ -55,12 +56,12 @@ async def test_space_ticks_the_whole_tick_unit_and_totals_follow(sandbox):
     app = app_for(DailyScreen, ws, facts)
     async with run(app) as pilot:
         screen = await loaded(pilot)
-        ticks = declare.ticks(screen.lines)
-        members = next(m for t, m in ticks.items() if t.startswith("t|") and len(m) == 2)
+        units = tick_units(screen.lines)
+        members = next(m for t, m in units.items() if t.startswith("t|") and len(m) == 2)
         screen.query_one("#decl-table").move_cursor(row=row_of(screen, members[1]["key"]))
         await pilot.press("space")
         assert screen.ticked == {m["key"] for m in members}
-        t = declare.totals(members)
+        t = totals(members)
         assert S.SELECTED.format(n=2, base=money(t.base_total), due=money(t.due_total)) in selected_text(screen)
         assert screen.query_one("#decl-table").get_row_at(row_of(screen, members[0]["key"]))[0].startswith(S.TICK)
         late = [ln for ln in screen.lines if Decimal(ln["late_fee"]) > 0]
@@ -122,6 +123,7 @@ async def test_d6_confirms_in_order_and_cancel_stops_without_queueing(sandbox):
     the third stops: nothing queued, the lines still open."""
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
+    decl = ws.employer(facts["uscc"]).declarations
     _, tick = await _with_history(store)
     app = app_for(DailyScreen, ws, facts)
     async with run(app) as pilot:
@@ -137,8 +139,8 @@ async def test_d6_confirms_in_order_and_cancel_stops_without_queueing(sandbox):
         await until(pilot, lambda: isinstance(app.screen, DailyScreen))
         assert not isinstance(app.screen, SummaryDialog)
     assert store.outbox.next_pending() is None
-    assert declare.declarations(store) == []
-    assert any(ln["tick"] == tick for ln in declare.open_lines(store, "daily"))
+    assert decl.declarations() == []
+    assert any(ln["tick"] == tick for ln in decl.open_lines("daily"))
 
 
 @pytest.mark.slow
@@ -146,7 +148,7 @@ async def test_submit_reaches_success_and_offers_to_pay(sandbox):
     """D6 → 提交申报确认 → 立即提交 → 反馈提示 → “社保费申报成功…” → D7 “是否立即缴费？”;
     确定 says payment comes later and goes to 申报记录."""
     ws, facts = sandbox
-    store = ws.store(facts["uscc"])
+    decl = ws.employer(facts["uscc"]).declarations
     app = app_for(DailyScreen, ws, facts)
     async with run(app) as pilot:
         screen = await loaded(pilot)
@@ -172,7 +174,7 @@ async def test_submit_reaches_success_and_offers_to_pay(sandbox):
         await pilot.press("enter")
         await until(pilot, lambda: "declare.records" in app.opened)
         assert not keys & {ln["key"] for ln in screen.lines}  # declared lines leave the list
-    [record] = declare.declarations(store)
+    [record] = decl.declarations()
     assert record["status"] == "申报成功" and record["unit_number"] == notice["unit_number"]
 
 

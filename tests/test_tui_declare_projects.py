@@ -9,7 +9,6 @@ from tui_fakes import ScreenApp
 from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_request, sandbox_workspace
 
-from sbtui import declare
 from sbtui.remote.sandbox.seed import DEMO_PROJECT
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.prompt import PromptDialog
@@ -49,10 +48,10 @@ async def test_link_then_declare_a_project(sandbox):
         await pilot.press("ctrl+s")  # 确认关联
         await until(pilot, lambda: any("已关联工程项目" in n for n in notes(app)), timeout=20)
         await until(pilot, lambda: DEMO_PROJECT in screen_text(app))
-    assert [p.project_id for p in await ws.projects(facts["uscc"])] == [DEMO_PROJECT]
+    decl = ws.employer(facts["uscc"]).declarations
+    assert [p.project_id for p in await decl.projects()] == [DEMO_PROJECT]
     await ws.sync(facts["uscc"])  # the linked project's dues
-    store = ws.store(facts["uscc"])
-    assert declare.open_lines(store, "project")
+    assert decl.open_lines("project")
     app = ScreenApp(ProjectDeclareScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with run(app) as pilot:
         await until(pilot, lambda: getattr(app.screen, "loaded", False) and app.screen.lines)
@@ -71,5 +70,5 @@ async def test_link_then_declare_a_project(sandbox):
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.message == S.PAY_OFFER)
         await pilot.press("n")
         await until(pilot, lambda: "project.records" in app.opened)
-    [record] = declare.declarations(store, kind="project")
+    [record] = decl.declarations(kind="project")
     assert record["status"] == "申报成功"

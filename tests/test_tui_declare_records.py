@@ -10,7 +10,6 @@ from tui_fakes import ScreenApp
 from tui_pilot import notes, run, screen_text, until
 from tui_sandbox import sandbox_request, sandbox_workspace
 
-from sbtui import declare
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.screens.declare_detail import DeclarationDetail, DeclarationEmployees
 from sbtui.tui.screens.declare_dialogs import NoticeDialog
@@ -27,12 +26,12 @@ async def sandbox(tmp_path):
 
 async def declared(ws, facts, source: str) -> dict:
     """One tick of ``source`` declared through the outbox and settled 申报成功."""
-    store = ws.store(facts["uscc"])
-    lines = declare.open_lines(store, "daily")
+    decl = ws.employer(facts["uscc"]).declarations
+    lines = decl.open_lines("daily")
     tick = next(ln["tick"] for ln in lines if ln["source"] == source)
-    [ident] = declare.queue(store, "daily", [ln for ln in lines if ln["tick"] == tick])
-    await ws.declaration_feedback(facts["uscc"], wait=True, timeout=20)
-    record = declare.declaration(store, ident)
+    [ident] = decl.queue("daily", [ln for ln in lines if ln["tick"] == tick])
+    await decl.declaration_feedback(wait=True, timeout=20)
+    record = decl.declaration(ident)
     assert record["status"] == "申报成功"
     return record
 
@@ -50,7 +49,7 @@ async def opened(pilot, *, offer: bool):
 @pytest.mark.slow
 async def test_records_offer_detail_employees_filter_and_void(sandbox):
     ws, facts = sandbox
-    store = ws.store(facts["uscc"])
+    decl = ws.employer(facts["uscc"]).declarations
     record = await declared(ws, facts, "tax")
     app = ScreenApp(RecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with run(app) as pilot:
@@ -79,7 +78,7 @@ async def test_records_offer_detail_employees_filter_and_void(sandbox):
         await until(pilot, lambda: isinstance(app.screen, RecordsScreen) and screen.records
                     and screen.records[0]["status"] == "已作废")
     keys = {ln["key"] for ln in record["lines"]}
-    assert keys <= {ln["key"] for ln in declare.open_lines(store, "daily")}  # open again (regenerated)
+    assert keys <= {ln["key"] for ln in decl.open_lines("daily")}  # open again (regenerated)
 
 
 async def test_paid_declaration_cannot_be_voided(sandbox):
@@ -87,7 +86,7 @@ async def test_paid_declaration_cannot_be_voided(sandbox):
     ws, facts = sandbox
     record = await declared(ws, facts, "collection")
     await sandbox_request(ws, "POST", f"/sandbox/declarations/{record['id']}/paid", json={})
-    await ws.refresh_declarations(facts["uscc"])
+    await ws.employer(facts["uscc"]).declarations.refresh_declarations()
     app = ScreenApp(RecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with run(app) as pilot:
         screen = await opened(pilot, offer=False)

@@ -8,8 +8,9 @@ year). ``preprocess_s`` is the forced regeneration of every unit number on the s
 (one pass over the employees; median of ``runs``). Then a real server runs on that database and
 ``list_open_s`` is what opening the list costs the client when online: ``GET /dues`` over
 loopback HTTP plus replacing the local ``dues`` table (:func:`sbtui.sync.dues.pull_dues`);
-``store_read_s`` is the offline open of the 日常申报 list (:func:`sbtui.declare.open_lines`: the
-store's open lines with their offline edits).
+``store_read_s`` is the offline open of the 日常申报 list
+(:meth:`sbtui.services.declarations.DeclarationsService.open_lines`: the store's open lines with
+their offline edits).
 """
 from __future__ import annotations
 
@@ -62,7 +63,6 @@ def _prepare(data: Path, employees: int, runs: int, log: bool) -> dict:
 
 async def _open(url: str, home: Path, uscc: str, unit: str, runs: int, log: bool) -> dict:
     from sbtui.bench.sync import _login
-    from sbtui.declare import open_lines
     from sbtui.sync.dues import pull_dues
     from sbtui.workspace import Workspace
 
@@ -71,14 +71,14 @@ async def _open(url: str, home: Path, uscc: str, unit: str, runs: int, log: bool
         await _login(ws, uscc, unit)
         record = (await ws.lookup_employer(uscc))[0]
         ws.save_employer(record, await ws.service().registrations())
-        store = ws.store(uscc)
+        employer = ws.employer(uscc)
         opens, reads, count = [], [], 0
         for i in range(runs):
             t0 = time.perf_counter()
-            count = await pull_dues(store, ws.service())
+            count = await pull_dues(employer.store, ws.service())
             opens.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            open_lines(store, "daily")
+            employer.declarations.open_lines("daily")
             reads.append(time.perf_counter() - t0)
             if log:
                 print(f"list open run {i + 1}: GET + store {opens[-1]:.3f} s, store read {reads[-1]:.4f} s",

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from sbtui import declare as svc
 from sbtui.cli.common import (
     EXIT_OFFLINE,
     EXIT_OK,
@@ -23,6 +22,7 @@ from sbtui.cli.common import (
 from sbtui.cli.declare import KINDS, PAY_LATER, QUEUED, record_line, send
 from sbtui.domain.vocab import DeclarationStatus, ProjectState, label, values
 from sbtui.forms.common import FormError
+from sbtui.services.declarations import DeclareError
 
 STATUSES = values(DeclarationStatus)
 EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
@@ -75,16 +75,16 @@ async def list_cmd(obj: Ctx, status: str | None, date_from: str | None, date_to:
 
     date_from, date_to = _day(date_from, "--date-from"), _day(date_to, "--date-to")
     uscc = current_uscc(obj, uscc)
+    decl = obj.ws.employer(uscc).declarations
     if refresh:
         try:
             if not await _online(obj, uscc):
                 raise OfflineError("无法连接服务")
-            await obj.ws.declaration_feedback(uscc)
-            await obj.ws.refresh_declarations(uscc)
+            await decl.declaration_feedback()
+            await decl.refresh_declarations()
         except OfflineError as exc:
             fail(f"{exc.message}。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
-    store = obj.ws.store(uscc)
-    rows = svc.declarations(store, status=status, date_from=date_from, date_to=date_to, kind=kind)
+    rows = decl.declarations(status=status, date_from=date_from, date_to=date_to, kind=kind)
     if obj.json or as_json:
         emit_json(rows)
         return
@@ -93,7 +93,7 @@ async def list_cmd(obj: Ctx, status: str | None, date_from: str | None, date_to:
         return
     for r in rows:
         click.echo(f"{str(r.get('submitted_at') or '')[:10]}  {record_line(r)}")
-    if svc.unpaid(store):
+    if decl.unpaid():
         click.echo(PAY_LATER)
 
 
@@ -108,18 +108,18 @@ async def list_cmd(obj: Ctx, status: str | None, date_from: str | None, date_to:
 async def show(obj: Ctx, ident: str, employees: bool, line: int | None, as_json: bool, uscc: str | None) -> None:
     """申报明细: one declaration (service or local id) with its lines."""
     uscc = current_uscc(obj, uscc)
-    store = obj.ws.store(uscc)
-    row = svc.declaration(store, ident)
+    decl = obj.ws.employer(uscc).declarations
+    row = decl.declaration(ident)
     if row is None:
         fail("申报记录不存在。", EXIT_USAGE)
     if (not row.get("lines") and row["status"] != DeclarationStatus.QUEUED) or employees:
         if not await _online(obj, uscc):
             fail("无法连接服务：该记录的明细需联网获取。", EXIT_OFFLINE)
         if not row.get("lines"):
-            await obj.ws._declaration(uscc, ident)
-            row = svc.declaration(store, ident)
+            await decl.remote_declaration(ident)
+            row = decl.declaration(ident)
     if employees:
-        found = await obj.ws.declaration_employees(uscc, ident, line)
+        found = await decl.declaration_employees(ident, line)
         row["employees"] = [e.model_dump(mode="json") for e in found]
     if obj.json or as_json:
         emit_json(row)
@@ -146,18 +146,18 @@ async def show(obj: Ctx, ident: str, employees: bool, line: int | None, as_json:
 async def void(obj: Ctx, ident: str, wait: bool, timeout: int, as_json: bool, uscc: str | None) -> None:
     """作废 (SPEC D8): void a declaration 申报成功 and unpaid; its lines can be declared again."""
     uscc = current_uscc(obj, uscc)
-    store = obj.ws.store(uscc)
-    row = svc.declaration(store, ident)
+    decl = obj.ws.employer(uscc).declarations
+    row = decl.declaration(ident)
     if row is None:
         fail("申报记录不存在。", EXIT_USAGE)
     if row["status"] != DeclarationStatus.QUEUED and await _online(obj, uscc):  # the latest payment status
-        store.declarations.put(await obj.ws.service().declaration(row["id"]))
+        await decl.refresh_declaration(ident)
     try:
-        ident = svc.queue_void(store, ident)
-    except svc.DeclareError as exc:
+        ident = decl.queue_void(ident)
+    except DeclareError as exc:
         fail(exc.message, EXIT_REFUSED)
     code = await send(obj, uscc, wait=wait, timeout=timeout)
-    row = svc.declaration(store, ident)
+    row = decl.declaration(ident)
     if obj.json or as_json:
         emit_json(row)
     else:
@@ -186,8 +186,8 @@ async def form(obj: Ctx, ident: str, form: str, path: str, as_json: bool, uscc: 
     uscc = current_uscc(obj, uscc)
     await _online(obj, uscc)
     try:
-        written = await obj.ws.write_declaration_form(uscc, ident, form, path)
-    except svc.DeclareError as exc:
+        written = await obj.ws.employer(uscc).declarations.write_declaration_form(ident, form, path)
+    except DeclareError as exc:
         fail(exc.message, EXIT_USAGE)
     except FormError as exc:
         fail(str(exc), EXIT_USAGE)
@@ -226,8 +226,9 @@ async def lookup(obj: Ctx, project_id: str, as_json: bool, uscc: str | None) -> 
     """参保登记信息 of a project by its 工程项目ID (needs the service)."""
     from sbtui.cli.data import ensure_session
 
-    await ensure_session(obj, current_uscc(obj, uscc))
-    found = (await obj.ws.project_lookup(project_id)).model_dump(mode="json")
+    uscc = current_uscc(obj, uscc)
+    await ensure_session(obj, uscc)
+    found = (await obj.ws.employer(uscc).declarations.project_lookup(project_id)).model_dump(mode="json")
     if obj.json or as_json:
         emit_json(found)
     else:
@@ -251,15 +252,15 @@ async def link(obj: Ctx, project_id: str, tax_authority: str | None, tax_branch:
     from sbtui.remote.errors import OfflineError
 
     uscc = current_uscc(obj, uscc)
-    store = obj.ws.store(uscc)
+    decl = obj.ws.employer(uscc).declarations
     await ensure_session(obj, uscc)
     if not (tax_authority and tax_branch):
-        employer = await obj.ws._employer_record(uscc)
+        employer = await decl.employer_record()
         tax_authority, tax_branch = tax_authority or employer.tax_authority, tax_branch or employer.tax_branch
     try:
-        linked = await obj.ws.link_project(uscc, project_id, tax_authority, tax_branch)
+        linked = await decl.link_project(project_id, tax_authority, tax_branch)
     except OfflineError as exc:
-        if store.outbox.has_pending(f"project:{project_id.strip()}"):
+        if decl.link_queued(project_id):
             fail(f"{exc.message}。{QUEUED}", EXIT_OFFLINE)
         raise
     data = linked.model_dump(mode="json")
@@ -280,7 +281,7 @@ async def list_projects(obj: Ctx, as_json: bool, uscc: str | None) -> None:
     uscc = current_uscc(obj, uscc)
     if not await _online(obj, uscc):
         info("无法连接服务：以下为本地保存的工程项目。")
-    rows = [p.model_dump(mode="json") for p in await obj.ws.projects(uscc)]
+    rows = [p.model_dump(mode="json") for p in await obj.ws.employer(uscc).declarations.projects()]
     if obj.json or as_json:
         emit_json(rows)
         return

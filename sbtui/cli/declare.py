@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from sbtui import clock
-from sbtui import declare as svc
 from sbtui.cli.common import (
     EXIT_AUTH,
     EXIT_OFFLINE,
@@ -27,6 +26,7 @@ from sbtui.cli.common import (
     run,
 )
 from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
+from sbtui.services import declarations as svc
 
 KINDS = {"daily": "日常申报", "special": "特殊缴费申报", "project": "工程项目社保费申报"}
 NOTHING = {"daily": "没有可申报的应缴信息（先运行 sbtui sync 更新应缴费信息）。",
@@ -101,16 +101,16 @@ async def declare(obj: Ctx, kind: str, unit_number: str | None, agency: str | No
     if bool(ticks) == all_:
         fail("请用 --tick 指定勾选项（可多次），或用 --all 申报全部。", EXIT_USAGE)
     uscc = current_uscc(obj, uscc)
-    store = obj.ws.store(uscc)
+    decl = obj.ws.employer(uscc).declarations
     try:
         for key, text in pairs(offsets, "--offset"):
-            svc.set_offset(store, key, text)
+            decl.set_offset(key, text)
         for key, text in pairs(remarks, "--remark"):
-            svc.set_remark(store, key, text)
+            decl.set_remark(key, text)
     except svc.DeclareError as exc:
         _refuse(as_json, [f"{key}：{exc.message}"])
-    lines = svc.open_lines(store, kind, unit_number=unit_number, agency=agency, period_from=period_from,
-                           period_to=period_to)
+    lines = decl.open_lines(kind, unit_number=unit_number, agency=agency, period_from=period_from,
+                            period_to=period_to)
     if not lines:
         fail(NOTHING[kind], EXIT_USAGE)
     if all_:
@@ -124,7 +124,7 @@ async def declare(obj: Ctx, kind: str, unit_number: str | None, agency: str | No
     problems = svc.blocking(selected, clock.today())
     if problems:
         _refuse(as_json, problems)
-    checks = svc.submit_checks(store, kind, selected)
+    checks = decl.submit_checks(kind, selected)
     summary = svc.summary(selected)
     if not yes:
         if as_json or not interactive():
@@ -145,11 +145,11 @@ async def declare(obj: Ctx, kind: str, unit_number: str | None, agency: str | No
                        f"  缴费基数合计 {s.base_total}  应缴费额合计 {s.due_total}  抵缴 {s.offset_total}"
                        f"  实际缴纳 {s.actual_total}")
     try:
-        ids = svc.queue(store, kind, selected)
+        ids = decl.queue(kind, selected)
     except svc.DeclareError as exc:
         _refuse(as_json, [exc.message])
     code = await send(obj, uscc, wait=wait, timeout=timeout)
-    rows = [svc.declaration(store, i) for i in ids]
+    rows = [decl.declaration(i) for i in ids]
     _report(as_json, rows, code, checks=checks, summary=summary)
 
 
@@ -161,7 +161,7 @@ async def send(obj: Ctx, uscc: str, *, wait: bool, timeout: float) -> int:
 
     try:
         await ensure_session(obj, uscc)
-        await obj.ws.declaration_feedback(uscc, wait=wait, timeout=timeout)
+        await obj.ws.employer(uscc).declarations.declaration_feedback(wait=wait, timeout=timeout)
     except OfflineError as exc:
         info(f"{exc.message}。{QUEUED}")
         return EXIT_OFFLINE

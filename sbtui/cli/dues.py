@@ -65,13 +65,12 @@ async def list_cmd(obj: Ctx, unit_number: str | None, period_from: str | None, p
         progress.end()
         if result.offline:
             fail(f"{result.error}。不加 --refresh 可查看上次同步的数据。", EXIT_OFFLINE)
-    store = obj.ws.store(uscc)
-    lines = store.dues.lines(unit_number, period_from, period_to, sources=sources or None, status=status)
+    decl = obj.ws.employer(uscc).declarations
+    lines = decl.dues_lines(unit_number, period_from, period_to, sources=sources or None, status=status)
     if detail:
-        service = obj.ws.service()
         for line in lines:
             if line["source"] == "tax":
-                rows = await service.due_detail(line["unit_number"], line["period_from"], line["item"])
+                rows = await decl.due_detail(line)
                 line["detail"] = [{"employee_id": r.employee_id, "id_number": r.id_number, "name": r.name,
                                    "wage": str(r.wage), "base": str(r.base), "due": str(r.due)} for r in rows]
     if obj.json or as_json:

@@ -258,7 +258,8 @@ def blocking(selected: Iterable[Any], today: date, *,
     """Why the ticked lines cannot be submitted at all, before any confirm: nothing ticked, a
     line not 初始, an expired special / project line (one message per serial), a tick only
     partly ticked. A tick's lines are those of ``open_lines`` with its tick, or else each
-    line's ``tick_keys`` (as :func:`sbtui.declare.open_lines` gives them)."""
+    line's ``tick_keys`` (as :meth:`sbtui.services.declarations.DeclarationsService.open_lines`
+    gives them)."""
     rows = list(selected)
     if not rows:
         return [NOTHING_TICKED]

@@ -9,9 +9,9 @@ from typing import Any
 
 from textual import work
 
-from sbtui import declare
 from sbtui.domain.declare import REMARK_MAX
 from sbtui.domain.vocab import STAFF
+from sbtui.services.declarations import DeclareError
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -94,8 +94,8 @@ class SpecialScreen(SubmitMixin, LinesScreen):
             if text is None:
                 return
             try:
-                await app.run_in_thread(declare.set_remark, self.store, ln["key"], text)
-            except declare.DeclareError as exc:
+                await app.run_in_thread(self.employer.declarations.set_remark, ln["key"], text)
+            except DeclareError as exc:
                 value, error = text, exc.message
                 continue
             self.notify(S.REMARK_SAVED)

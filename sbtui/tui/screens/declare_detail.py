@@ -14,12 +14,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from sbtui import declare
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
-from sbtui.tui.screens.declare_dialogs import money
+from sbtui.tui.screens.declare_dialogs import declarations_of, money
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
@@ -60,8 +59,8 @@ class FormsMixin:
             return
         app.notify(S.FORM_WRITING)
         try:
-            written = await app.ws.write_declaration_form(app.session.uscc, record["id"], form,
-                                                          Path(path).expanduser())
+            written = await declarations_of(app).write_declaration_form(record["id"], form,
+                                                                       Path(path).expanduser())
         except OfflineError:
             app.notify(S.OFFLINE, severity="warning")
             return
@@ -104,7 +103,7 @@ class DeclarationDetail(FormsMixin, ModalScreen[None]):
         table = self.query_one(DataTable)
         table.focus()
         app: Any = self.app
-        full = await app.run_in_thread(declare.declaration, app.ws.store(app.session.uscc), self.record["id"])
+        full = await app.run_in_thread(declarations_of(app).declaration, self.record["id"])
         self.lines = list((full or {}).get("lines") or [])
         for ln in self.lines:
             head = "" if ln.get("headcount") is None else str(ln["headcount"])
@@ -134,7 +133,7 @@ class DeclarationDetail(FormsMixin, ModalScreen[None]):
             return
         try:
             await app.service_ready()
-            rows = await app.ws.declaration_employees(app.session.uscc, self.record["id"], line=line["n"])
+            rows = await declarations_of(app).declaration_employees(self.record["id"], line=line["n"])
         except OfflineError:
             self.notify(S.OFFLINE, severity="warning")
             return

@@ -1,11 +1,12 @@
 """Small dialogs of the fee declaration screens: a message with 确定 (:class:`NoticeDialog`), a
 and the summary confirm
-“提交申报确认” with 「立即提交」 (:class:`SummaryDialog`, SPEC D6).
+“提交申报确认” with 「立即提交」 (:class:`SummaryDialog`, SPEC D6); :func:`declarations_of`, the
+费款申报 service a dialog calls.
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -17,6 +18,15 @@ from textual.widgets import Button, Static
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
+
+if TYPE_CHECKING:
+    from sbtui.services.declarations import DeclarationsService
+
+
+def declarations_of(app: Any) -> DeclarationsService:
+    """The 费款申报 service of the employer worked in, for a dialog (a screen has
+    ``self.employer.declarations``)."""
+    return app.ws.employer(app.session.uscc).declarations
 
 
 def money(value: Any) -> str:

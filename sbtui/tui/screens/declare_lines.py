@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from sbtui import declare
+from sbtui.services.declarations import DeclareError, totals
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import money
@@ -62,10 +62,6 @@ class LinesScreen(DuesListMixin, BaseScreen):
         self.rows: list[tuple[dict[str, Any], bool]] = []  # per table row: (line, is its late fee)
         self.loaded = False
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Vertical(id="decl-body") as body:
@@ -105,7 +101,7 @@ class LinesScreen(DuesListMixin, BaseScreen):
         self.after_load(first)
 
     def _read(self) -> list[dict[str, Any]]:
-        return declare.open_lines(self.store, self.KIND)
+        return self.employer.declarations.open_lines(self.KIND)
 
     def after_load(self, first: bool) -> None:
         """A subclass may say something once the lines are there (特殊缴费: none, D9)."""
@@ -185,7 +181,7 @@ class LinesScreen(DuesListMixin, BaseScreen):
 
     def show_totals(self) -> None:
         """已勾选 n 条 · 缴费基数合计 · 应缴费额合计, then the offset and actual totals (D4, D5)."""
-        t = declare.totals(self.ticked_lines())
+        t = totals(self.ticked_lines())
         text = S.SELECTED.format(n=t.lines, base=money(t.base_total), due=money(t.due_total))
         more = S.SELECTED_MORE.format(offset=money(t.offset_total), actual=money(t.actual_total))
         if t.late_fee_total:
@@ -299,8 +295,8 @@ class LinesScreen(DuesListMixin, BaseScreen):
             if text is None:
                 return
             try:
-                offset = await app.run_in_thread(declare.set_offset, self.store, ln["key"], text)
-            except declare.DeclareError as exc:
+                offset = await app.run_in_thread(self.employer.declarations.set_offset, ln["key"], text)
+            except DeclareError as exc:
                 value, error = text, exc.message  # asked again, the reason under the field
                 continue
             self.notify(S.OFFSET_SAVED.format(offset=money(offset)))

@@ -66,7 +66,7 @@ class LinksScreen(BaseScreen):
         note = self.query_one("#links-note", Static)
         try:
             await self.app.service_ready()  # type: ignore[attr-defined]
-            self.projects = await self.ws.projects(self.session.uscc)
+            self.projects = await self.employer.declarations.projects()
         except OfflineError:
             note.update(S.LINKS_OFFLINE)
             return
@@ -92,7 +92,7 @@ class LinksScreen(BaseScreen):
                 return
             try:
                 await app.service_ready()
-                project = await self.ws.project_lookup(pid)
+                project = await self.employer.declarations.project_lookup(pid)
                 break
             except OfflineError:
                 self.notify(S.LINKS_OFFLINE, severity="warning")
@@ -102,12 +102,12 @@ class LinksScreen(BaseScreen):
         if project.linked:
             self.notify(S.LINK_ALREADY, severity="warning")
             return
-        authorities, branches = await self._tax_choices()
+        authorities, branches = await self.employer.declarations.tax_choices()
         chosen = await app.push_screen_wait(LinkDialog(project, authorities, branches))
         if chosen is None:
             return
         try:
-            linked = await self.ws.link_project(self.session.uscc, project.project_id, *chosen)
+            linked = await self.employer.declarations.link_project(project.project_id, *chosen)
         except OfflineError:
             app.refresh_outbox()
             self.notify(S.LINK_QUEUED, severity="warning", timeout=10)
@@ -119,22 +119,6 @@ class LinksScreen(BaseScreen):
         self.notify(S.LINKED.format(project_id=linked.project_id, name=linked.name))
         self.action_refresh()
         app.send_queued()  # a sync pulls the project's dues for 工程项目社保费申报
-
-    async def _tax_choices(self) -> tuple[list[str], list[str]]:
-        """The employer's 主管税务机关 / 所 first (the default), then the registrations' others."""
-        authorities: list[str] = []
-        branches: list[str] = []
-        try:
-            info = await self.ws.employer_info()
-            authorities.append(info.tax_authority)
-            branches.append(info.tax_branch)
-        except ServiceError:
-            pass
-        regs = await self.app.run_in_thread(self.ws.store(self.session.uscc).registry.registrations)  # type: ignore[attr-defined]
-        for r in regs:
-            if r.get("tax_authority") and r["tax_authority"] not in authorities:
-                authorities.append(r["tax_authority"])
-        return authorities, branches
 
 
 class LinkDialog(ModalScreen[tuple[str, str] | None]):

@@ -15,9 +15,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
-from sbtui import declare
 from sbtui.domain.vocab import STAFF, DeclarationStatus
 from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.services.declarations import DeclareError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -57,10 +57,6 @@ class RecordsScreen(FormsMixin, BaseScreen):
         super().__init__()
         self.records: list[dict[str, Any]] = []
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="rec-body") as body:
             body.border_title = f" {self.HEADING} "
@@ -84,7 +80,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
     @work(exclusive=True, group="rec-offer")
     async def offer(self) -> None:
         """D7 (manual 001 §2.2.3 step 1): unpaid successful declarations → offer to pay."""
-        await offer_payment(self.app, self.store, self.KINDS)
+        await offer_payment(self.app, self.employer.declarations, self.KINDS)
 
     # -- the list -------------------------------------------------------------------------------
     def _filters(self) -> tuple[str | None, str | None, str | None] | None:
@@ -106,7 +102,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
             return
         status, start, end = filters
         rows = await self.app.run_in_thread(  # type: ignore[attr-defined]
-            lambda: declare.declarations(self.store, status=status, date_from=start, date_to=end))
+            lambda: self.employer.declarations.declarations(status=status, date_from=start, date_to=end))
         self.records = [r for r in rows if r.get("kind", "daily") in self.KINDS]
         table = self.query_one(DataTable)
         keep = self.current()
@@ -182,8 +178,8 @@ class RecordsScreen(FormsMixin, BaseScreen):
         if not await app.push_screen_wait(ConfirmDialog(S.VOID_CONFIRM, title=S.VOID_TITLE, danger=True)):
             return
         try:
-            await app.run_in_thread(declare.queue_void, self.store, r["id"])
-        except declare.DeclareError as exc:
+            await app.run_in_thread(self.employer.declarations.queue_void, r["id"])
+        except DeclareError as exc:
             self.notify(exc.message, severity="error", timeout=10)
             return
         self.load()
@@ -205,7 +201,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
     async def action_refresh(self) -> None:
         try:
             await self.app.service_ready()  # type: ignore[attr-defined]
-            n = await self.ws.refresh_declarations(self.session.uscc)
+            n = await self.employer.declarations.refresh_declarations()
         except OfflineError:
             self.notify(S.OFFLINE, severity="warning")
             return

@@ -14,12 +14,13 @@ from textual import work
 from textual.app import App
 from textual.binding import BindingType
 
-from sbtui import clock, declare
+from sbtui import clock
 from sbtui.domain.vocab import DeclarationStatus
+from sbtui.services.declarations import DeclarationsService, DeclareError, blocking, summary
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
-from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog
+from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog, declarations_of
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
 
@@ -31,10 +32,10 @@ VOID_PENDING = {DeclarationStatus.QUEUED, DeclarationStatus.VOIDING}
 _OFFERED: weakref.WeakKeyDictionary[App, set[str]] = weakref.WeakKeyDictionary()
 
 
-async def offer_payment(app: Any, store: Any, kinds: tuple[str, ...]) -> bool:
+async def offer_payment(app: Any, declarations: DeclarationsService, kinds: tuple[str, ...]) -> bool:
     """D7: “当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？” when there are such records
     not offered yet; 确定 says that payment comes in a later version (True), 取消 → False."""
-    unpaid = await app.run_in_thread(declare.unpaid, store)
+    unpaid = await app.run_in_thread(declarations.unpaid)
     ids = {d["id"] for d in unpaid if d.get("kind", "daily") in kinds}
     seen = _OFFERED.setdefault(app, set())
     if not ids or ids <= seen:
@@ -57,21 +58,21 @@ class SubmitMixin:
         if not lines:
             screen.notify(S.SUBMIT_NONE, severity="warning")
             return
-        store = screen.store
-        refusals = await app.run_in_thread(declare.blocking, lines, clock.today())
+        decl = screen.employer.declarations
+        refusals = await app.run_in_thread(blocking, lines, clock.today())
         if refusals:
             await app.push_screen_wait(NoticeDialog("\n".join(refusals), title=S.SUBMIT_BLOCKED.rstrip("：")))
             return
-        checks = await app.run_in_thread(declare.submit_checks, store, screen.KIND, lines)
+        checks = await app.run_in_thread(decl.submit_checks, screen.KIND, lines)
         for text in checks:  # D6, in order; 取消 stops
             if not await app.push_screen_wait(ConfirmDialog(text, title=S.KEY_SUBMIT)):
                 return
-        units = await app.run_in_thread(declare.summary, lines)
+        units = await app.run_in_thread(summary, lines)
         if not await app.push_screen_wait(SummaryDialog(units)):
             return
         try:
-            ids = await app.run_in_thread(declare.queue, store, screen.KIND, lines)
-        except declare.DeclareError as exc:
+            ids = await app.run_in_thread(decl.queue, screen.KIND, lines)
+        except DeclareError as exc:
             screen.notify(S.SUBMIT_FAILED.format(error=exc.message), severity="error", timeout=10)
             return
         screen.ticked.clear()
@@ -101,7 +102,7 @@ class SubmitMixin:
         if not any(r.get("status") == DeclarationStatus.OK for r in records):
             return
         kinds = ("project",) if screen.KIND == "project" else ("daily", "special")
-        offered = await offer_payment(app, screen.store, kinds)
+        offered = await offer_payment(app, screen.employer.declarations, kinds)
         if offered or screen.KIND != "daily":  # 特殊缴费: 点击‘确定’跳转到申报记录界面
             app.open_screen(screen.RECORDS)
 
@@ -131,13 +132,13 @@ class DeclFeedback(CountdownDialog):
 
     async def fetch(self) -> Any:
         app: Any = self.app
-        return await app.ws.declaration_feedback(app.session.uscc)
+        return await declarations_of(app).declaration_feedback()
 
     async def settled(self) -> bool:
         app: Any = self.app
-        store = app.ws.store(app.session.uscc)
+        decl = declarations_of(app)
         pending = VOID_PENDING if self.void else SUBMIT_PENDING
-        records = await app.run_in_thread(lambda: [declare.declaration(store, i) for i in self.ids])
+        records = await app.run_in_thread(lambda: [decl.declaration(i) for i in self.ids])
         records = [r for r in records if r is not None]
         if not records:  # not known here any more: nothing to tell
             self.dismiss(None)

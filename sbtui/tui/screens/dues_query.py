@@ -76,7 +76,7 @@ class DuesListMixin(metaclass=AbstractScreenMeta):
             return
         try:
             await screen.app.service_ready()
-            rows = await screen.ws.service().due_detail(line["unit_number"], line["period_from"], line["item"])
+            rows = await screen.employer.declarations.due_detail(line)
         except OfflineError:
             screen.notify(S.OFFLINE, severity="warning")
             return
@@ -102,10 +102,6 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
         self.lines: list[dict[str, Any]] = []
         self.shown: list[dict[str, Any]] = []
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="dues-body") as body:
             body.border_title = f" {S.TITLE_QUERY} "
@@ -127,8 +123,7 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
 
     @work(exclusive=True, group="dues-load")
     async def load(self) -> None:
-        store = self.store
-        self.lines = await self.app.run_in_thread(store.dues.lines)  # type: ignore[attr-defined]
+        self.lines = await self.app.run_in_thread(self.employer.declarations.dues_lines)  # type: ignore[attr-defined]
         units = sorted({ln["unit_number"] for ln in self.lines})
         select = self.query_one("#dues-unit", Select)
         keep = select.value
@@ -192,7 +187,7 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
 
     async def updated(self) -> str:
         self.load()
-        return S.UPDATED.format(n=await self.app.run_in_thread(self.store.dues.count))  # type: ignore[attr-defined]
+        return S.UPDATED.format(n=await self.app.run_in_thread(self.employer.declarations.dues_count))  # type: ignore[attr-defined]
 
     def action_export(self) -> None:
         shown = list(self.shown)
