@@ -101,7 +101,10 @@ class SecurityScreen(BaseScreen):
         return True
 
     def say(self, message: str, kind: str = "error") -> None:
-        widget = self.query_one("#security-msg", Static)
+        found = self.query("#security-msg").results(Static)
+        widget = next(found, None)
+        if widget is None:  # the screen is closing (the app quit while a worker waited)
+            return
         widget.update(message)
         widget.set_classes(f"step-status {kind}")
 
