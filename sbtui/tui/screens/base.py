@@ -19,7 +19,7 @@ Contract (for everyone writing screens):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 from textual.screen import Screen
@@ -28,6 +28,7 @@ from textual.widgets import Footer
 
 if TYPE_CHECKING:
     from sbtui.services import Employer
+    from sbtui.tui.host import Host
     from sbtui.workspace import Workspace
 
 
@@ -56,8 +57,13 @@ class BaseScreen(Screen):
     ]
 
     @property
+    def host(self) -> "Host":
+        """The app, typed as what a screen may ask of it (:class:`sbtui.tui.host.Host`)."""
+        return cast("Host", self.app)
+
+    @property
     def ws(self) -> "Workspace":
-        return self.app.ws  # type: ignore[attr-defined]
+        return self.host.ws
 
     @property
     def employer(self) -> "Employer":
@@ -68,7 +74,7 @@ class BaseScreen(Screen):
 
     @property
     def session(self) -> SessionState:
-        return self.app.session  # type: ignore[attr-defined]
+        return self.host.session
 
     LIST = ""  # the screen's list, when it has query fields above it (a selector)
 
