@@ -19,7 +19,7 @@ from tui_sandbox import sandbox_workspace
 
 from sbtui.bench.wage_kill import targets, value_of
 from sbtui.store import open_store
-from sbtui.wages import this_month
+from sbtui.services.wages import this_month
 
 KILLS = 5
 

@@ -114,7 +114,7 @@ async def submit_all(ws: Workspace, uscc: str, *, timeout: float = 1800) -> tupl
 async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, submit_runs: int | None,
                    tmp: Path, log: bool, seed: int) -> dict:
     uscc, unit = facts["uscc"], facts["unit_numbers"][0]
-    from sbtui.wages import export_wages, import_wages, this_month
+    from sbtui.services.wages import export_wages, import_wages, this_month
 
     t0 = time.perf_counter()
     ws = await _workspace(url, home, uscc, unit)

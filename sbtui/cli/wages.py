@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from sbtui import wages as svc
+from sbtui.services import wages as svc
 from sbtui.cli.common import (EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Ctx, current_uscc, emit_json,
                               fail, run)
 from sbtui.cli.employees import EMPLOYER, FileProgress, _group_id

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from sbtui import wages as svc
+from sbtui.services import wages as svc
 from sbtui.domain.vocab import STAFF, WageResult
 from sbtui.domain.wages import not_insured
 from sbtui.services.registry import registered_types

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from sbtui import wages as svc
+from sbtui.services import wages as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import bound_types, parse_month, parse_wage

@@ -9,7 +9,7 @@ from typing import Any
 
 from textual import work
 
-from sbtui import wages as svc
+from sbtui.services import wages as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.confirm import ConfirmDialog
