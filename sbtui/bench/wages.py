@@ -114,7 +114,7 @@ async def submit_all(ws: Workspace, uscc: str, *, timeout: float = 1800) -> tupl
 async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, submit_runs: int | None,
                    tmp: Path, log: bool, seed: int) -> dict:
     uscc, unit = facts["uscc"], facts["unit_numbers"][0]
-    from sbtui.services.wages import export_wages, import_wages, this_month
+    from sbtui.services.wages import this_month
 
     t0 = time.perf_counter()
     ws = await _workspace(url, home, uscc, unit)
@@ -123,6 +123,7 @@ async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, 
         (await admin.post("/api/v1/sandbox/settings", json={"feedback_delay_ms": 0})).raise_for_status()
     try:
         store = ws.store(uscc)
+        wages = ws.employer(uscc).wages
         month = this_month()
         rng = random.Random(seed)
         adds, edit_times, edit_medians, exports, imports = [], [], [], [], []
@@ -138,10 +139,10 @@ async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, 
             edit_medians.append(statistics.median(times) * 1000)
             path = tmp / f"wages{run}.xlsx"
             t0 = time.perf_counter()
-            export_wages(store, path)
+            wages.export_draft(path)
             exports.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            outcome = import_wages(store, path)
+            outcome = wages.import_draft(path)
             imports.append(time.perf_counter() - t0)
             loaded = outcome.loaded
             if outcome.errors:

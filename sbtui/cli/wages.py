@@ -15,12 +15,18 @@ from sbtui.cli.common import (EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, C
 from sbtui.cli.employees import EMPLOYER, FileProgress, _group_id
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import WageResult, WageSubmissionState, labels, submission_label
+from sbtui.services.wages import WagesService
 
 STATES = labels(WageSubmissionState)
 
 
 def _store(obj: Ctx, uscc: str | None):
     return obj.ws.store(current_uscc(obj, uscc))
+
+
+def _wages(obj: Ctx, uscc: str | None) -> WagesService:
+    """缴费工资申报 of the employer (``--employer``, else the current one)."""
+    return obj.ws.employer(current_uscc(obj, uscc)).wages
 
 
 @click.group()
@@ -34,7 +40,7 @@ def wages() -> None:
 @click.pass_obj
 def template(obj: Ctx, path: str, uscc: str | None) -> None:
     """导入模板下载: the official layout (单位社保费缴费工资月度申报) with no rows."""
-    svc.wage_template(_store(obj, uscc), path)
+    _wages(obj, uscc).write_template(path)
     _done(obj, {"path": path, "rows": 0}, f"已保存到 {path}")
 
 
@@ -45,7 +51,7 @@ def template(obj: Ctx, path: str, uscc: str | None) -> None:
 def export(obj: Ctx, path: str, uscc: str | None) -> None:
     """导出全部数据: every row of the 职工工资编辑区 in the official layout."""
     progress = FileProgress("导出", obj.json)
-    n = svc.export_wages(_store(obj, uscc), path, progress=progress)
+    n = _wages(obj, uscc).export_draft(path, progress=progress)
     progress.end()
     _done(obj, {"path": path, "rows": n}, f"已导出 {n} 名职工到 {path}")
 
@@ -61,7 +67,7 @@ def import_file(obj: Ctx, path: str, uscc: str | None) -> None:
 
     progress = FileProgress("读取", obj.json)
     try:
-        outcome = svc.import_wages(_store(obj, uscc), path, progress=progress)
+        outcome = _wages(obj, uscc).import_draft(path, progress=progress)
     except XlsxError as exc:
         fail(str(exc), EXIT_USAGE)
     progress.end()
@@ -236,7 +242,7 @@ def query(obj: Ctx, name, id_number, type_code, unit_number, month, path, limit,
     finally:
         conn.close()
     if path:
-        svc.export_query_rows(store, path, rows)
+        _wages(obj, uscc).export_query_rows(path, rows)
     shown = rows[:limit] if limit else rows
     if obj.json:
         emit_json(shown)

@@ -1,5 +1,7 @@
-"""Wage declaration work of the service layer (SPEC W1–W13): the month in force, the filters of
-the 职工工资编辑区, the official xlsx (W10: export, template, import), and the wage query (W13).
+"""缴费工资申报 (SPEC W1–W13): :class:`WagesService` (``ws.employer(uscc).wages``) holds the
+area's use cases over one employer's store — the 职工工资编辑区, the official xlsx (W10: export,
+template, import) and the wage query (W13) — and, beside it, the pure helpers: the month in
+force and the filters of the 编辑区.
 
 Used by the TUI screens (in workers) and by the CLI twins; no Textual here. Remote calls go
 through :class:`sbtui.workspace.Workspace` (``wage_feedback``) and the outbox.
@@ -21,7 +23,6 @@ from sbtui.services.registry import registered_types
 
 if TYPE_CHECKING:
     from sbtui.services.area import Area
-    from sbtui.store import Store
     from sbtui.xlsx.common import CellError
 
 Progress = Callable[[int, int], None]
@@ -52,68 +53,6 @@ def draft_filter(name: str) -> tuple[str, tuple]:
     return DRAFT_FILTERS.get(name, DRAFT_FILTERS["all"])
 
 
-def has_empty_wages(store: "Store") -> bool:
-    """Any normal-paying employee with an empty wage for a type it is insured for (H3, W2)."""
-    from sbtui.domain.employees import empty_wage_types_of
-
-    month = this_month()
-    for _id, _name, status, types, wages in store.registry.wage_rows(status=EmployeeStatus.NORMAL):
-        if empty_wage_types_of(status, types, wages, month):
-            return True
-    return False
-
-
-# -- xlsx in the official layout (W10) ---------------------------------------------------------
-
-def _draft_rows(store: "Store", rowids: list[int] | None, types: list[str]) -> tuple[int, Iterator[dict]]:
-    where, params = "", []
-    if rowids is not None:
-        where, params = " WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(list(rowids))]
-    total = store.db.execute(f"SELECT count(*) FROM wage_draft{where}", params).fetchone()[0]
-    paths = store.groups.paths()
-    cols = ", ".join(f"w{c}, f{c}, t{c}" for c in types)
-
-    def rows() -> Iterator[dict]:
-        import sqlite3
-        from decimal import Decimal
-
-        conn = sqlite3.connect(str(store.path)) if store.path else store.db.conn
-        try:
-            sql = f"SELECT name, id_type, id_number, group_id, {cols} FROM wage_draft{where} ORDER BY rowid"
-            for row in conn.execute(sql, params):
-                items = {}
-                for i, code in enumerate(types):
-                    wage, start, end = row[4 + 3 * i: 7 + 3 * i]
-                    if wage is not None:  # W5: no wage = not declared (a prefilled month alone is not exported)
-                        items[code] = (Decimal(wage), start, end)
-                yield {"name": row[0], "id_type": row[1], "id_number": row[2],
-                       "group": paths.get(row[3]) if row[3] else None, "items": items}
-        finally:
-            if conn is not store.db.conn:
-                conn.close()
-
-    return total, rows()
-
-
-def export_wages(store: "Store", path: str | Path, *, rowids: list[int] | None = None,
-                 progress: Progress | None = None) -> int:
-    """导出 (选中数据 / 全部数据): the draft rows in the official import layout."""
-    from sbtui.xlsx.wages import write_wage_file
-
-    types = registered_types(store)
-    total, rows = _draft_rows(store, rowids, types)
-    return write_wage_file(path, uscc=store.meta_get("uscc") or "", type_codes=types, rows=rows,
-                           total=total, progress=progress)
-
-
-def wage_template(store: "Store", path: str | Path) -> int:
-    """导入模板下载: the official layout with no rows."""
-    from sbtui.xlsx.wages import write_wage_file
-
-    return write_wage_file(path, uscc=store.meta_get("uscc") or "", type_codes=registered_types(store),
-                           rows=[])
-
-
 @dataclass
 class WageImportOutcome:
     loaded: int = 0
@@ -124,46 +63,105 @@ class WageImportOutcome:
         return {"loaded": self.loaded, "skipped": self.skipped, "errors": [e.to_json() for e in self.errors]}
 
 
-def import_wages(store: "Store", path: str | Path, *, progress: Progress | None = None) -> WageImportOutcome:
-    """外部文件导入: good rows go into the 职工工资编辑区 (all-empty rows skipped); every bad cell
-    is reported by row and column."""
-    from sbtui.xlsx.wages import read_wage_file
-
-    lookup = {number: (ident, name, frozenset(types.split(",")) if types else frozenset())
-              for ident, name, number, types in
-              store.db.execute("SELECT id, name, id_number, insured_types FROM employees")}
-    result = read_wage_file(path, employees=lookup, progress=progress)
-    rows = [{"employee_id": r.employee_id, "items": r.items} for r in result.rows]
-    loaded = store.wages.load_rows(rows) if rows else 0
-    return WageImportOutcome(loaded=loaded, skipped=result.skipped, errors=list(result.errors))
-
-
-# -- the wage query (W13) ----------------------------------------------------------------------
-
 QUERY_HEADERS = ["序号", "姓名", "证件类型", "证件号码", "分组", "险种类型", "缴费基数(元)", "有效期起",
                  "有效期止", "人员编号", "单位编号", "社保经办机构"]  # manual 000 §5.3
 
 
-def export_query_rows(store: "Store", path: str | Path, rows: "Iterable[dict[str, Any]]", *, total: int = 0,
-                      progress: Progress | None = None) -> int:
-    """职工缴费工资查询 rows (``sbtui.store.wage_query.COLUMNS`` dicts) to xlsx."""
-    from sbtui.domain.catalogue import catalogue
-    from sbtui.xlsx.common import write_table
-
-    types = catalogue().types
-    paths = store.groups.paths()
-    out = ([n, r["name"], "居民身份证" if r["id_type"] == "201" else r["id_type"], r["id_number"],
-            paths.get(r["group_id"], "") if r["group_id"] else "",
-            types[r["type"]].name if r["type"] in types else r["type"], r["wage"], r["period_from"],
-            r["period_to"], r["person_number"], r["unit_number"], r["agency"]]
-           for n, r in enumerate(rows, start=1))
-    return write_table(path, title="职工缴费工资查询", headers=QUERY_HEADERS, rows=out, total=total,
-                       progress=progress, text_columns=(3, 9, 10))
-
-
 class WagesService:
-    """缴费工资申报 (SPEC W1–W13): the wage draft, its submission and feedback, records and the wage query."""
+    """缴费工资申报 (SPEC W1–W13) of one employer (``ws.employer(uscc).wages``): the wage draft,
+    its submission and feedback, records and the wage query."""
 
     def __init__(self, area: Area) -> None:
         self.area = area
         self.store = area.store
+
+    def has_empty_wages(self) -> bool:
+        """Any normal-paying employee with an empty wage for a type it is insured for (H3, W2)."""
+        from sbtui.domain.employees import empty_wage_types_of
+
+        month = this_month()
+        for _id, _name, status, types, wages in self.store.registry.wage_rows(status=EmployeeStatus.NORMAL):
+            if empty_wage_types_of(status, types, wages, month):
+                return True
+        return False
+
+    # -- xlsx in the official layout (W10) -----------------------------------------------------
+
+    def _draft_rows(self, rowids: list[int] | None, types: list[str]) -> tuple[int, Iterator[dict]]:
+        store = self.store
+        where, params = "", []
+        if rowids is not None:
+            where, params = " WHERE rowid IN (SELECT value FROM json_each(?))", [json.dumps(list(rowids))]
+        total = store.db.execute(f"SELECT count(*) FROM wage_draft{where}", params).fetchone()[0]
+        paths = store.groups.paths()
+        cols = ", ".join(f"w{c}, f{c}, t{c}" for c in types)
+
+        def rows() -> Iterator[dict]:
+            import sqlite3
+            from decimal import Decimal
+
+            conn = sqlite3.connect(str(store.path)) if store.path else store.db.conn
+            try:
+                sql = f"SELECT name, id_type, id_number, group_id, {cols} FROM wage_draft{where} ORDER BY rowid"
+                for row in conn.execute(sql, params):
+                    items = {}
+                    for i, code in enumerate(types):
+                        wage, start, end = row[4 + 3 * i: 7 + 3 * i]
+                        if wage is not None:  # W5: no wage = not declared (a prefilled month alone is not exported)
+                            items[code] = (Decimal(wage), start, end)
+                    yield {"name": row[0], "id_type": row[1], "id_number": row[2],
+                           "group": paths.get(row[3]) if row[3] else None, "items": items}
+            finally:
+                if conn is not store.db.conn:
+                    conn.close()
+
+        return total, rows()
+
+    def export_draft(self, path: str | Path, *, rowids: list[int] | None = None,
+                     progress: Progress | None = None) -> int:
+        """导出 (选中数据 / 全部数据): the draft rows in the official import layout."""
+        from sbtui.xlsx.wages import write_wage_file
+
+        types = registered_types(self.store)
+        total, rows = self._draft_rows(rowids, types)
+        return write_wage_file(path, uscc=self.store.meta_get("uscc") or "", type_codes=types, rows=rows,
+                               total=total, progress=progress)
+
+    def write_template(self, path: str | Path) -> int:
+        """导入模板下载: the official layout with no rows."""
+        from sbtui.xlsx.wages import write_wage_file
+
+        return write_wage_file(path, uscc=self.store.meta_get("uscc") or "",
+                               type_codes=registered_types(self.store), rows=[])
+
+    def import_draft(self, path: str | Path, *, progress: Progress | None = None) -> WageImportOutcome:
+        """外部文件导入: good rows go into the 职工工资编辑区 (all-empty rows skipped); every bad cell
+        is reported by row and column."""
+        from sbtui.xlsx.wages import read_wage_file
+
+        store = self.store
+        lookup = {number: (ident, name, frozenset(types.split(",")) if types else frozenset())
+                  for ident, name, number, types in
+                  store.db.execute("SELECT id, name, id_number, insured_types FROM employees")}
+        result = read_wage_file(path, employees=lookup, progress=progress)
+        rows = [{"employee_id": r.employee_id, "items": r.items} for r in result.rows]
+        loaded = store.wages.load_rows(rows) if rows else 0
+        return WageImportOutcome(loaded=loaded, skipped=result.skipped, errors=list(result.errors))
+
+    # -- the wage query (W13) --------------------------------------------------------------------
+
+    def export_query_rows(self, path: str | Path, rows: Iterable[dict[str, Any]], *, total: int = 0,
+                          progress: Progress | None = None) -> int:
+        """职工缴费工资查询 rows (``sbtui.store.wage_query.COLUMNS`` dicts) to xlsx."""
+        from sbtui.domain.catalogue import catalogue
+        from sbtui.xlsx.common import write_table
+
+        types = catalogue().types
+        paths = self.store.groups.paths()
+        out = ([n, r["name"], "居民身份证" if r["id_type"] == "201" else r["id_type"], r["id_number"],
+                paths.get(r["group_id"], "") if r["group_id"] else "",
+                types[r["type"]].name if r["type"] in types else r["type"], r["wage"], r["period_from"],
+                r["period_to"], r["person_number"], r["unit_number"], r["agency"]]
+               for n, r in enumerate(rows, start=1))
+        return write_table(path, title="职工缴费工资查询", headers=QUERY_HEADERS, rows=out, total=total,
+                           progress=progress, text_columns=(3, 9, 10))

@@ -172,7 +172,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
     async def offer_empty_wages(self) -> None:
         """Asked once, on an empty area: the registry scan runs only then, not on every load."""
         store = self.store
-        if not await self.app.run_in_thread(svc.has_empty_wages, store):
+        if not await self.app.run_in_thread(self.employer.wages.has_empty_wages):
             return
         if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE)):
             n = await self.app.run_in_thread(store.wages.add_empty, svc.this_month())

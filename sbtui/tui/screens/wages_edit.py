@@ -9,7 +9,6 @@ from typing import Any
 
 from textual import work
 
-from sbtui.services import wages as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -121,22 +120,23 @@ class EditMixin:
         if grid is None:
             return
         store = self.store  # type: ignore[attr-defined]
+        wages = self.employer.wages  # type: ignore[attr-defined]
         ticked = list(grid.ticked)
         scope = (S.EXPORT_TICKED.format(n=len(ticked)) if ticked
                  else S.EXPORT_ALL.format(n=store.wages.draft_count()))
         self.ask_and_write(S.EXPORT_PROMPT.format(scope=scope), default_path(S.STEM_EXPORT),  # type: ignore[attr-defined]
-                           lambda path, progress: svc.export_wages(store, path, rowids=ticked or None,
-                                                                   progress=progress))
+                           lambda path, progress: wages.export_draft(path, rowids=ticked or None,
+                                                                     progress=progress))
 
     def action_template(self) -> None:
-        store = self.store  # type: ignore[attr-defined]
+        wages = self.employer.wages  # type: ignore[attr-defined]
         self.ask_and_write(S.TEMPLATE_PROMPT, default_path(S.STEM_TEMPLATE),  # type: ignore[attr-defined]
-                           lambda path, progress: svc.wage_template(store, path))
+                           lambda path, progress: wages.write_template(path))
 
     def action_import_file(self) -> None:
-        store = self.store  # type: ignore[attr-defined]
+        wages = self.employer.wages  # type: ignore[attr-defined]
         self.ask_and_read(  # type: ignore[attr-defined]
             S.IMPORT_PROMPT, default_path(S.STEM_EXPORT),
-            lambda path, progress: svc.import_wages(store, path, progress=progress),
+            lambda path, progress: wages.import_draft(path, progress=progress),
             lambda o: S.IMPORTED.format(loaded=o.loaded, skipped=o.skipped, errors=len(o.errors)),
             title=S.KEY_IMPORT, after=self.load)  # type: ignore[attr-defined]

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from sbtui.services import wages as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import STAFF
 from sbtui.services.registry import EmployeeFilter, default_path
@@ -119,7 +118,7 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
         grid = self.grid
         if grid is None:
             return
-        source, store = grid.source, self.store
+        source, store, wages = grid.source, self.store, self.employer.wages
 
         def job(path: str, progress) -> int:
             conn = sqlite3.connect(str(store.path))
@@ -128,7 +127,7 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
                 sql = (f"SELECT {', '.join(wage_query.COLUMNS)} FROM temp.{wage_query.TABLE}"
                        + (f" WHERE {source.where}" if source.where else "") + " ORDER BY rowid")
                 rows = (dict(zip(wage_query.COLUMNS, r)) for r in conn.execute(sql, source.params))
-                return svc.export_query_rows(store, path, rows, total=len(source), progress=progress)
+                return wages.export_query_rows(path, rows, total=len(source), progress=progress)
             finally:
                 conn.close()
 
