@@ -96,16 +96,16 @@ async def _workspace(url: str, home: Path, uscc: str, unit: str) -> Workspace:
 async def submit_all(ws: Workspace, uscc: str, *, timeout: float = 1800) -> tuple[float, dict]:
     """Submit every draft row and push until every chunk's feedback is applied; returns the
     seconds and the submission record (``accepted``, ``refused``, ``state``, …, and
-    ``local_s``: the seconds of ``wage_submit`` alone, the local transaction)."""
-    store = ws.store(uscc)
-    rowids = [r[0] for r in store.db.execute("SELECT id FROM wage_draft ORDER BY id")]
+    ``local_s``: the seconds of ``submit`` alone, the local transaction)."""
+    wages = ws.employer(uscc).wages
+    rowids = [r[0] for r in ws.employer(uscc).store.db.execute("SELECT id FROM wage_draft ORDER BY id")]
     deadline = time.monotonic() + timeout
     t0 = time.perf_counter()
-    sid = store.wage_submissions.submit(rowids)
+    sid = wages.submit(rowids)
     local = time.perf_counter() - t0
     while True:
-        await ws.wage_feedback(uscc, wait=True, timeout=max(1.0, deadline - time.monotonic()))
-        record = store.wage_submissions.record(sid)
+        await wages.feedback(wait=True, timeout=max(1.0, deadline - time.monotonic()))
+        record = wages.record(sid)
         if record["state"] == "done" or time.monotonic() > deadline:
             break
     return time.perf_counter() - t0, {**record, "local_s": local}

@@ -9,12 +9,11 @@ from typing import Any
 
 import click
 
-from sbtui.services import wages as svc
 from sbtui.cli.common import (EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Ctx, current_uscc, emit_json,
                               fail, run)
 from sbtui.cli.employees import EMPLOYER, FileProgress, _group_id
-from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import WageResult, WageSubmissionState, labels, submission_label
+from sbtui.services import wages as svc
 from sbtui.services.wages import WagesService
 
 STATES = labels(WageSubmissionState)
@@ -156,33 +155,29 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
     if not all_:
         fail("请用 --all 提交职工工资编辑区中尚未提交的全部职工。", EXIT_USAGE)
     uscc = current_uscc(obj, uscc)
-    store = obj.ws.store(uscc)
-    declared = " OR ".join(f"w{c} IS NOT NULL" for c in catalogue().types)
-    rowids = [r for (r,) in store.db.execute(  # rows with nothing declared (W5) are not sent
-        f"SELECT rowid FROM wage_draft WHERE (result IS NULL OR result = 'refused') AND ({declared})"
-        " ORDER BY rowid")]
+    wages = obj.ws.employer(uscc).wages
+    rowids = wages.submittable()
     if not rowids:
         fail("职工工资编辑区没有待提交的职工。", EXIT_USAGE)
-    problems = store.wage_submissions.problems(rowids)
-    if problems:
-        names = dict(store.db.execute("SELECT rowid, name || ' ' || id_number FROM wage_draft"))
-        for rowid, reason in problems[:50]:
-            click.echo(f"{names.get(rowid, rowid)}：{reason}", err=True)
-        fail(f"{len(problems)} 名职工的工资不能提交，请修改后再提交。", EXIT_USAGE)
-    submission = store.wage_submissions.submit(rowids)
+    check = wages.check_submit(rowids)
+    if check.problems:
+        for p in check.problems[:50]:
+            click.echo(f"{p.name} {p.id_number}：{p.reason}", err=True)
+        fail(f"{len(check.problems)} 名职工的工资不能提交，请修改后再提交。", EXIT_USAGE)
+    if check.back_payments:
+        click.echo(f"{check.back_payments} 名职工的生效年月早于当前月份，将产生补缴信息。", err=True)  # W6
+    submission = wages.submit(rowids)
     if not wait:
         _done(obj, {"submission": submission, "rows": len(rowids), "state": WageSubmissionState.QUEUED},
               f"已加入待发送队列：{len(rowids)} 名职工（运行 sbtui sync 发送，或加 --wait）。")
         return
     try:
         await ensure_session(obj, uscc)
-        await obj.ws.sync(uscc)
-        await obj.ws.wage_feedback(uscc, submission=submission, wait=True, timeout=timeout)
-        await obj.ws.sync(uscc)  # the accepted wages (W9)
+        record = await wages.follow(submission, timeout=timeout)
     except OfflineError as exc:
         fail(f"{exc.message}。已保存到待发送队列，联网后发送。", EXIT_OFFLINE)
-    record = store.wage_submissions.record(submission)
-    rows = store.wage_submissions.record_rows(submission)
+    assert record is not None
+    rows = wages.record_rows(submission)
     data = {"submission": submission, "state": record["state"], "summary": record.get("summary"),
             "accepted": record.get("accepted") or 0, "refused": record.get("refused") or 0,
             "rows": [{k: r.get(k) for k in ("employee_id", "name", "id_number", "result", "reason")}
@@ -203,8 +198,7 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
 @click.pass_obj
 def records(obj: Ctx, uscc: str | None) -> None:
     """申报记录 (SPEC W12): each submission made here and its status."""
-    store = _store(obj, uscc)
-    items = store.wage_submissions.records()
+    items = _wages(obj, uscc).records()
     if obj.json:
         emit_json(items)
         return

@@ -3,8 +3,8 @@ area's use cases over one employer's store — the 职工工资编辑区, the of
 template, import) and the wage query (W13) — and, beside it, the pure helpers: the month in
 force and the filters of the 编辑区.
 
-Used by the TUI screens (in workers) and by the CLI twins; no Textual here. Remote calls go
-through :class:`sbtui.workspace.Workspace` (``wage_feedback``) and the outbox.
+Used by the TUI screens (in workers) and by the CLI twins; no Textual here. Work for the
+service goes through the outbox; :meth:`WagesService.feedback` sends it and reads the feedback.
 """
 from __future__ import annotations
 
@@ -61,6 +61,35 @@ class WageImportOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return {"loaded": self.loaded, "skipped": self.skipped, "errors": [e.to_json() for e in self.errors]}
+
+
+@dataclass(frozen=True)
+class SubmitProblem:
+    """A row that cannot be submitted, and why (SPEC W4, W5)."""
+
+    rowid: int
+    name: str
+    id_number: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SubmitCheck:
+    """What submitting some rows meets (:meth:`WagesService.check_submit`): the rows that
+    cannot be submitted (then nothing is), else how many rows make back payments (W6: said
+    before the user confirms)."""
+
+    problems: list[SubmitProblem]
+    back_payments: int = 0
+
+
+@dataclass(frozen=True)
+class WageFeedbackState:
+    """What :meth:`WagesService.feedback` did: declarations settled now, and when the next
+    pending one is due (ISO text, or None)."""
+
+    settled: int
+    next_feedback_at: str | None
 
 
 QUERY_HEADERS = ["序号", "姓名", "证件类型", "证件号码", "分组", "险种类型", "缴费基数(元)", "有效期起",
@@ -147,6 +176,82 @@ class WagesService:
         rows = [{"employee_id": r.employee_id, "items": r.items} for r in result.rows]
         loaded = store.wages.load_rows(rows) if rows else 0
         return WageImportOutcome(loaded=loaded, skipped=result.skipped, errors=list(result.errors))
+
+    # -- submit and feedback (W4–W8, W11): the one plan of the CLI and the TUI ----------------
+    # the rows: :meth:`submittable` (``sbtui wages submit --all``) or the ticked ones (the grid);
+    # :meth:`check_submit` (problems: list them, send nothing; back payments: say so, confirm);
+    # :meth:`submit` (queued in the outbox: offline it stays queued); then :meth:`feedback`
+    # until :meth:`record` is done (the TUI's countdown), or :meth:`follow` (``--wait``).
+
+    def submittable(self) -> list[int]:
+        """The rows not submitted yet (or refused) that declare at least one wage, in rowid
+        order: rows with nothing declared (W5) are not sent."""
+        from sbtui.domain.catalogue import catalogue
+
+        declared = " OR ".join(f"w{c} IS NOT NULL" for c in catalogue().types)
+        return [r for (r,) in self.store.db.execute(
+            f"SELECT rowid FROM wage_draft WHERE (result IS NULL OR result = 'refused') AND ({declared})"
+            " ORDER BY rowid")]
+
+    def check_submit(self, rowids: list[int]) -> SubmitCheck:
+        """Before :meth:`submit`: every problem of the rows (W4, W5) with the employee's name and
+        ID number; when there is none, how many rows have a 生效年月起 before this month (W6)."""
+        found = self.store.wage_submissions.problems(rowids)
+        if not found:
+            return SubmitCheck([], len(self.store.wage_submissions.warnings(rowids, today())))
+        names = {r: (n, i) for r, n, i in self.store.db.execute(
+            "SELECT rowid, name, id_number FROM wage_draft WHERE rowid IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted({p[0] for p in found}))])}
+        return SubmitCheck([SubmitProblem(rowid, *names.get(rowid, ("", "")), reason) for rowid, reason in found])
+
+    def submit(self, rowids: list[int]) -> str:
+        """提交申报 (W8, W11): the rows go into the outbox in chunks (one idempotency key each);
+        returns the submission id. ``ValueError`` (nothing saved) when a row cannot be submitted."""
+        return self.store.wage_submissions.submit(rowids)
+
+    async def feedback(self, *, submission: str | None = None, wait: bool = False,
+                       timeout: float = 60.0) -> WageFeedbackState:
+        """获取反馈 (SPEC W8): send what the outbox holds (a submit just queued), then read the
+        feedback of the declarations that are due (every pending one, polling, with ``wait``).
+        Raises OfflineError when the service cannot be reached (nothing is lost: the outbox
+        and the pending declarations stay)."""
+        from sbtui.remote.errors import OfflineError
+        from sbtui.sync import fetch_wage_feedback
+        from sbtui.sync.progress import SyncResult
+        from sbtui.sync.push import push
+
+        store, service = self.store, self.area.remote()
+        if store.outbox.next_pending() is not None:
+            result = SyncResult()
+            if not await push(store, service, result, progress=lambda event: None):
+                raise OfflineError(result.error or "无法连接服务")
+        settled = await fetch_wage_feedback(store, service, wait=wait, timeout=timeout)
+        pending = [at for _id, at in store.wage_submissions.pending_feedback() if at]
+        return WageFeedbackState(settled, min(pending) if pending else None)
+
+    async def follow(self, submission: str, *, timeout: float = 120.0) -> dict[str, Any] | None:
+        """Send ``submission`` and wait up to ``timeout`` seconds for its feedback, then sync
+        (the accepted wages come down, W9); returns its :meth:`record`. Raises OfflineError
+        (the submission stays queued)."""
+        from sbtui.sync import sync
+
+        await self.feedback(submission=submission, wait=True, timeout=timeout)
+        await sync(self.store, self.area.remote())
+        return self.record(submission)
+
+    # -- records (W12) ----------------------------------------------------------------------------
+
+    def records(self) -> list[dict[str, Any]]:
+        """申报记录: each submission made here, newest first, with its state and counts."""
+        return self.store.wage_submissions.records()
+
+    def record(self, submission: str) -> dict[str, Any] | None:
+        """One submission's record (``state`` ``done`` once its feedback is in), or None."""
+        return self.store.wage_submissions.record(submission)
+
+    def record_rows(self, submission: str) -> list[dict[str, Any]]:
+        """Every employee of one submission with its result and reason."""
+        return self.store.wage_submissions.record_rows(submission)
 
     # -- the wage query (W13) --------------------------------------------------------------------
 
