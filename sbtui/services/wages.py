@@ -9,7 +9,8 @@ service goes through the outbox; :meth:`WagesService.feedback` sends it and read
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,9 +20,12 @@ from sbtui import clock
 from sbtui.domain.period import month_of
 from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import back_payment
+from sbtui.services.grid import DraftGrid, WageQueryGrid
 from sbtui.services.registry import registered_types
+from sbtui.store import wage_query
 
 if TYPE_CHECKING:
+    from sbtui.domain.wages import Rule
     from sbtui.services.area import Area
     from sbtui.xlsx.common import CellError
 
@@ -104,6 +108,23 @@ class WagesService:
         self.area = area
         self.store = area.store
 
+    # -- the 职工工资编辑区 (W1–W6) ------------------------------------------------------------
+
+    def draft_grid(self) -> DraftGrid:
+        """The wage grid's own read connection on the store's file (the screen closes it)."""
+        return DraftGrid(self.store.path)
+
+    def draft_count(self) -> int:
+        return self.store.wages.draft_count()
+
+    def registered_types(self) -> list[str]:
+        """The types the employer is registered for: the grid's and the file's columns."""
+        return registered_types(self.store)
+
+    def group_paths(self) -> dict[str, str]:
+        """Group id → path name ("财务部/会计组")."""
+        return self.store.groups.paths()
+
     def has_empty_wages(self) -> bool:
         """Any normal-paying employee with an empty wage for a type it is insured for (H3, W2)."""
         from sbtui.domain.employees import empty_wage_types_of
@@ -113,6 +134,76 @@ class WagesService:
             if empty_wage_types_of(status, types, wages, month):
                 return True
         return False
+
+    def add_all_normal(self, month: str) -> int:
+        """添加全部正常缴费职工 (W2): every normal-paying employee with each insured type's
+        current wage, 生效年月起 = ``month``; returns how many rows were added or rewritten."""
+        return self.store.wages.add_all_normal(month)
+
+    def add_empty(self, month: str) -> int:
+        """存在缴费工资为空的职工 (W2, H3): the normal-paying employees with an insured type that
+        has no wage covering ``month``; 生效年月起 = ``month``."""
+        return self.store.wages.add_empty(month)
+
+    def add_targets(self, kind: str) -> list[tuple[str, str]]:
+        """What 按单位编号 (``kind="unit"``) or 按分组 (``"group"``) 添加 offers (W3):
+        ``(value, label)``, each unit number with its agency, or each group by its path."""
+        if kind == "unit":
+            return [(r["unit_number"], f"{r['unit_number']} {r['agency']}") for r in self.store.registry.registrations()]
+        return [(g["id"], g["path"]) for g in self.store.groups.rows()]
+
+    def add_by_unit(self, unit_number: str, rule: Rule, period_from: str, period_to: str | None = None) -> int:
+        """按单位编号添加缴费职工 (W3): the normal-paying employees with that unit number, per
+        insured type ``rule`` (``("ratio", pct)`` / ``("fixed", amount)``) applied to the
+        current wage; 生效年月起/止 as given."""
+        return self.store.wages.add_by_unit(unit_number, rule, period_from, period_to)
+
+    def add_by_group(self, group_id: str, rule: Rule, period_from: str, period_to: str | None = None) -> int:
+        """按分组添加缴费职工 (W3): as :meth:`add_by_unit` for a group and its subgroups;
+        ``ValueError`` for an unknown group."""
+        return self.store.wages.add_by_group(group_id, rule, period_from, period_to)
+
+    def find_employees(self, name: str, *, limit: int = 8) -> list[tuple[str, str, str, list[str]]]:
+        """添加单个职工: the normal-paying employees whose name contains ``name``, as ``(id,
+        name, ID number, insured types)``."""
+        rows = self.store.registry.employees(name=name, status=EmployeeStatus.NORMAL, limit=limit, detail=False)
+        return [(r["id"], r["name"], r["id_number"], r["insured_types"]) for r in rows]
+
+    def add_single(self, employee_id: str, items: Mapping[str, tuple[Any, Any, Any]]) -> int:
+        """单个录入 (W2): one employee's row as typed (type code → ``(wage, from, to)``); returns
+        its rowid. ``KeyError`` for an unknown employee, ``ValueError`` for a bad row."""
+        return self.store.wages.add_single(employee_id, items)
+
+    def set_cell(self, rowid: int, column: str, text: Any) -> dict[str, str | None]:
+        """Save one typed cell (``"w110"``, ``"f410"``, ``"t310"``) with its W4 binding; one undo
+        action; returns every changed column → new value. ``ValueError`` (Chinese) for a bad
+        value or a type the employee is not insured for (the grid's writer)."""
+        return self.store.wages.set(rowid, column, text)
+
+    def fill(self, rowids: Iterable[int], column: str, text: Any) -> list[int]:
+        """Fill down ``text`` into ``column`` of the rows insured for that type; one undo action."""
+        return self.store.wages.fill(rowids, column, text)
+
+    def copy_type(self, source: str, target: str, rowids: Iterable[int]) -> list[int]:
+        """Copy type ``source``'s wage and months to ``target`` (and its bound types) in the rows
+        insured for both; one undo action."""
+        return self.store.wages.copy_type(source, target, rowids)
+
+    def undo(self) -> list[int]:
+        """Undo the last cell action; the rowids put back (``[]``: nothing to undo)."""
+        return self.store.wages.undo()
+
+    def redo(self) -> list[int]:
+        """Redo the last undone action; the rowids changed (``[]``: nothing to redo)."""
+        return self.store.wages.redo()
+
+    def remove(self, rowids: Iterable[int]) -> int:
+        """Remove rows from the 编辑区; returns how many."""
+        return self.store.wages.remove(rowids)
+
+    def clear(self) -> int:
+        """Empty the 编辑区 (submitted declarations are not affected); returns how many rows went."""
+        return self.store.wages.clear()
 
     # -- xlsx in the official layout (W10) -----------------------------------------------------
 
@@ -254,6 +345,40 @@ class WagesService:
         return self.store.wage_submissions.record_rows(submission)
 
     # -- the wage query (W13) --------------------------------------------------------------------
+
+    def query_grid(self, *, threads: bool = False) -> WageQueryGrid:
+        """The query's own connection with its TEMP table (call ``build()``; close it after)."""
+        return WageQueryGrid(self.store.path, threads=threads)
+
+    def query_choices(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """What the query conditions offer: the unit registrations and the groups."""
+        return self.store.registry.registrations(), self.store.groups.rows()
+
+    def query_where(self, *, name: str | None = None, id_number: str | None = None,
+                    type_code: str | None = None, unit_number: str | None = None,
+                    group_id: str | None = None, month: str | None = None) -> tuple[str, list[Any]]:
+        """The query conditions over :class:`WageQueryGrid`'s table (``("", [])``: none):
+        ``name``, ``id_number`` a part; ``group_id`` with its subgroups; ``month`` ("YYYY-MM")
+        the periods covering it (``ValueError`` when malformed)."""
+        group_ids = self.store.groups.subgroup_ids(group_id) if group_id else None
+        return wage_query.where(name=name, id_number=id_number, type_code=type_code,
+                                unit_number=unit_number, group_ids=group_ids, month=month)
+
+    def query_rows(self, **conditions: Any) -> list[dict[str, Any]]:
+        """职工缴费工资查询: one row per employee × type × period (dicts of
+        ``WageQueryGrid.columns``) meeting the :meth:`query_where` ``conditions``."""
+        where, params = self.query_where(**conditions)
+        with closing(self.query_grid()) as grid:
+            grid.build()
+            return list(grid.rows(where, params))
+
+    def export_query(self, path: str | Path, *, where: str = "", params: Sequence[Any] = (),
+                     total: int = 0, progress: Progress | None = None) -> int:
+        """The query's rows meeting ``where`` (of :meth:`query_where`) to xlsx, built afresh on a
+        connection of its own."""
+        with closing(self.query_grid()) as grid:
+            grid.build()
+            return self.export_query_rows(path, grid.rows(where, params), total=total, progress=progress)
 
     def export_query_rows(self, path: str | Path, rows: Iterable[dict[str, Any]], *, total: int = 0,
                           progress: Progress | None = None) -> int:
