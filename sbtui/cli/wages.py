@@ -5,7 +5,6 @@ outbox (exactly once, in chunks of any total size) and ``--wait`` fetches the fe
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import click
 
@@ -17,10 +16,6 @@ from sbtui.services import wages as svc
 from sbtui.services.wages import WagesService
 
 STATES = labels(WageSubmissionState)
-
-
-def _store(obj: Ctx, uscc: str | None):
-    return obj.ws.store(current_uscc(obj, uscc))
 
 
 def _wages(obj: Ctx, uscc: str | None) -> WagesService:
@@ -106,7 +101,8 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
     """Add employees to the 职工工资编辑区 (SPEC W2, W3)."""
     from sbtui.domain.wages import parse_month
 
-    store = _store(obj, uscc)
+    employer = obj.ws.employer(current_uscc(obj, uscc))
+    wages = employer.wages
     try:
         start = parse_month(period_from) if period_from else svc.this_month()
         end = parse_month(period_to) if period_to else None
@@ -116,17 +112,17 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
         fail("请指定一种添加方式：--all、--empty、--unit-number 或 --group。", EXIT_USAGE)
     try:
         if all_:
-            n = store.wages.add_all_normal(start)
+            n = wages.add_all_normal(start)
         elif empty:
-            n = store.wages.add_empty(start)
+            n = wages.add_empty(start)
         elif unit_number:
-            n = store.wages.add_by_unit(unit_number, _rule(ratio, fixed), start, end)
+            n = wages.add_by_unit(unit_number, _rule(ratio, fixed), start, end)
         else:
-            n = store.wages.add_by_group(_group_id(store, group), _rule(ratio, fixed), start, end)
+            n = wages.add_by_group(_group_id(employer.store, group), _rule(ratio, fixed), start, end)
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0] if exc.args else exc), EXIT_USAGE)
-    _done(obj, {"added": n, "total": store.wages.draft_count()},
-          f"已添加 {n} 名职工；职工工资编辑区共 {store.wages.draft_count()} 人。")
+    _done(obj, {"added": n, "total": wages.draft_count()},
+          f"已添加 {n} 名职工；职工工资编辑区共 {wages.draft_count()} 人。")
 
 
 @wages.command("clear")
@@ -134,8 +130,7 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
 @click.pass_obj
 def clear(obj: Ctx, uscc: str | None) -> None:
     """Empty the 职工工资编辑区 (submitted declarations are not affected)."""
-    store = _store(obj, uscc)
-    store.wages.clear()
+    _wages(obj, uscc).clear()
     _done(obj, {"total": 0}, "已清空职工工资编辑区。")
 
 
@@ -220,23 +215,11 @@ def records(obj: Ctx, uscc: str | None) -> None:
 @click.pass_obj
 def query(obj: Ctx, name, id_number, type_code, unit_number, month, path, limit, uscc) -> None:
     """职工缴费工资查询 (SPEC W13): one row per employee × type × period."""
-    import sqlite3
-
-    from sbtui.store import wage_query
-
-    store = _store(obj, uscc)
-    conn = sqlite3.connect(str(store.path))
-    try:
-        wage_query.build(conn)
-        where, params = wage_query.where(name=name, id_number=id_number, type_code=type_code,
-                                         unit_number=unit_number, month=month)
-        sql = (f"SELECT {', '.join(wage_query.COLUMNS)} FROM temp.{wage_query.TABLE}"
-               + (f" WHERE {where}" if where else "") + " ORDER BY rowid")
-        rows: list[dict[str, Any]] = [dict(zip(wage_query.COLUMNS, r)) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
+    wages = _wages(obj, uscc)
+    rows = wages.query_rows(name=name, id_number=id_number, type_code=type_code, unit_number=unit_number,
+                            month=month)
     if path:
-        _wages(obj, uscc).export_query_rows(path, rows)
+        wages.export_query_rows(path, rows)
     shown = rows[:limit] if limit else rows
     if obj.json:
         emit_json(shown)
