@@ -1,7 +1,9 @@
 """缴费工资申报 (SPEC W1–W13): :class:`WagesService` (``ws.employer(uscc).wages``) holds the
-area's use cases over one employer's store — the 职工工资编辑区, the official xlsx (W10: export,
-template, import) and the wage query (W13) — and, beside it, the pure helpers: the month in
-force and the filters of the 编辑区.
+area's use cases over one employer's store and the remote service — the 职工工资编辑区 (W1–W6),
+the official xlsx (W10: export, template, import), submit and feedback (W8, W11: one plan for
+the CLI and the TUI), the records (W12) and the wage query (W13) — and, beside it, the pure
+helpers: the month in force and the filters of the 编辑区. The grids read what it hands out
+(:mod:`sbtui.services.grid`).
 
 Used by the TUI screens (in workers) and by the CLI twins; no Textual here. Work for the
 service goes through the outbox; :meth:`WagesService.feedback` sends it and reads the feedback.
