@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from sbtui.services import wages as svc
 from sbtui.domain.vocab import STAFF, WageResult
+from sbtui.domain.wages import not_insured
+from sbtui.services import wages as svc
 from sbtui.services.grid import DraftGrid
 from sbtui.services.wages import WagesService
-from sbtui.domain.wages import not_insured
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen

@@ -15,10 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from sbtui.services import wages as svc
-from sbtui.services.wages import WagesService
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.wages import bound_types, parse_month, parse_wage
+from sbtui.services import wages as svc
+from sbtui.services.wages import WagesService
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
