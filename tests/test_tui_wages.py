@@ -206,7 +206,7 @@ async def test_wage_query_shows_every_period_and_exports_them(sandbox, tmp_path)
     ws, facts = sandbox
     total = len(ws.employer(facts["uscc"]).wages.query_rows())
     app = ScreenApp(WageQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
-    async with app.run_test(size=SIZE) as pilot:
+    async with run(app) as pilot:
         await grid_ready(pilot)
         screen = app.screen
         assert len(screen.grid.source) == total > 0
