@@ -118,7 +118,7 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
         elif unit_number:
             n = wages.add_by_unit(unit_number, _rule(ratio, fixed), start, end)
         else:
-            n = wages.add_by_group(_group_id(employer.store, group), _rule(ratio, fixed), start, end)
+            n = wages.add_by_group(_group_id(employer.registry, group), _rule(ratio, fixed), start, end)
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0] if exc.args else exc), EXIT_USAGE)
     _done(obj, {"added": n, "total": wages.draft_count()},

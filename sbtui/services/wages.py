@@ -119,14 +119,6 @@ class WagesService:
     def draft_count(self) -> int:
         return self.store.wages.draft_count()
 
-    def registered_types(self) -> list[str]:
-        """The types the employer is registered for: the grid's and the file's columns."""
-        return registered_types(self.store)
-
-    def group_paths(self) -> dict[str, str]:
-        """Group id → path name ("财务部/会计组")."""
-        return self.store.groups.paths()
-
     def has_empty_wages(self) -> bool:
         """Any normal-paying employee with an empty wage for a type it is insured for (H3, W2)."""
         from sbtui.domain.employees import empty_wage_types_of
@@ -351,10 +343,6 @@ class WagesService:
     def query_grid(self, *, threads: bool = False) -> WageQueryGrid:
         """The query's own connection with its TEMP table (call ``build()``; close it after)."""
         return WageQueryGrid(self.store.path, threads=threads)
-
-    def query_choices(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """What the query conditions offer: the unit registrations and the groups."""
-        return self.store.registry.registrations(), self.store.groups.rows()
 
     def query_where(self, *, name: str | None = None, id_number: str | None = None,
                     type_code: str | None = None, unit_number: str | None = None,

@@ -77,9 +77,9 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection[
     # -- loading ----------------------------------------------------------------------------
     @work(exclusive=True, group="wages-load")
     async def load(self) -> None:
-        wages = self.employer.wages
+        wages, registry = self.employer.wages, self.employer.registry
         types, paths, total = await self.app.run_in_thread(
-            lambda: (wages.registered_types(), wages.group_paths(), wages.draft_count()))
+            lambda: (registry.registered_types(), registry.group_paths(), wages.draft_count()))
         self.group_paths.clear()
         self.group_paths.update(paths)
         where = svc.draft_filter(self.view)

@@ -73,7 +73,8 @@ class WageQueryScreen(ExportMixin, GridConnection[WageQueryGrid], BaseScreen):
     async def load(self) -> None:
         wages = self.employer.wages
         reader = self.keep_grid_connection(lambda: wages.query_grid(threads=True))
-        total, paths = await self.app.run_in_thread(lambda: (reader.build(), wages.group_paths()))
+        registry = self.employer.registry
+        total, paths = await self.app.run_in_thread(lambda: (reader.build(), registry.group_paths()))
         self.group_paths.update(paths)
         source = GridSource(reader.conn, reader.table, query_columns(self.group_paths), key="rowid")
         self.grid = Grid(source, frozen=2, id="query-grid")
@@ -96,7 +97,8 @@ class WageQueryScreen(ExportMixin, GridConnection[WageQueryGrid], BaseScreen):
         if self.grid is None:
             return
         wages = self.employer.wages
-        regs, groups = await self.app.run_in_thread(wages.query_choices)
+        registry = self.employer.registry
+        regs, groups = await self.app.run_in_thread(lambda: (registry.registrations(), registry.groups()))
         flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view="stopped"))
         if flt is None:
             return
