@@ -218,33 +218,3 @@ class Workspace:
         store = self.store(uscc)
         result = await sync(store, self.service(), full=full, progress=progress)
         return result
-
-
-    async def wage_feedback(self, uscc: str, *, submission: str | None = None, wait: bool = False,
-                            timeout: float = 60.0) -> WageFeedbackState:
-        """获取反馈 (SPEC W8): send what the outbox holds (a submit just queued), then read the
-        feedback of the declarations that are due (every pending one, polling, with ``wait``).
-        Raises OfflineError when the service cannot be reached (nothing is lost: the outbox
-        and the pending declarations stay)."""
-        from sbtui.remote.errors import OfflineError
-        from sbtui.sync import fetch_wage_feedback
-        from sbtui.sync.progress import SyncResult
-        from sbtui.sync.push import push
-
-        store, service = self.store(uscc), self.service()
-        if store.outbox.next_pending() is not None:
-            result = SyncResult()
-            if not await push(store, service, result, progress=lambda event: None):
-                raise OfflineError(result.error or "无法连接服务")
-        settled = await fetch_wage_feedback(store, service, wait=wait, timeout=timeout)
-        pending = [at for _id, at in store.wage_submissions.pending_feedback() if at]
-        return WageFeedbackState(settled, min(pending) if pending else None)
-
-
-@dataclass(frozen=True)
-class WageFeedbackState:
-    """What :meth:`Workspace.wage_feedback` did: declarations settled now, and when the next
-    pending one is due (ISO text, or None)."""
-
-    settled: int
-    next_feedback_at: str | None

@@ -111,3 +111,9 @@ def test_empty_wage_rows_round_trip_without_errors(runner, demo, tmp_path):  # n
     assert result["errors"] == []
     r = sb(runner, "--json", "wages", "submit", "--all")
     assert r.exit_code == 2 and "没有待提交" in r.stderr  # nothing declared: nothing sent
+
+
+def test_add_by_unknown_group_names_it(runner, demo):  # noqa: F811
+    """--group is looked up (id or path) through the registry area; an unknown one is refused."""
+    r = sb(runner, "wages", "add", "--group", "没有的部门/会计组")
+    assert r.exit_code == 2 and "没有该分组：没有的部门/会计组" in r.stderr

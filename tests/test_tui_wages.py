@@ -43,13 +43,14 @@ def row_of(store, employee_id):
 async def test_empty_wages_offer_then_add_all(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
+    wages = ws.employer(facts["uscc"]).wages
     app = app_for(ws, facts)
     async with run(app) as pilot:
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         assert S.EMPTY_ALERT in app.screen.message
         await pilot.press("y")
         await until(pilot, lambda: any("已添加" in n for n in notes(app)))
-        empty = store.wages.draft_count()
+        empty = wages.draft_count()
         assert empty > 0
         await grid_ready(pilot)
         await pilot.press("a")
@@ -59,14 +60,14 @@ async def test_empty_wages_offer_then_add_all(sandbox):
             await pilot.press("down")
         await pilot.press("enter")
         normal = len(store.registry.employees(status="normal", detail=False))
-        await until(pilot, lambda: store.wages.draft_count() == normal)
+        await until(pilot, lambda: wages.draft_count() == normal)
         await until(pilot, lambda: len(app.screen.grid.source) == normal)
         assert S.COUNTS.format(total=normal) in screen_text(app)
 
 
-async def _one_row_with(store, types: set[str]) -> tuple[str, int]:
-    store.wages.add_all_normal("2026-01")
-    for rowid, employee_id, insured in store.db.execute("SELECT rowid, employee_id, insured FROM wage_draft"):
+async def _one_row_with(ws, uscc: str, types: set[str]) -> tuple[str, int]:
+    ws.employer(uscc).wages.add_all_normal("2026-01")
+    for rowid, employee_id, insured in ws.store(uscc).db.execute("SELECT rowid, employee_id, insured FROM wage_draft"):
         if types <= set(insured.split(",")):
             return employee_id, rowid
     raise AssertionError("no such employee")
@@ -75,7 +76,7 @@ async def _one_row_with(store, types: set[str]) -> tuple[str, int]:
 async def test_typing_a_wage_binds_its_group_and_refuses_zero(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    employee_id, rowid = await _one_row_with(store, {"110", "410", "210"})
+    employee_id, rowid = await _one_row_with(ws, facts["uscc"], {"110", "410", "210"})
     app = app_for(ws, facts)
     async with run(app) as pilot:
         grid = await grid_ready(pilot)
@@ -106,7 +107,8 @@ async def test_typing_a_wage_binds_its_group_and_refuses_zero(sandbox):
 async def test_submit_ticked_rows_feedback_and_records(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
-    store.wages.add_all_normal("2026-11")
+    wages = ws.employer(facts["uscc"]).wages
+    wages.add_all_normal("2026-11")
     rowids = [r for (r,) in store.db.execute(
         "SELECT rowid FROM wage_draft WHERE ',' || insured || ',' LIKE '%,110,%' ORDER BY rowid LIMIT 3")]
     # the third row lowers its pension wage from a month already declared (paid): the service
@@ -114,8 +116,8 @@ async def test_submit_ticked_rows_feedback_and_records(sandbox):
     paid = (await sandbox_request(ws, "GET", "/paid-periods")).json()
     unit = next(r["unit_number"] for r in store.registry.registrations() if "110" in r["insurance_types"])
     month = max(p["period"] for p in paid if p["unit_number"] == unit)
-    store.wages.set(rowids[2], "f110", month)
-    store.wages.set(rowids[2], "w110", "1.00")
+    wages.set_cell(rowids[2], "f110", month)
+    wages.set_cell(rowids[2], "w110", "1.00")
     app = app_for(ws, facts)
     async with run(app) as pilot:
         grid = await grid_ready(pilot)
@@ -141,7 +143,7 @@ async def test_submit_ticked_rows_feedback_and_records(sandbox):
         assert f"{month}已申报，不能调低" in screen_text(app)  # the reason under the grid
         await pilot.press("f")  # 申报失败 only
         await until(pilot, lambda: list(app.screen.grid.source.ids) == [rowids[2]])
-    records = store.wage_submissions.records()
+    records = wages.records()
     assert records[0]["state"] == "done" and records[0]["summary"] == "部分成功"
     app = ScreenApp(WageRecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with run(app) as pilot:
@@ -191,3 +193,30 @@ async def test_single_entry_picks_by_name_and_binds_partners(sandbox):
     values = dict(zip(names, row))
     assert values["w110"] == values["w210"] == values["w410"] == "9000.00"
     assert values["f110"] == values["f210"] == values["f410"] == "2026-12"
+
+
+async def test_wage_query_shows_every_period_and_exports_them(sandbox, tmp_path):
+    """职工缴费工资查询 (W13): the grid reads the query's TEMP table on the reader the service
+    hands out (closed with the screen); x exports what it shows."""
+    import openpyxl
+
+    from sbtui.tui.dialogs.prompt import PromptDialog
+    from sbtui.tui.screens.wages_query import WageQueryScreen
+
+    ws, facts = sandbox
+    total = len(ws.employer(facts["uscc"]).wages.query_rows())
+    app = ScreenApp(WageQueryScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        await grid_ready(pilot)
+        screen = app.screen
+        assert len(screen.grid.source) == total > 0
+        assert S.Q_COUNT.format(n=total) in screen_text(app)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, PromptDialog))
+        path = tmp_path / "query.xlsx"
+        app.screen.query_one("#prompt-input").value = str(path)
+        await pilot.press("enter")
+        await until(pilot, lambda: any(str(path) in n for n in notes(app)), timeout=20)
+    assert screen._conn is None  # closed when the screen went
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet.max_row - 2 == total  # title and header rows, then one row per period

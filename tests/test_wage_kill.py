@@ -1,6 +1,6 @@
 """SPEC: "a killed terminal loses at most the cell being typed". A child process types wage
-cells into the local store of a prepared home (``sbtui.bench.wage_kill``: ``wage_set``, with the
-W4 binding and the commit, then the cell printed), and is SIGKILLed at a random moment; the
+cells into the local store of a prepared home (``sbtui.bench.wage_kill``: the wage service's
+``set_cell``, with the W4 binding and the commit, then the cell printed), and is SIGKILLed at a random moment; the
 store, reopened, holds every printed cell, at most the one in flight is missing, and
 ``PRAGMA integrity_check`` is ok."""
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tui_sandbox import sandbox_workspace
 
 from sbtui.bench.wage_kill import targets, value_of
 from sbtui.store import open_store
-from sbtui.wages import this_month
+from sbtui.services.wages import this_month
 
 KILLS = 5
 
@@ -42,27 +42,27 @@ def integrity(db_path) -> str:
         con.close()
 
 
-async def prepared_store(home) -> Path:
+async def prepared_store(home) -> tuple[str, Path]:
     """A home with the demo employer (200 employees) synced and a draft of its normal-paying
-    employees; returns the local store's path."""
+    employees; returns the employer and its local store's path."""
     ws, facts = await sandbox_workspace(home, employees=200)
     try:
-        assert ws.store(facts["uscc"]).wages.add_all_normal(this_month()) > 100
-        return ws.config.store_path(facts["uscc"])
+        assert ws.employer(facts["uscc"]).wages.add_all_normal(this_month()) > 100
+        return facts["uscc"], ws.config.store_path(facts["uscc"])
     finally:
         await ws.aclose()
 
 
 @pytest.mark.slow
 def test_killed_typist_loses_at_most_the_cell_in_flight(tmp_path):
-    db_path = asyncio.run(prepared_store(tmp_path / "home"))
+    uscc, db_path = asyncio.run(prepared_store(tmp_path / "home"))
     expected = cells_of(db_path)
     order = list(expected)  # the child's i-th cell is order[i % len(order)]
     rng = random.Random(20260515)
     start = 0
     for _kill in range(KILLS):
-        child = subprocess.Popen([sys.executable, "-m", "sbtui.bench.wage_kill", str(db_path), str(start)],
-                                 stdout=subprocess.PIPE)
+        child = subprocess.Popen([sys.executable, "-m", "sbtui.bench.wage_kill", str(tmp_path / "home"), uscc,
+                                  str(start)], stdout=subprocess.PIPE)
         try:
             assert child.stdout.readline() == b"ready\n"
             lines = [child.stdout.readline() for _ in range(rng.randint(5, 120))]

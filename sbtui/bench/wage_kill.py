@@ -1,10 +1,12 @@
 """The child of the wage kill test (tests/test_wage_kill.py): types cells until it is killed.
 
-``python -m sbtui.bench.wage_kill STORE.db START`` opens the local store, prints ``ready``, then
-for i = START, START+1, …: ``wage_set`` of draft row ``i mod rows`` (its first insured wage
-column, :func:`targets`) to the distinct value ``10000+i``, and only after that returns (saved
-with its binding and committed) prints ``i rowid column value``, unbuffered. The parent SIGKILLs
-it at a random moment and checks every printed cell is in the store.
+``python -m sbtui.bench.wage_kill HOME USCC START`` opens the workspace at ``HOME`` and the
+employer's 缴费工资申报 (:class:`~sbtui.services.wages.WagesService`, as the wage grid does),
+prints ``ready``, then for i = START, START+1, …: ``set_cell`` (the grid's writer) of draft row
+``i mod rows`` (its first insured wage column, :func:`targets`) to the distinct value
+``10000+i``, and only after that returns (saved with its binding and committed) prints
+``i rowid column value``, unbuffered. The parent SIGKILLs it at a random moment and checks
+every printed cell is in the store.
 """
 from __future__ import annotations
 
@@ -30,15 +32,15 @@ def value_of(i: int) -> str:
 
 
 def main(argv: list[str]) -> None:
-    from sbtui.store import open_store
+    from sbtui.workspace import Workspace
 
-    store = open_store(argv[0])
-    cells = targets(store.db)
+    employer = Workspace(argv[0]).employer(argv[1])
+    cells = targets(employer.store.db)
     os.write(1, b"ready\n")
-    i = int(argv[1])
+    i = int(argv[2])
     while True:
         rowid, column = cells[i % len(cells)]
-        store.wages.set(rowid, column, value_of(i))
+        employer.wages.set_cell(rowid, column, value_of(i))
         os.write(1, f"{i} {rowid} {column} {value_of(i)}\n".encode())
         i += 1
 

@@ -7,8 +7,10 @@ initial password, the forced change, the registrations, a full sync), the sandbo
 (``add_all_s``), ~200 typed cells on random rows each saved with its W4 binding and committed
 (``edit_commit_ms``), the whole draft exported to the official xlsx (``xlsx_export_s``) and that
 file imported back (``xlsx_import_s``). Last, the draft is submitted end to end
-(``submit_s``: ``store.wage_submissions.submit`` of every row, the outbox pushed over HTTP in chunks of
+(``submit_s``: ``WagesService.submit`` of every row, the outbox pushed over HTTP in chunks of
 5,000, every chunk's feedback fetched and applied), ``submit_runs`` times. Medians are reported.
+Every step calls the employer's :class:`~sbtui.services.wages.WagesService`, as the screens and
+the CLI do; the store is only read, to pick the cells.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ import httpx
 
 from sbtui.bench.server import SandboxServer
 from sbtui.bench.sync import _login
+from sbtui.services import Employer
 from sbtui.store.wages import CODES
 from sbtui.workspace import Workspace
 
@@ -51,9 +54,15 @@ def first_wage_columns(store) -> list[tuple[int, str]]:
     return out
 
 
-def time_edits(store, edits: int, rng: random.Random) -> list[float]:
-    """``edits`` ``wage_set`` calls on random rows (each a distinct value, raised above the
-    current wage so that no declared month is lowered); returns each call's seconds."""
+def draft_ids(store) -> list[int]:
+    return [r for (r,) in store.db.execute("SELECT id FROM wage_draft ORDER BY id")]
+
+
+def time_edits(employer: Employer, edits: int, rng: random.Random) -> list[float]:
+    """``edits`` ``set_cell`` calls (the grid's writer) on random rows (each a distinct value,
+    raised above the current wage so that no declared month is lowered); returns each call's
+    seconds."""
+    store = employer.store
     targets = first_wage_columns(store)
     picks = rng.sample(targets, min(edits, len(targets)))
     times = []
@@ -61,15 +70,16 @@ def time_edits(store, edits: int, rng: random.Random) -> list[float]:
         current = store.db.execute(f"SELECT {column} FROM wage_draft WHERE id = ?", [rowid]).fetchone()[0]
         value = (Decimal(current) if current else Decimal(5000)) + Decimal(n) + Decimal("0.01") * rng.randint(1, 99)
         t0 = time.perf_counter()
-        store.wages.set(rowid, column, str(value))
+        employer.wages.set_cell(rowid, column, str(value))
         times.append(time.perf_counter() - t0)
     return times
 
 
-def fill_empty_wages(store, default: str = "5000.00") -> int:
+def fill_empty_wages(employer: Employer, default: str = "5000.00") -> int:
     """Give every insured type without a wage one, so that the whole draft can be submitted
     (the seed has new hires with no wage yet): the row's highest wage (so a bound type moved
     with it is never lowered), else ``default``. Returns how many rows changed."""
+    store = employer.store
     wage_cols = ", ".join(f"w{c}" for c in CODES)
     changed: set[int] = set()
     for code in CODES:
@@ -80,7 +90,7 @@ def fill_empty_wages(store, default: str = "5000.00") -> int:
                 known = [Decimal(w) for w in wages if w is not None]
                 by_value.setdefault(str(max(known)) if known else default, []).append(rowid)
         for value, rowids in by_value.items():
-            changed.update(store.wages.fill(rowids, f"w{code}", value))
+            changed.update(employer.wages.fill(rowids, f"w{code}", value))
     return len(changed)
 
 
@@ -96,16 +106,16 @@ async def _workspace(url: str, home: Path, uscc: str, unit: str) -> Workspace:
 async def submit_all(ws: Workspace, uscc: str, *, timeout: float = 1800) -> tuple[float, dict]:
     """Submit every draft row and push until every chunk's feedback is applied; returns the
     seconds and the submission record (``accepted``, ``refused``, ``state``, …, and
-    ``local_s``: the seconds of ``wage_submit`` alone, the local transaction)."""
-    store = ws.store(uscc)
-    rowids = [r[0] for r in store.db.execute("SELECT id FROM wage_draft ORDER BY id")]
+    ``local_s``: the seconds of ``submit`` alone, the local transaction)."""
+    wages = ws.employer(uscc).wages
+    rowids = draft_ids(ws.employer(uscc).store)
     deadline = time.monotonic() + timeout
     t0 = time.perf_counter()
-    sid = store.wage_submissions.submit(rowids)
+    sid = wages.submit(rowids)
     local = time.perf_counter() - t0
     while True:
-        await ws.wage_feedback(uscc, wait=True, timeout=max(1.0, deadline - time.monotonic()))
-        record = store.wage_submissions.record(sid)
+        await wages.feedback(wait=True, timeout=max(1.0, deadline - time.monotonic()))
+        record = wages.record(sid)
         if record["state"] == "done" or time.monotonic() > deadline:
             break
     return time.perf_counter() - t0, {**record, "local_s": local}
@@ -114,7 +124,7 @@ async def submit_all(ws: Workspace, uscc: str, *, timeout: float = 1800) -> tupl
 async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, submit_runs: int | None,
                    tmp: Path, log: bool, seed: int) -> dict:
     uscc, unit = facts["uscc"], facts["unit_numbers"][0]
-    from sbtui.wages import export_wages, import_wages, this_month
+    from sbtui.services.wages import this_month
 
     t0 = time.perf_counter()
     ws = await _workspace(url, home, uscc, unit)
@@ -122,33 +132,34 @@ async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, 
     async with httpx.AsyncClient(base_url=url, timeout=60) as admin:
         (await admin.post("/api/v1/sandbox/settings", json={"feedback_delay_ms": 0})).raise_for_status()
     try:
-        store = ws.store(uscc)
+        employer = ws.employer(uscc)
+        wages = employer.wages
         month = this_month()
         rng = random.Random(seed)
         adds, edit_times, edit_medians, exports, imports = [], [], [], [], []
         added = loaded = filled = 0
         for run in range(1, runs + 1):
-            store.wages.clear()
+            wages.clear()
             t0 = time.perf_counter()
-            added = store.wages.add_all_normal(month)
+            added = wages.add_all_normal(month)
             adds.append(time.perf_counter() - t0)
-            filled = fill_empty_wages(store)
-            times = time_edits(store, edits, rng)
+            filled = fill_empty_wages(employer)
+            times = time_edits(employer, edits, rng)
             edit_times += times
             edit_medians.append(statistics.median(times) * 1000)
             path = tmp / f"wages{run}.xlsx"
             t0 = time.perf_counter()
-            export_wages(store, path)
+            wages.export_draft(path)
             exports.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            outcome = import_wages(store, path)
+            outcome = wages.import_draft(path)
             imports.append(time.perf_counter() - t0)
             loaded = outcome.loaded
             if outcome.errors:
                 raise RuntimeError(f"import of the exported file reported errors: {outcome.errors[:3]}")
             _say(log, f"run {run}: add {adds[-1]:.2f} s ({added} rows; {filled} with empty wages filled), edit median {edit_medians[-1]:.1f} ms, "
                       f"export {exports[-1]:.1f} s, import {imports[-1]:.1f} s ({loaded} rows)")
-        problems = store.wage_submissions.problems()
+        problems = wages.check_submit(draft_ids(employer.store)).problems
         if problems:
             raise RuntimeError(f"{len(problems)} draft problems before submitting, e.g. {problems[:3]}")
         submits, records = [], []
@@ -157,7 +168,7 @@ async def _measure(url: str, home: Path, facts: dict, *, runs: int, edits: int, 
             seconds, record = await submit_all(ws, uscc)
             submits.append(seconds)
             records.append(record)
-            _say(log, f"submit {n}: {seconds:.1f} s (wage_submit {record['local_s']:.1f} s), {record['chunks']} chunks, accepted {record['accepted']}, "
+            _say(log, f"submit {n}: {seconds:.1f} s (submit {record['local_s']:.1f} s), {record['chunks']} chunks, accepted {record['accepted']}, "
                       f"refused {record['refused']} ({record['summary']})")
             if submit_runs is None and seconds > SLOW_SUBMIT_S:
                 break

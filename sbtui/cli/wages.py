@@ -5,22 +5,22 @@ outbox (exactly once, in chunks of any total size) and ``--wait`` fetches the fe
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 import click
 
-from sbtui import wages as svc
 from sbtui.cli.common import (EXIT_OFFLINE, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Ctx, current_uscc, emit_json,
                               fail, run)
 from sbtui.cli.employees import EMPLOYER, FileProgress, _group_id
-from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import WageResult, WageSubmissionState, labels, submission_label
+from sbtui.services import wages as svc
+from sbtui.services.wages import WagesService
 
 STATES = labels(WageSubmissionState)
 
 
-def _store(obj: Ctx, uscc: str | None):
-    return obj.ws.store(current_uscc(obj, uscc))
+def _wages(obj: Ctx, uscc: str | None) -> WagesService:
+    """缴费工资申报 of the employer (``--employer``, else the current one)."""
+    return obj.ws.employer(current_uscc(obj, uscc)).wages
 
 
 @click.group()
@@ -34,7 +34,7 @@ def wages() -> None:
 @click.pass_obj
 def template(obj: Ctx, path: str, uscc: str | None) -> None:
     """导入模板下载: the official layout (单位社保费缴费工资月度申报) with no rows."""
-    svc.wage_template(_store(obj, uscc), path)
+    _wages(obj, uscc).write_template(path)
     _done(obj, {"path": path, "rows": 0}, f"已保存到 {path}")
 
 
@@ -45,7 +45,7 @@ def template(obj: Ctx, path: str, uscc: str | None) -> None:
 def export(obj: Ctx, path: str, uscc: str | None) -> None:
     """导出全部数据: every row of the 职工工资编辑区 in the official layout."""
     progress = FileProgress("导出", obj.json)
-    n = svc.export_wages(_store(obj, uscc), path, progress=progress)
+    n = _wages(obj, uscc).export_draft(path, progress=progress)
     progress.end()
     _done(obj, {"path": path, "rows": n}, f"已导出 {n} 名职工到 {path}")
 
@@ -61,7 +61,7 @@ def import_file(obj: Ctx, path: str, uscc: str | None) -> None:
 
     progress = FileProgress("读取", obj.json)
     try:
-        outcome = svc.import_wages(_store(obj, uscc), path, progress=progress)
+        outcome = _wages(obj, uscc).import_draft(path, progress=progress)
     except XlsxError as exc:
         fail(str(exc), EXIT_USAGE)
     progress.end()
@@ -101,7 +101,8 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
     """Add employees to the 职工工资编辑区 (SPEC W2, W3)."""
     from sbtui.domain.wages import parse_month
 
-    store = _store(obj, uscc)
+    employer = obj.ws.employer(current_uscc(obj, uscc))
+    wages = employer.wages
     try:
         start = parse_month(period_from) if period_from else svc.this_month()
         end = parse_month(period_to) if period_to else None
@@ -111,17 +112,17 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
         fail("请指定一种添加方式：--all、--empty、--unit-number 或 --group。", EXIT_USAGE)
     try:
         if all_:
-            n = store.wages.add_all_normal(start)
+            n = wages.add_all_normal(start)
         elif empty:
-            n = store.wages.add_empty(start)
+            n = wages.add_empty(start)
         elif unit_number:
-            n = store.wages.add_by_unit(unit_number, _rule(ratio, fixed), start, end)
+            n = wages.add_by_unit(unit_number, _rule(ratio, fixed), start, end)
         else:
-            n = store.wages.add_by_group(_group_id(store, group), _rule(ratio, fixed), start, end)
+            n = wages.add_by_group(_group_id(employer.registry, group), _rule(ratio, fixed), start, end)
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0] if exc.args else exc), EXIT_USAGE)
-    _done(obj, {"added": n, "total": store.wages.draft_count()},
-          f"已添加 {n} 名职工；职工工资编辑区共 {store.wages.draft_count()} 人。")
+    _done(obj, {"added": n, "total": wages.draft_count()},
+          f"已添加 {n} 名职工；职工工资编辑区共 {wages.draft_count()} 人。")
 
 
 @wages.command("clear")
@@ -129,8 +130,7 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
 @click.pass_obj
 def clear(obj: Ctx, uscc: str | None) -> None:
     """Empty the 职工工资编辑区 (submitted declarations are not affected)."""
-    store = _store(obj, uscc)
-    store.wages.clear()
+    _wages(obj, uscc).clear()
     _done(obj, {"total": 0}, "已清空职工工资编辑区。")
 
 
@@ -150,33 +150,29 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
     if not all_:
         fail("请用 --all 提交职工工资编辑区中尚未提交的全部职工。", EXIT_USAGE)
     uscc = current_uscc(obj, uscc)
-    store = obj.ws.store(uscc)
-    declared = " OR ".join(f"w{c} IS NOT NULL" for c in catalogue().types)
-    rowids = [r for (r,) in store.db.execute(  # rows with nothing declared (W5) are not sent
-        f"SELECT rowid FROM wage_draft WHERE (result IS NULL OR result = 'refused') AND ({declared})"
-        " ORDER BY rowid")]
+    wages = obj.ws.employer(uscc).wages
+    rowids = wages.submittable()
     if not rowids:
         fail("职工工资编辑区没有待提交的职工。", EXIT_USAGE)
-    problems = store.wage_submissions.problems(rowids)
-    if problems:
-        names = dict(store.db.execute("SELECT rowid, name || ' ' || id_number FROM wage_draft"))
-        for rowid, reason in problems[:50]:
-            click.echo(f"{names.get(rowid, rowid)}：{reason}", err=True)
-        fail(f"{len(problems)} 名职工的工资不能提交，请修改后再提交。", EXIT_USAGE)
-    submission = store.wage_submissions.submit(rowids)
+    check = wages.check_submit(rowids)
+    if check.problems:
+        for p in check.problems[:50]:
+            click.echo(f"{p.name} {p.id_number}：{p.reason}", err=True)
+        fail(f"{len(check.problems)} 名职工的工资不能提交，请修改后再提交。", EXIT_USAGE)
+    if check.back_payments:
+        click.echo(f"{check.back_payments} 名职工的生效年月早于当前月份，将产生补缴信息。", err=True)  # W6
+    submission = wages.submit(rowids)
     if not wait:
         _done(obj, {"submission": submission, "rows": len(rowids), "state": WageSubmissionState.QUEUED},
               f"已加入待发送队列：{len(rowids)} 名职工（运行 sbtui sync 发送，或加 --wait）。")
         return
     try:
         await ensure_session(obj, uscc)
-        await obj.ws.sync(uscc)
-        await obj.ws.wage_feedback(uscc, submission=submission, wait=True, timeout=timeout)
-        await obj.ws.sync(uscc)  # the accepted wages (W9)
+        record = await wages.follow(submission, timeout=timeout)
     except OfflineError as exc:
         fail(f"{exc.message}。已保存到待发送队列，联网后发送。", EXIT_OFFLINE)
-    record = store.wage_submissions.record(submission)
-    rows = store.wage_submissions.record_rows(submission)
+    assert record is not None
+    rows = wages.record_rows(submission)
     data = {"submission": submission, "state": record["state"], "summary": record.get("summary"),
             "accepted": record.get("accepted") or 0, "refused": record.get("refused") or 0,
             "rows": [{k: r.get(k) for k in ("employee_id", "name", "id_number", "result", "reason")}
@@ -197,8 +193,7 @@ async def submit(obj: Ctx, all_: bool, wait: bool, timeout: int, uscc: str | Non
 @click.pass_obj
 def records(obj: Ctx, uscc: str | None) -> None:
     """申报记录 (SPEC W12): each submission made here and its status."""
-    store = _store(obj, uscc)
-    items = store.wage_submissions.records()
+    items = _wages(obj, uscc).records()
     if obj.json:
         emit_json(items)
         return
@@ -220,23 +215,11 @@ def records(obj: Ctx, uscc: str | None) -> None:
 @click.pass_obj
 def query(obj: Ctx, name, id_number, type_code, unit_number, month, path, limit, uscc) -> None:
     """职工缴费工资查询 (SPEC W13): one row per employee × type × period."""
-    import sqlite3
-
-    from sbtui.store import wage_query
-
-    store = _store(obj, uscc)
-    conn = sqlite3.connect(str(store.path))
-    try:
-        wage_query.build(conn)
-        where, params = wage_query.where(name=name, id_number=id_number, type_code=type_code,
-                                         unit_number=unit_number, month=month)
-        sql = (f"SELECT {', '.join(wage_query.COLUMNS)} FROM temp.{wage_query.TABLE}"
-               + (f" WHERE {where}" if where else "") + " ORDER BY rowid")
-        rows: list[dict[str, Any]] = [dict(zip(wage_query.COLUMNS, r)) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
+    wages = _wages(obj, uscc)
+    rows = wages.query_rows(name=name, id_number=id_number, type_code=type_code, unit_number=unit_number,
+                            month=month)
     if path:
-        svc.export_query_rows(store, path, rows)
+        wages.export_query_rows(path, rows)
     shown = rows[:limit] if limit else rows
     if obj.json:
         emit_json(shown)

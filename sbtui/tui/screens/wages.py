@@ -1,7 +1,8 @@
 """月度缴费工资申报 — 按险种申报 (SPEC W1–W11; manual 000 §5.1): the 职工工资编辑区 as one virtual
 grid of any size (no 10,000-row pages, W11). Typing a digit, Enter or F2 edits a cell; every
 commit is saved to the local store at once with the W4 binding applied in the same
-transaction (the grid's ``writer`` is the store's ``wage_set``). Adding rows, fill down, copy
+transaction (the grid's ``writer`` is :meth:`WagesService.set_cell`; the grid reads a
+:class:`~sbtui.services.grid.DraftGrid` of its own). Adding rows, fill down, copy
 to another type, undo/redo, xlsx, and submit with feedback live in the mixins beside this.
 """
 from __future__ import annotations
@@ -13,10 +14,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from sbtui import wages as svc
 from sbtui.domain.vocab import STAFF, WageResult
 from sbtui.domain.wages import not_insured
-from sbtui.services.registry import registered_types
+from sbtui.services import wages as svc
+from sbtui.services.grid import DraftGrid
+from sbtui.services.wages import WagesService
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -34,7 +36,7 @@ from sbtui.widgets.grid_source import GridSource
 FILTER_ORDER = ("all", WageResult.REFUSED, "draft", WageResult.QUEUED, WageResult.ACCEPTED)
 
 
-class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection, BaseScreen):
+class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection[DraftGrid], BaseScreen):
     SCREEN_ID = "wages.declare"
     CSS_PATH = "wages.tcss"
     BINDINGS = [
@@ -61,10 +63,6 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
         self.group_paths: dict[str, str] = {}
         self._asked_empty = False
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="wages-body") as body:
             body.border_title = f" {S.TITLE} "
@@ -79,18 +77,19 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
     # -- loading ----------------------------------------------------------------------------
     @work(exclusive=True, group="wages-load")
     async def load(self) -> None:
-        store = self.store
-        types, paths, total = await self.app.run_in_thread(self._read_meta, store)
+        wages, registry = self.employer.wages, self.employer.registry
+        types, paths, total = await self.app.run_in_thread(
+            lambda: (registry.registered_types(), registry.group_paths(), wages.draft_count()))
         self.group_paths.clear()
         self.group_paths.update(paths)
         where = svc.draft_filter(self.view)
         if self.grid is None:
             self.type_codes = types
-            conn = self.grid_connection(store.path)
-            source = GridSource(conn, "wage_draft", wage_columns(types, self.group_paths), key="rowid",
+            reader = self.keep_grid_connection(wages.draft_grid)
+            source = GridSource(reader.conn, reader.table, wage_columns(types, self.group_paths), key="rowid",
                                 where=where[0], params=where[1], eager=False)
             self.grid = Grid(source, frozen=FROZEN, background=True, id="wages-grid",
-                             writer=lambda rid, column, value: self._write(store, rid, column, value),
+                             writer=lambda rid, column, value: self._write(wages, rid, column, value),
                              lock=self._lock)
             await self.query_one("#wages-body").mount(self.grid, before="#wages-empty")
             self.grid.focus()
@@ -102,9 +101,6 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
         if total == 0 and not self._asked_empty:
             self._asked_empty = True  # manual 000 §5.1: 存在缴费工资为空的职工 … 立即申报？
             self.offer_empty_wages()
-
-    def _read_meta(self, store) -> tuple:
-        return registered_types(store), store.groups.paths(), store.wages.draft_count()
 
     def _show_counts(self, total: int) -> None:
         line = S.COUNTS.format(total=total) + " · " + S.FILTER_LINE.format(name=S.FILTERS[self.view])
@@ -124,17 +120,18 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
         self._note_cursor()
 
     # -- editing (the grid's writer) ----------------------------------------------------------
-    def _write(self, store, rowid: int, column: str, value: Any) -> None:
+    def _write(self, wages: WagesService, rowid: int, column: str, value: Any) -> None:
         """Save one cell with the W4 binding (ValueError = the refusal, kept in the editor)."""
-        store.wages.set(rowid, column, "" if value is None else str(value))
+        wages.set_cell(rowid, column, "" if value is None else str(value))
 
     def _lock(self, rowid: int, column: str) -> str | None:
         """A type the row's employee is not insured for can never take a wage (W1)."""
         kind = column_type(column)
-        if kind is None or self._conn is None:
+        reader = self._conn
+        if kind is None or reader is None:
             return None
-        row = self._conn.execute("SELECT insured FROM wage_draft WHERE rowid = ?", (rowid,)).fetchone()
-        if row is None or kind[1] in (row[0] or "").split(","):
+        insured = reader.insured(rowid)
+        if insured is None or kind[1] in insured:
             return None
         return not_insured(kind[1])
 
@@ -153,14 +150,13 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
 
     def _note_cursor(self) -> None:
         """The refusal reason of the cursor's row (W8: refused rows flagged, reason here)."""
-        grid = self.grid
+        grid, reader = self.grid, self._conn
         note = self.query_one("#wages-note", Static)
-        if grid is None or grid.cursor_row_id is None or self._conn is None:
+        if grid is None or grid.cursor_row_id is None or reader is None:
             note.update("")
             return
-        row = self._conn.execute("SELECT result, reason FROM wage_draft WHERE rowid = ?",
-                                 (grid.cursor_row_id,)).fetchone()
-        note.update(S.REASON.format(reason=row[1]) if row and row[0] == WageResult.REFUSED and row[1] else "")
+        reason = reader.refusal(grid.cursor_row_id)
+        note.update(S.REASON.format(reason=reason) if reason else "")
 
     # -- views --------------------------------------------------------------------------------
     def action_cycle_filter(self) -> None:
@@ -171,11 +167,11 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection,
     @work(exclusive=True, group="wages-empty")
     async def offer_empty_wages(self) -> None:
         """Asked once, on an empty area: the registry scan runs only then, not on every load."""
-        store = self.store
-        if not await self.app.run_in_thread(svc.has_empty_wages, store):
+        wages = self.employer.wages
+        if not await self.app.run_in_thread(wages.has_empty_wages):
             return
         if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE)):
-            n = await self.app.run_in_thread(store.wages.add_empty, svc.this_month())
+            n = await self.app.run_in_thread(wages.add_empty, svc.this_month())
             self.notify(S.ADDED.format(n=n))
             self.load()
 

@@ -15,10 +15,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
-from sbtui.domain.vocab import EmployeeStatus
 from sbtui.domain.wages import bound_types, parse_month, parse_wage
+from sbtui.services import wages as svc
+from sbtui.services.wages import WagesService
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
@@ -36,7 +36,7 @@ class AddMixin:
         choice = await app.push_screen_wait(GroupPick(choices, title=S.ADD_TITLE, question=S.ADD_HINT, none=False))
         if not choice:
             return
-        store = self.store  # type: ignore[attr-defined]
+        wages = self.employer.wages  # type: ignore[attr-defined]
         month = svc.this_month()
         if choice == "import":
             self.action_import_file()  # type: ignore[attr-defined]
@@ -45,24 +45,22 @@ class AddMixin:
             self.action_template()  # type: ignore[attr-defined]
             return
         if choice == "single":
-            await app.push_screen_wait(SingleDialog(store, self.type_codes))  # type: ignore[attr-defined]
+            await app.push_screen_wait(SingleDialog(wages, self.type_codes))  # type: ignore[attr-defined]
             self.load()  # type: ignore[attr-defined]
             return
         if choice in ("unit", "group"):
-            options = await app.run_in_thread(
-                lambda: [(r["unit_number"], f"{r['unit_number']} {r['agency']}") for r in store.registry.registrations()]
-                if choice == "unit" else [(g["id"], g["path"]) for g in store.groups.rows()])
+            options = await app.run_in_thread(wages.add_targets, choice)
             rule = await app.push_screen_wait(RuleDialog(choice, options, month))
             if rule is None:
                 return
             if choice == "unit":
-                job = lambda: store.wages.add_by_unit(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
+                job = lambda: wages.add_by_unit(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
             else:
-                job = lambda: store.wages.add_by_group(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
+                job = lambda: wages.add_by_group(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
         elif choice == "all":
-            job = lambda: store.wages.add_all_normal(month)  # noqa: E731
+            job = lambda: wages.add_all_normal(month)  # noqa: E731
         else:  # "empty"
-            job = lambda: store.wages.add_empty(month)  # noqa: E731
+            job = lambda: wages.add_empty(month)  # noqa: E731
         n = await app.run_in_thread(job)
         self.notify(S.ADDED.format(n=n))  # type: ignore[attr-defined]
         self.load()  # type: ignore[attr-defined]
@@ -162,9 +160,9 @@ class SingleDialog(ModalScreen[None]):
         keyed("wages.single", "cancel", "escape", "cancel", C.CANCEL),
     ]
 
-    def __init__(self, store: Any, type_codes: list[str]) -> None:
+    def __init__(self, wages: WagesService, type_codes: list[str]) -> None:
         super().__init__()
-        self.store = store
+        self.wages = wages
         self.type_codes = type_codes
         self.employee: tuple[str, str, str, list[str]] | None = None  # id, name, id_number, insured
 
@@ -201,16 +199,12 @@ class SingleDialog(ModalScreen[None]):
 
     @work(exclusive=True, group="single-search")
     async def _search(self, text: str) -> None:
-        matches = await self.app.run_in_thread(self._matches, text) if text else []  # type: ignore[attr-defined]
+        matches = await self.app.run_in_thread(self.wages.find_employees, text) if text else []  # type: ignore[attr-defined]
         box = self.query_one("#single-matches", OptionList)
         box.clear_options()
         box.add_options([Option(f"{name}  {number}", id=ident) for ident, name, number, _ in matches])
         self._found = {m[0]: m for m in matches}
         box.display = bool(matches)
-
-    def _matches(self, text: str) -> list[tuple[str, str, str, list[str]]]:
-        rows = self.store.registry.employees(name=text, status=EmployeeStatus.NORMAL, limit=8, detail=False)
-        return [(r["id"], r["name"], r["id_number"], r["insured_types"]) for r in rows]
 
     @on(Input.Submitted, "#single-name")
     def _name_enter(self, event: Input.Submitted) -> None:
@@ -284,7 +278,7 @@ class SingleDialog(ModalScreen[None]):
     @work(exclusive=True, group="single-save")
     async def _store_single(self, ident: str, items: dict, name: str, more: bool) -> None:
         try:
-            await self.app.run_in_thread(self.store.wages.add_single, ident, items)  # type: ignore[attr-defined]
+            await self.app.run_in_thread(self.wages.add_single, ident, items)  # type: ignore[attr-defined]
         except (KeyError, ValueError) as exc:
             self.query_one("#single-error", Static).update(str(exc.args[0] if exc.args else exc))
             return

@@ -9,7 +9,6 @@ from typing import Any
 
 from textual import work
 
-from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -46,8 +45,8 @@ class EditMixin:
         if not await self.app.push_screen_wait(ConfirmDialog(  # type: ignore[attr-defined]
                 S.FILL_CONFIRM.format(value=value or "（空）", scope=scope, column=label), title=S.KEY_FILL)):
             return
-        store = self.store  # type: ignore[attr-defined]
-        n = await self._change(lambda: store.wages.fill(rowids, column, value or ""))
+        wages = self.employer.wages  # type: ignore[attr-defined]
+        n = await self._change(lambda: wages.fill(rowids, column, value or ""))
         if n is not None:
             self.notify(S.FILLED.format(n=len(rowids)))  # type: ignore[attr-defined]
 
@@ -70,22 +69,20 @@ class EditMixin:
             question=S.COPY_PROMPT.format(source=label, scope=scope)))
         if not choice:
             return
-        store = self.store  # type: ignore[attr-defined]
-        if await self._change(lambda: store.wages.copy_type(source, choice, rowids)) is not None:
+        wages = self.employer.wages  # type: ignore[attr-defined]
+        if await self._change(lambda: wages.copy_type(source, choice, rowids)) is not None:
             self.notify(S.COPIED.format(n=len(rowids)))  # type: ignore[attr-defined]
 
     # -- undo, redo, remove ---------------------------------------------------------------------
     @work(exclusive=True, group="wages-edit")
     async def action_undo(self) -> None:
-        store = self.store  # type: ignore[attr-defined]
-        rows = await self._change(store.wages.undo)
+        rows = await self._change(self.employer.wages.undo)  # type: ignore[attr-defined]
         if rows is not None:
             self.notify(S.UNDONE if rows else S.NOTHING_TO_UNDO)  # type: ignore[attr-defined]
 
     @work(exclusive=True, group="wages-edit")
     async def action_redo(self) -> None:
-        store = self.store  # type: ignore[attr-defined]
-        rows = await self._change(store.wages.redo)
+        rows = await self._change(self.employer.wages.redo)  # type: ignore[attr-defined]
         if rows is not None:
             self.notify(S.REDONE if rows else S.NOTHING_TO_REDO)  # type: ignore[attr-defined]
 
@@ -100,8 +97,8 @@ class EditMixin:
         if not await self.app.push_screen_wait(ConfirmDialog(  # type: ignore[attr-defined]
                 S.REMOVE_CONFIRM.format(scope=scope), title=S.KEY_REMOVE, danger=True)):
             return
-        store = self.store  # type: ignore[attr-defined]
-        if await self._change(lambda: store.wages.remove(rowids)) is not None:
+        wages = self.employer.wages  # type: ignore[attr-defined]
+        if await self._change(lambda: wages.remove(rowids)) is not None:
             grid.action_clear_ticks()
             self.notify(S.REMOVED.format(n=len(rowids)))  # type: ignore[attr-defined]
             self.load()  # type: ignore[attr-defined]
@@ -120,23 +117,23 @@ class EditMixin:
         grid = self.grid  # type: ignore[attr-defined]
         if grid is None:
             return
-        store = self.store  # type: ignore[attr-defined]
+        wages = self.employer.wages  # type: ignore[attr-defined]
         ticked = list(grid.ticked)
         scope = (S.EXPORT_TICKED.format(n=len(ticked)) if ticked
-                 else S.EXPORT_ALL.format(n=store.wages.draft_count()))
+                 else S.EXPORT_ALL.format(n=wages.draft_count()))
         self.ask_and_write(S.EXPORT_PROMPT.format(scope=scope), default_path(S.STEM_EXPORT),  # type: ignore[attr-defined]
-                           lambda path, progress: svc.export_wages(store, path, rowids=ticked or None,
-                                                                   progress=progress))
+                           lambda path, progress: wages.export_draft(path, rowids=ticked or None,
+                                                                     progress=progress))
 
     def action_template(self) -> None:
-        store = self.store  # type: ignore[attr-defined]
+        wages = self.employer.wages  # type: ignore[attr-defined]
         self.ask_and_write(S.TEMPLATE_PROMPT, default_path(S.STEM_TEMPLATE),  # type: ignore[attr-defined]
-                           lambda path, progress: svc.wage_template(store, path))
+                           lambda path, progress: wages.write_template(path))
 
     def action_import_file(self) -> None:
-        store = self.store  # type: ignore[attr-defined]
+        wages = self.employer.wages  # type: ignore[attr-defined]
         self.ask_and_read(  # type: ignore[attr-defined]
             S.IMPORT_PROMPT, default_path(S.STEM_EXPORT),
-            lambda path, progress: svc.import_wages(store, path, progress=progress),
+            lambda path, progress: wages.import_draft(path, progress=progress),
             lambda o: S.IMPORTED.format(loaded=o.loaded, skipped=o.skipped, errors=len(o.errors)),
             title=S.KEY_IMPORT, after=self.load)  # type: ignore[attr-defined]

@@ -3,26 +3,25 @@ period (缴费基数, 有效期起/止, 人员编号, 单位编号, 社保经办
 conditions (f: name, ID number, type, unit number, group, a month) and export (x).
 
 The rows are built from the local registry in a worker as a TEMP table of the grid's own
-connection (sbtui.store.wage_query): nothing is added to the store's file.
+connection (:class:`~sbtui.services.grid.WageQueryGrid`, from ``employer.wages.query_grid``):
+nothing is added to the store's file.
 """
 from __future__ import annotations
 
-import sqlite3
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static
 
-from sbtui import wages as svc
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import STAFF
+from sbtui.services.grid import WageQueryGrid
 from sbtui.services.registry import EmployeeFilter, default_path
-from sbtui.store import wage_query
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
-from sbtui.tui.screens.grid_conn import GridConnection
 from sbtui.tui.screens.employees_export import ExportMixin
+from sbtui.tui.screens.grid_conn import GridConnection
 from sbtui.tui.strings import wages as S
 from sbtui.widgets.grid import Grid
 from sbtui.widgets.grid_source import Column, GridSource
@@ -45,7 +44,7 @@ def query_columns(group_paths: dict[str, str]) -> list[Column]:
     ]
 
 
-class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
+class WageQueryScreen(ExportMixin, GridConnection[WageQueryGrid], BaseScreen):
     SCREEN_ID = "wages.query"
     CSS_PATH = "wages_query.tcss"
     BINDINGS = [
@@ -61,10 +60,6 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
         self.user_filter = EmployeeFilter()
         self.month: str | None = None
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="query-body") as body:
             body.border_title = f" {S.TITLE_QUERY} "
@@ -76,11 +71,12 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
 
     @work(exclusive=True, group="query-load")
     async def load(self) -> None:
-        store = self.store
-        conn = self.grid_connection(store.path, threads=True)
-        total, paths = await self.app.run_in_thread(lambda: (wage_query.build(conn), store.groups.paths()))
+        wages = self.employer.wages
+        reader = self.keep_grid_connection(lambda: wages.query_grid(threads=True))
+        registry = self.employer.registry
+        total, paths = await self.app.run_in_thread(lambda: (reader.build(), registry.group_paths()))
         self.group_paths.update(paths)
-        source = GridSource(conn, wage_query.TABLE, query_columns(self.group_paths), key="rowid")
+        source = GridSource(reader.conn, reader.table, query_columns(self.group_paths), key="rowid")
         self.grid = Grid(source, frozen=2, id="query-grid")
         await self.query_one("#query-body").mount(self.grid)
         self.grid.focus()
@@ -100,8 +96,9 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
 
         if self.grid is None:
             return
-        store = self.store
-        regs, groups = await self.app.run_in_thread(lambda: (store.registry.registrations(), store.groups.rows()))
+        wages = self.employer.wages
+        registry = self.employer.registry
+        regs, groups = await self.app.run_in_thread(lambda: (registry.registrations(), registry.groups()))
         flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view="stopped"))
         if flt is None:
             return
@@ -109,9 +106,9 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
             "所属月份（YYYY-MM，留空为全部）：", title="查询条件", value=self.month or "",
             check=lambda t: None if len(t) == 7 and t[4] == "-" else "生效年月格式应为YYYY-MM"))
         self.user_filter, self.month = flt, month
-        groups_ids = await self.app.run_in_thread(store.groups.subgroup_ids, flt.group_id) if flt.group_id else None
-        where, params = wage_query.where(name=flt.name, id_number=flt.id_number, type_code=flt.type_code,
-                                         unit_number=flt.unit_number, group_ids=groups_ids, month=month)
+        where, params = await self.app.run_in_thread(lambda: wages.query_where(
+            name=flt.name, id_number=flt.id_number, type_code=flt.type_code, unit_number=flt.unit_number,
+            group_id=flt.group_id, month=month))
         self.grid.set_filter(where, tuple(params))
         self._show_count()
 
@@ -119,18 +116,11 @@ class WageQueryScreen(ExportMixin, GridConnection, BaseScreen):
         grid = self.grid
         if grid is None:
             return
-        source, store = grid.source, self.store
+        source, wages = grid.source, self.employer.wages
 
         def job(path: str, progress) -> int:
-            conn = sqlite3.connect(str(store.path))
-            try:
-                wage_query.build(conn)
-                sql = (f"SELECT {', '.join(wage_query.COLUMNS)} FROM temp.{wage_query.TABLE}"
-                       + (f" WHERE {source.where}" if source.where else "") + " ORDER BY rowid")
-                rows = (dict(zip(wage_query.COLUMNS, r)) for r in conn.execute(sql, source.params))
-                return svc.export_query_rows(store, path, rows, total=len(source), progress=progress)
-            finally:
-                conn.close()
+            return wages.export_query(path, where=source.where, params=source.params, total=len(source),
+                                      progress=progress)
 
         self.ask_and_write(S.Q_EXPORT_PROMPT.format(n=len(source)), default_path(S.STEM_QUERY), job)
 

@@ -38,10 +38,6 @@ class WageRecordsScreen(BaseScreen):
         super().__init__()
         self.records: list[dict[str, Any]] = []
 
-    @property
-    def store(self):
-        return self.ws.store(self.session.uscc)
-
     def compose(self) -> ComposeResult:
         with Vertical(id="records-body") as body:
             body.border_title = f" {S.TITLE_RECORDS} "
@@ -57,7 +53,7 @@ class WageRecordsScreen(BaseScreen):
 
     @work(exclusive=True, group="records-load")
     async def load(self) -> None:
-        self.records = await self.app.run_in_thread(self.store.wage_submissions.records)  # type: ignore[attr-defined]
+        self.records = await self.app.run_in_thread(self.employer.wages.records)  # type: ignore[attr-defined]
         table = self.query_one(DataTable)
         table.clear()
         for n, r in enumerate(self.records, start=1):
@@ -80,13 +76,13 @@ class WageRecordsScreen(BaseScreen):
 
     @work(exclusive=True, group="records-open")
     async def _open(self, submission: str) -> None:
-        rows = await self.app.run_in_thread(self.store.wage_submissions.record_rows, submission)  # type: ignore[attr-defined]
+        rows = await self.app.run_in_thread(self.employer.wages.record_rows, submission)  # type: ignore[attr-defined]
         self.app.push_screen(SubmissionRows(rows))
 
     @work(exclusive=True, group="records-fetch")
     async def action_fetch(self) -> None:
         try:
-            await self.ws.wage_feedback(self.session.uscc)
+            await self.employer.wages.feedback()
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
             return

@@ -15,8 +15,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from sbtui import wages as svc
 from sbtui.domain.vocab import WageSubmissionState
+from sbtui.services.wages import SubmitProblem, WageFeedbackState, WagesService
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
@@ -37,12 +37,12 @@ class SubmitMixin:
         if not rowids:
             self.notify(S.SUBMIT_NONE, severity="warning")  # type: ignore[attr-defined]
             return
-        store = self.store  # type: ignore[attr-defined]
-        problems = await app.run_in_thread(store.wage_submissions.problems, rowids)
-        if problems:
-            await app.push_screen_wait(ProblemList(store, problems))
+        wages = self.employer.wages  # type: ignore[attr-defined]
+        check = await app.run_in_thread(wages.check_submit, rowids)
+        if check.problems:
+            await app.push_screen_wait(ProblemList(check.problems))
             return
-        back = await app.run_in_thread(lambda: len(store.wage_submissions.warnings(rowids, svc.today())))
+        back = check.back_payments
         hidden = grid.ticks_hidden or 0
         question = (S.SUBMIT_CONFIRM_HIDDEN.format(n=len(rowids), hidden=hidden) if hidden
                     else S.SUBMIT_CONFIRM.format(n=len(rowids)))
@@ -51,7 +51,7 @@ class SubmitMixin:
         if not await app.push_screen_wait(ConfirmDialog(question, title=S.KEY_SUBMIT)):
             return
         try:
-            submission = await app.run_in_thread(store.wage_submissions.submit, rowids)
+            submission = await app.run_in_thread(wages.submit, rowids)
         except ValueError as exc:
             self.notify(str(exc), severity="error", timeout=10)  # type: ignore[attr-defined]
             return
@@ -62,7 +62,7 @@ class SubmitMixin:
             self.notify(S.SUBMITTED_OFFLINE, severity="warning", timeout=10)  # type: ignore[attr-defined]
             return
         self.notify(S.SUBMITTED)  # type: ignore[attr-defined]
-        await app.push_screen_wait(FeedbackDialog(submission))
+        await app.push_screen_wait(FeedbackDialog(wages, submission))
         self.load()  # type: ignore[attr-defined]
 
 
@@ -72,9 +72,8 @@ class ProblemList(ModalScreen[None]):
     CSS_PATH = "wages_submit.tcss"
     BINDINGS = [keyed("wages.problems", "close", "escape,enter", "close", C.CLOSE)]
 
-    def __init__(self, store: Any, problems: list[tuple[Any, str]]) -> None:
+    def __init__(self, problems: list[SubmitProblem]) -> None:
         super().__init__()
-        self.store = store
         self.problems = problems
 
     def compose(self) -> ComposeResult:
@@ -86,15 +85,10 @@ class ProblemList(ModalScreen[None]):
             table.add_columns(*S.R_ROW_COLUMNS[:2], S.R_ROW_COLUMNS[3])
             yield table
 
-    async def on_mount(self) -> None:
-        names = await self.app.run_in_thread(  # type: ignore[attr-defined]
-            lambda: {r: (n, i) for r, n, i in self.store.db.execute(
-                "SELECT rowid, name, id_number FROM wage_draft WHERE rowid IN (%s)"
-                % ",".join(str(int(p[0])) for p in self.problems[:500]))})
+    def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for rowid, reason in self.problems[:500]:
-            name, number = names.get(rowid, ("", ""))
-            table.add_row(name, number, reason)
+        for p in self.problems[:500]:
+            table.add_row(p.name, p.id_number, p.reason)
         table.focus()
 
     def action_close(self) -> None:
@@ -115,18 +109,17 @@ class FeedbackDialog(CountdownDialog):
     POLLING = S.FEEDBACK_POLLING
     OFFLINE = S.FEEDBACK_OFFLINE
 
-    def __init__(self, submission: str) -> None:
+    def __init__(self, wages: WagesService, submission: str) -> None:
         super().__init__()
+        self.wages = wages
         self.submission = submission
 
-    async def fetch(self) -> Any:
-        app: Any = self.app
-        return await app.ws.wage_feedback(app.session.uscc, submission=self.submission)
+    async def fetch(self) -> WageFeedbackState:
+        return await self.wages.feedback(submission=self.submission)
 
     async def settled(self) -> bool:
         app: Any = self.app
-        store = app.ws.store(app.session.uscc)
-        record = await app.run_in_thread(store.wage_submissions.record, self.submission)
+        record = await app.run_in_thread(self.wages.record, self.submission)
         if record is None or record["state"] != WageSubmissionState.DONE:
             return False
         self.say(S.FEEDBACK_DONE.format(summary=record["summary"], accepted=record["accepted"],
