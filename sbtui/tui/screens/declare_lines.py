@@ -90,7 +90,7 @@ class LinesScreen(DuesListMixin, BaseScreen):
 
     async def reload(self) -> None:
         """Read the open lines (in a thread) and show them; ticks of lines gone are dropped."""
-        self.lines = await self.app.run_in_thread(self._read)  # type: ignore[attr-defined]
+        self.lines = await self.host.run_in_thread(self._read)
         keys = {ln["key"] for ln in self.lines}
         self.ticked &= keys
         self._options("#decl-unit", sorted({ln["unit_number"] for ln in self.lines}))

@@ -65,7 +65,7 @@ class LinksScreen(BaseScreen):
     async def action_refresh(self) -> None:
         note = self.query_one("#links-note", Static)
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             self.projects = await self.employer.declarations.projects()
         except OfflineError:
             note.update(S.LINKS_OFFLINE)

@@ -101,7 +101,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
         if filters is None:
             return
         status, start, end = filters
-        rows = await self.app.run_in_thread(  # type: ignore[attr-defined]
+        rows = await self.host.run_in_thread(
             lambda: self.employer.declarations.declarations(status=status, date_from=start, date_to=end))
         self.records = [r for r in rows if r.get("kind", "daily") in self.KINDS]
         table = self.query_one(DataTable)
@@ -200,7 +200,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
     @work(exclusive=True, group="rec-refresh")
     async def action_refresh(self) -> None:
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             n = await self.employer.declarations.refresh_declarations()
         except OfflineError:
             self.notify(S.OFFLINE, severity="warning")

@@ -123,7 +123,7 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
 
     @work(exclusive=True, group="dues-load")
     async def load(self) -> None:
-        self.lines = await self.app.run_in_thread(self.employer.declarations.dues_lines)  # type: ignore[attr-defined]
+        self.lines = await self.host.run_in_thread(self.employer.declarations.dues_lines)
         units = sorted({ln["unit_number"] for ln in self.lines})
         select = self.query_one("#dues-unit", Select)
         keep = select.value
@@ -187,7 +187,7 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
 
     async def updated(self) -> str:
         self.load()
-        return S.UPDATED.format(n=await self.app.run_in_thread(self.employer.declarations.dues_count))  # type: ignore[attr-defined]
+        return S.UPDATED.format(n=await self.host.run_in_thread(self.employer.declarations.dues_count))
 
     def action_export(self) -> None:
         shown = list(self.shown)

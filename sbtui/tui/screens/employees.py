@@ -80,7 +80,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
     @work(exclusive=True, group="employees-load")
     async def load(self) -> None:
         registry = self.employer.registry
-        types, paths, counts, where = await self.app.run_in_thread(self._read_meta, registry)
+        types, paths, counts, where = await self.host.run_in_thread(self._read_meta, registry)
         self.group_paths.clear()
         self.group_paths.update(paths)
         self._show_counts(counts)
@@ -96,7 +96,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
             self.grid.set_filter(*where)
         self._show_filter()
         self._show_empty(counts, len(self.grid.source))
-        self.app.screen_ready(self)  # type: ignore[attr-defined]
+        self.host.screen_ready(self)
 
     def _read_meta(self, registry: RegistryService) -> tuple:
         where, params = registry.where(self.filter)
@@ -132,7 +132,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         from sbtui.tui.screens.employees_filter import FilterDialog
 
         registry = self.employer.registry
-        regs, groups = await self.app.run_in_thread(lambda: (registry.registrations(), registry.groups()))
+        regs, groups = await self.host.run_in_thread(lambda: (registry.registrations(), registry.groups()))
         flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view=self.view))
         if flt is not None:
             self.user_filter = flt
@@ -157,7 +157,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
     async def _open_detail(self, rowid: int) -> None:
         from sbtui.tui.screens.employee_detail import EmployeeDetail
 
-        row = await self.app.run_in_thread(self.employer.registry.employee_at, rowid)
+        row = await self.host.run_in_thread(self.employer.registry.employee_at, rowid)
         if row is not None:
             self.app.push_screen(EmployeeDetail(row, self.group_paths))
 
@@ -178,21 +178,21 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
                 ConfirmDialog(S.CONFIRM_ASSIGN_HIDDEN.format(n=len(rowids), hidden=hidden), title=S.PICK_TITLE)):
             return
         registry = self.employer.registry
-        groups = await self.app.run_in_thread(registry.groups)
+        groups = await self.host.run_in_thread(registry.groups)
         name = None
         if len(rowids) == 1:
-            row = await self.app.run_in_thread(registry.employee_at, rowids[0])
+            row = await self.host.run_in_thread(registry.employee_at, rowids[0])
             name = row["name"] if row else ""
         choice = await self.app.push_screen_wait(GroupPick(groups, count=len(rowids), name=name))
         if choice is None:
             return
         group_id = choice or None  # "" = 不分组
         try:
-            n = await self.app.run_in_thread(registry.assign_rows, rowids, group_id)
+            n = await self.host.run_in_thread(registry.assign_rows, rowids, group_id)
         except (KeyError, ValueError) as exc:
             self.notify(S.ASSIGN_FAILED.format(error=exc), severity="error")
             return
-        sending = self.app.send_queued()  # type: ignore[attr-defined]
+        sending = self.host.send_queued()
         self.notify((S.ASSIGNED_SENDING if sending else S.ASSIGNED).format(n=n))
         if self.grid is not None:
             self.grid.action_clear_ticks()
@@ -200,7 +200,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
 
     # -- update (SPEC E6) ---------------------------------------------------------------------
     def action_update(self, full: bool) -> None:
-        if self.session.offline or not self.app.online:  # type: ignore[attr-defined]
+        if self.session.offline or not self.host.online:
             self.notify(S.UPDATE_OFFLINE, severity="warning")
             return
         if full:

@@ -69,7 +69,7 @@ class GroupsScreen(ExportMixin, BaseScreen):
     @work(exclusive=True, group="groups-load")
     async def load(self, select: str | None = None) -> None:
         registry = self.employer.registry
-        groups, members = await self.app.run_in_thread(lambda: (registry.groups(), registry.group_members()))
+        groups, members = await self.host.run_in_thread(lambda: (registry.groups(), registry.group_members()))
         self.groups = groups
         tree = self.query_one(Tree)
         keep = select or self._current_id()
@@ -137,7 +137,7 @@ class GroupsScreen(ExportMixin, BaseScreen):
             self.notify(S.G_HAS_CHILDREN, severity="warning")
             return
         registry = self.employer.registry
-        n = await self.app.run_in_thread(registry.group_member_count, group["id"])
+        n = await self.host.run_in_thread(registry.group_member_count, group["id"])
         if not await self.app.push_screen_wait(ConfirmDialog(
                 S.G_DELETE_CONFIRM.format(path=group["path"], n=n), title=S.G_KEY_DELETE, danger=True)):
             return
@@ -146,11 +146,11 @@ class GroupsScreen(ExportMixin, BaseScreen):
 
     async def _save(self, change) -> Any:
         try:
-            result = await self.app.run_in_thread(change)
+            result = await self.host.run_in_thread(change)
         except (KeyError, ValueError) as exc:
             self.notify(S.G_FAILED.format(error=exc.args[0] if exc.args else exc), severity="error")
             return None
-        sending = self.app.send_queued()  # type: ignore[attr-defined]
+        sending = self.host.send_queued()
         self.notify(S.G_SAVED_SENDING if sending else S.G_SAVED)
         return result if result is not None else True
 

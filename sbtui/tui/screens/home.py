@@ -95,7 +95,7 @@ class HomeScreen(BaseScreen):
     @work(exclusive=True, group="home")
     async def load(self) -> None:
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             summary = await self.ws.employer(self.session.uscc).home.summary(today=self.today,
                                          online=bool(getattr(self.app, "online", True)))
         except (ServiceError, OSError) as exc:
@@ -190,7 +190,7 @@ class HomeScreen(BaseScreen):
         elif (self.session.role or Role.ADMIN) not in spec.roles:
             self.notify(S.NOT_ALLOWED, severity="warning")
         else:
-            self.app.open_screen(spec.id)  # type: ignore[attr-defined]
+            self.host.open_screen(spec.id)
 
     def action_quick_settings(self) -> None:
         current = [q.screen_id for q in self.quick]

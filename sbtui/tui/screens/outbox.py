@@ -65,7 +65,7 @@ class OutboxScreen(BaseScreen):
 
     def action_refresh(self) -> None:
         self.load()
-        self.app.refresh_outbox()  # type: ignore[attr-defined]
+        self.host.refresh_outbox()
 
     @work(thread=True, exclusive=True, group="outbox")
     def load(self) -> None:

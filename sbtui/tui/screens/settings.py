@@ -122,7 +122,7 @@ class DeclarationPasswordScreen(_PasswordForm):
     @work(exclusive=True, group="settings-password")
     async def send(self, old: str, new: str) -> None:
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             await self.ws.change_password(old, new)
         except OfflineError:
             self.post_message(self.Done(S.OFFLINE))

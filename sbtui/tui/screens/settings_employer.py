@@ -64,7 +64,7 @@ class EmployerInfoScreen(BaseScreen):
     @work(exclusive=True, group="employer-info")
     async def load(self) -> None:
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             info = await self.ws.employer_info()
         except ServiceError as exc:
             self.post_message(self.Loaded(None, S.EMPLOYER_FAILED.format(error=exc)))

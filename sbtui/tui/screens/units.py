@@ -63,7 +63,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
 
     @work(exclusive=True, group="units-load")
     async def load(self) -> None:
-        self._fill(await self.app.run_in_thread(self.employer.registry.registrations))
+        self._fill(await self.host.run_in_thread(self.employer.registry.registrations))
 
     def _fill(self, regs: list[dict[str, Any]]) -> None:
         self.regs = regs
@@ -116,10 +116,10 @@ class UnitsScreen(ExportMixin, BaseScreen):
     @work(exclusive=True, group="units-update")
     async def action_update(self) -> None:
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             regs = await self.employer.registry.update_registrations()
         except OfflineError:
-            self.app.note_offline()  # type: ignore[attr-defined]
+            self.host.note_offline()
             self.notify(S.UPDATE_OFFLINE, severity="warning")
             return
         except ServiceError as exc:

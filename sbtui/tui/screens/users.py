@@ -74,7 +74,7 @@ class UsersScreen(BaseScreen):
     @work(exclusive=True, group="users")
     async def load(self, select: str | None = None) -> None:
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             users = list(await self.ws.users.list())
         except OfflineError:
             self.post_message(self.Loaded(None, error=S.OFFLINE))

@@ -78,7 +78,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection[
     @work(exclusive=True, group="wages-load")
     async def load(self) -> None:
         wages, registry = self.employer.wages, self.employer.registry
-        types, paths, total = await self.app.run_in_thread(
+        types, paths, total = await self.host.run_in_thread(
             lambda: (registry.registered_types(), registry.group_paths(), wages.draft_count()))
         self.group_paths.clear()
         self.group_paths.update(paths)
@@ -97,7 +97,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection[
             self.grid.clear_cache()
             self.grid.set_filter(*where)
         self._show_counts(total)
-        self.app.screen_ready(self)  # type: ignore[attr-defined]
+        self.host.screen_ready(self)
         if total == 0 and not self._asked_empty:
             self._asked_empty = True  # manual 000 §5.1: 存在缴费工资为空的职工 … 立即申报？
             self.offer_empty_wages()
@@ -168,10 +168,10 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection[
     async def offer_empty_wages(self) -> None:
         """Asked once, on an empty area: the registry scan runs only then, not on every load."""
         wages = self.employer.wages
-        if not await self.app.run_in_thread(wages.has_empty_wages):
+        if not await self.host.run_in_thread(wages.has_empty_wages):
             return
         if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE)):
-            n = await self.app.run_in_thread(wages.add_empty, svc.this_month())
+            n = await self.host.run_in_thread(wages.add_empty, svc.this_month())
             self.notify(S.ADDED.format(n=n))
             self.load()
 

@@ -105,7 +105,7 @@ class EditMixin:
 
     async def _change(self, fn) -> Any:
         try:
-            result = await self.app.run_in_thread(fn)  # type: ignore[attr-defined]
+            result = await self.host.run_in_thread(fn)
         except (KeyError, ValueError) as exc:
             self.notify(str(exc.args[0] if exc.args else exc), severity="error", timeout=8)  # type: ignore[attr-defined]
             return None

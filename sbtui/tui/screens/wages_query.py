@@ -74,14 +74,14 @@ class WageQueryScreen(ExportMixin, GridConnection[WageQueryGrid], BaseScreen):
         wages = self.employer.wages
         reader = self.keep_grid_connection(lambda: wages.query_grid(threads=True))
         registry = self.employer.registry
-        total, paths = await self.app.run_in_thread(lambda: (reader.build(), registry.group_paths()))
+        total, paths = await self.host.run_in_thread(lambda: (reader.build(), registry.group_paths()))
         self.group_paths.update(paths)
         source = GridSource(reader.conn, reader.table, query_columns(self.group_paths), key="rowid")
         self.grid = Grid(source, frozen=2, id="query-grid")
         await self.query_one("#query-body").mount(self.grid)
         self.grid.focus()
         self._show_count()
-        self.app.screen_ready(self)  # type: ignore[attr-defined]
+        self.host.screen_ready(self)
 
     def _show_count(self) -> None:
         n = len(self.grid.source) if self.grid is not None else 0
@@ -98,7 +98,7 @@ class WageQueryScreen(ExportMixin, GridConnection[WageQueryGrid], BaseScreen):
             return
         wages = self.employer.wages
         registry = self.employer.registry
-        regs, groups = await self.app.run_in_thread(lambda: (registry.registrations(), registry.groups()))
+        regs, groups = await self.host.run_in_thread(lambda: (registry.registrations(), registry.groups()))
         flt = await self.app.push_screen_wait(FilterDialog(regs, groups, self.user_filter, view="stopped"))
         if flt is None:
             return
@@ -106,7 +106,7 @@ class WageQueryScreen(ExportMixin, GridConnection[WageQueryGrid], BaseScreen):
             "所属月份（YYYY-MM，留空为全部）：", title="查询条件", value=self.month or "",
             check=lambda t: None if len(t) == 7 and t[4] == "-" else "生效年月格式应为YYYY-MM"))
         self.user_filter, self.month = flt, month
-        where, params = await self.app.run_in_thread(lambda: wages.query_where(
+        where, params = await self.host.run_in_thread(lambda: wages.query_where(
             name=flt.name, id_number=flt.id_number, type_code=flt.type_code, unit_number=flt.unit_number,
             group_id=flt.group_id, month=month))
         self.grid.set_filter(where, tuple(params))

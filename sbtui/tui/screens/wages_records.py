@@ -53,7 +53,7 @@ class WageRecordsScreen(BaseScreen):
 
     @work(exclusive=True, group="records-load")
     async def load(self) -> None:
-        self.records = await self.app.run_in_thread(self.employer.wages.records)  # type: ignore[attr-defined]
+        self.records = await self.host.run_in_thread(self.employer.wages.records)
         table = self.query_one(DataTable)
         table.clear()
         for n, r in enumerate(self.records, start=1):
@@ -76,7 +76,7 @@ class WageRecordsScreen(BaseScreen):
 
     @work(exclusive=True, group="records-open")
     async def _open(self, submission: str) -> None:
-        rows = await self.app.run_in_thread(self.employer.wages.record_rows, submission)  # type: ignore[attr-defined]
+        rows = await self.host.run_in_thread(self.employer.wages.record_rows, submission)
         self.app.push_screen(SubmissionRows(rows))
 
     @work(exclusive=True, group="records-fetch")

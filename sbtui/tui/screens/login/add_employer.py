@@ -83,8 +83,8 @@ class AddEmployerScreen(StepScreen):
         """In embedded mode, the demo employer's USCC and initial password as a hint."""
         from sbtui.domain.passwords import initial_password
 
-        await self.app.service_ready()  # type: ignore[attr-defined]
-        facts = await self.app.run_in_thread(self.ws.sandbox_facts)  # type: ignore[attr-defined]
+        await self.host.service_ready()
+        facts = await self.host.run_in_thread(self.ws.sandbox_facts)
         self.demo = facts["uscc"]
         password = initial_password(facts["unit_numbers"][0])
         self.query_one("#add-hint", Static).update(S.ADD_DEMO_HINT.format(uscc=self.demo, password=password))
@@ -144,10 +144,10 @@ class AddEmployerScreen(StepScreen):
         status.set_classes("step-status info")
         status.update(S.ADD_LOOKING_UP)
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             records = await self.ws.lookup_employer(uscc)
         except OfflineError:
-            self.app.note_offline()  # type: ignore[attr-defined]
+            self.host.note_offline()
             status.set_classes("step-status error")
             status.update(S.LOGIN_NEEDS_SERVICE)
             return

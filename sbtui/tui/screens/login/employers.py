@@ -57,7 +57,7 @@ class EmployerListScreen(BaseScreen):
     @work(exclusive=True, group="employers")
     async def load(self) -> None:
         async with self._store_lock:  # never count rows in a store that a delete is closing
-            rows = await self.app.run_in_thread(self._rows)  # type: ignore[attr-defined]
+            rows = await self.host.run_in_thread(self._rows)
         self._show(rows)
 
     def _rows(self) -> list[tuple[str, str, int | None]]:
@@ -90,7 +90,7 @@ class EmployerListScreen(BaseScreen):
             self.first_load = False
             table.move_cursor(row=min(index, len(rows) - 1))
             table.focus()
-        self.app.screen_ready(self)  # type: ignore[attr-defined]
+        self.host.screen_ready(self)
 
     def selected(self) -> tuple[str, str] | None:
         table = self.query_one(DataTable)
@@ -131,7 +131,7 @@ class EmployerListScreen(BaseScreen):
     async def delete(self, uscc: str, name: str) -> None:
         try:
             async with self._store_lock:
-                await self.app.run_in_thread(  # type: ignore[attr-defined]
+                await self.host.run_in_thread(
                     lambda: self.ws.remove_employer(uscc, logged_in=self.session.uscc))
         except ValueError:
             self.notify(S.DELETE_CURRENT, severity="error")

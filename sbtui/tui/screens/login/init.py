@@ -101,7 +101,7 @@ class InitScreen(BaseScreen):
             self.render_steps()
         if event.message:
             self.say(event.message)
-        self.app.sync_text = _short(event)  # type: ignore[attr-defined]
+        self.host.sync_text = _short(event)
 
     # -- the steps -------------------------------------------------------------------------
     def action_retry(self) -> None:
@@ -117,7 +117,7 @@ class InitScreen(BaseScreen):
         self.failed = True
         self.say(message, "error")
         self.query_one("#init-note", Static).update(S.INIT_RETRY)
-        self.app.sync_text = ""  # type: ignore[attr-defined]
+        self.host.sync_text = ""
         self.refresh_bindings()
 
     def _local(self) -> tuple[int, bool]:
@@ -178,7 +178,7 @@ class InitScreen(BaseScreen):
             if session.role == Role.ADMIN:
                 await self.ws.users.list()
             else:  # a sub-user logged in: users exist
-                await self.app.run_in_thread(self.ws.users.note_users, self.uscc, True)  # type: ignore[attr-defined]
+                await self.host.run_in_thread(self.ws.users.note_users, self.uscc, True)
         except ServiceError:
             pass
 

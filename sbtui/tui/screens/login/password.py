@@ -95,7 +95,7 @@ class ForcedChangeScreen(BaseScreen):
         try:
             session = await self.ws.change_password(self.old, new)
         except OfflineError:
-            self.app.note_offline()  # type: ignore[attr-defined]
+            self.host.note_offline()
             self.say(S.LOGIN_NEEDS_SERVICE)
             return
         except ServiceError as exc:

@@ -67,7 +67,7 @@ class RegistrationInfoScreen(BaseScreen):
         try:
             self.regs = await self.ws.service().registrations()
         except OfflineError:
-            self.app.note_offline()  # type: ignore[attr-defined]
+            self.host.note_offline()
             self.say(S.LOGIN_NEEDS_SERVICE)
             return
         except ServiceError as exc:

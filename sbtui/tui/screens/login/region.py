@@ -47,7 +47,7 @@ class RegionScreen(BaseScreen):
         options.add_options([Option(name, id=rid) for rid, name in regions])
         options.highlighted = 0
         options.focus()
-        self.app.screen_ready(self)  # type: ignore[attr-defined]
+        self.host.screen_ready(self)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

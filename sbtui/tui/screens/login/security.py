@@ -187,11 +187,11 @@ class SecurityScreen(BaseScreen):
     async def submit(self, password: str, username: str | None) -> None:
         self.say(S.CHECKING, "info")
         try:
-            await self.app.service_ready()  # type: ignore[attr-defined]
+            await self.host.service_ready()
             session = await self.ws.login(self.uscc, password, username=username)
         except ServiceError as exc:
             if isinstance(exc, OfflineError):
-                self.app.note_offline()  # type: ignore[attr-defined]
+                self.host.note_offline()
                 message = failure_text(exc) + ("" if self.first_time else "\n" + self._offline_hint())
             else:
                 message = failure_text(exc)
