@@ -41,7 +41,7 @@ async def sync_cmd(obj: Ctx, full: bool, uscc: str | None) -> None:
         result, offline = None, exc.message
     progress.end()
     if offline is not None:
-        pending = obj.ws.store(uscc).outbox.counts()
+        pending = obj.ws.employer(uscc).outbox_counts()
         if obj.json and result is not None:
             emit_json(asdict(result))
         n = sum(pending[s] for s in OUTBOX_PENDING)
@@ -68,12 +68,12 @@ STATE_LABELS = labels(OutboxState)  # the TUI's 待发送队列 prints the same 
 @click.pass_obj
 def outbox(obj: Ctx, state: str | None, uscc: str | None) -> None:
     """What is queued, sent, confirmed or refused (the local outbox)."""
-    store = obj.ws.store(current_uscc(obj, uscc))
-    items = store.outbox.items(state=state)
+    employer = obj.ws.employer(current_uscc(obj, uscc))
+    items = employer.outbox_items(state)
     if obj.json:
-        emit_json({"counts": store.outbox.counts(), "items": [_item(i) for i in items]})
+        emit_json({"counts": employer.outbox_counts(), "items": [_item(i) for i in items]})
         return
-    counts = store.outbox.counts()
+    counts = employer.outbox_counts()
     click.echo("  ".join(f"{text} {counts.get(k, 0)}" for k, text in STATE_LABELS.items()))
     for i in items:
         d = _item(i)

@@ -44,9 +44,10 @@ async def demo(obj: Ctx, limit: int = 20) -> None:
     progress = Progress()
     result = await ws.sync(uscc, progress=progress)
     progress.end()
-    store = ws.store(uscc)
     from sbtui.cli.employees import print_employees
+    from sbtui.services.registry import EmployeeFilter
 
-    print_employees(store.registry.employees(limit=limit), total=store.registry.employee_count())
+    count, rows = ws.employer(uscc).registry.iter_employees(EmployeeFilter(), limit=limit)
+    print_employees(list(rows), total=count)
     click.echo(f"数据目录：{ws.data_dir}    更多命令：sbtui --help")
     del result

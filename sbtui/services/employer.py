@@ -1,5 +1,8 @@
-"""The area services of one employer, as ``ws.employer(uscc)`` hands them out."""
+"""The area services of one employer, as ``ws.employer(uscc)`` hands them out, and what the
+login and the 待发送队列 know of that employer on this machine."""
 from __future__ import annotations
+
+from typing import Any
 
 from sbtui.services.area import Area
 from sbtui.services.declarations import DeclarationsService
@@ -19,3 +22,29 @@ class Employer:
         self.wages = WagesService(area)
         self.declarations = DeclarationsService(area)
         self.home = HomeService(area)
+
+    # -- this employer on this machine (login, 待发送队列, the status bar) ---------------------
+
+    def local_employees(self) -> int:
+        """How many employees the local store holds (离线使用 needs some)."""
+        return self.store.registry.employee_count()
+
+    def downloaded(self) -> bool:
+        """Whether the first full download of the registry finished here."""
+        return self.store.sync_get("cursor") is not None
+
+    def last_role(self, default: str) -> str:
+        """The role of the last login here (the home page before the service answers)."""
+        return self.store.meta_get("last_role", default)
+
+    def remember_role(self, role: str | None) -> None:
+        self.store.meta_set("last_role", role)
+
+    def outbox_items(self, state: str | None = None) -> list[Any]:
+        """Everything queued here for the service (or in ``state``), oldest first (the
+        待发送队列, ``sbtui outbox``)."""
+        return self.store.outbox.items(state)
+
+    def outbox_counts(self) -> dict[str, int]:
+        """Outbox items per state (the status bar)."""
+        return self.store.outbox.counts()

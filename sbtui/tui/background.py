@@ -135,5 +135,5 @@ class Background:
         uscc = app.session.uscc
         if uscc is None:
             return
-        counts = OutboxCounts.from_states(app.ws.store(uscc).outbox.counts())
+        counts = OutboxCounts.from_states(app.ws.employer(uscc).outbox_counts())
         app.call_from_thread(setattr, app, "outbox_counts", counts)

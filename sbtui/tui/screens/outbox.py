@@ -70,7 +70,7 @@ class OutboxScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="outbox")
     def load(self) -> None:
         uscc = self.session.uscc
-        items = self.ws.store(uscc).outbox.items() if uscc else []
+        items = self.employer.outbox_items() if uscc else []
         wanted = STATES_OF[self.filter]
         rows = [(str(i.seq), S.OUTBOX_STATES.get(i.state, i.state), S.OUTBOX_KINDS.get(i.kind, i.kind),
                  i.entity.split(":", 1)[-1], str(i.attempts), _when(i.updated_at), i.last_error or "")

@@ -64,7 +64,7 @@ class ChooseUnitScreen(BaseScreen):
 
     @work(thread=True, group="units")
     def load(self) -> None:
-        units = self.ws.store(self.session.uscc).registry.registrations()
+        units = self.employer.registry.registrations()
         catalogue()  # read the data file here, not on the UI loop
         self.app.call_from_thread(self._loaded, units)
 

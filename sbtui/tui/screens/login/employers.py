@@ -66,7 +66,7 @@ class EmployerListScreen(BaseScreen):
         for entry in ws.config.employers:
             count = None
             if ws.config.store_path(entry.uscc).exists():
-                count = ws.store(entry.uscc).registry.employee_count()
+                count = ws.employer(entry.uscc).local_employees()
             rows.append((entry.uscc, entry.name, count))
         return rows
 

@@ -169,12 +169,12 @@ def _units(app, uscc: str) -> list[dict]:
     from sbtui.domain.catalogue import catalogue
 
     catalogue()  # read the data file here, not on the UI loop
-    return app.ws.store(uscc).registry.registrations()
+    return app.ws.employer(uscc).registry.registrations()
 
 
 def _last_role(app, uscc: str) -> str:
-    return app.ws.store(uscc).meta_get("last_role", Role.ADMIN)
+    return app.ws.employer(uscc).last_role(Role.ADMIN)
 
 
 def _remember_role(app, uscc: str, session: Session) -> None:
-    app.ws.store(uscc).meta_set("last_role", session.role)
+    app.ws.employer(uscc).remember_role(session.role)

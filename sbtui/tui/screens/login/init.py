@@ -121,8 +121,8 @@ class InitScreen(BaseScreen):
         self.refresh_bindings()
 
     def _local(self) -> tuple[int, bool]:
-        store = self.ws.store(self.uscc)
-        return store.registry.employee_count(), store.sync_get("cursor") is None
+        employer = self.ws.employer(self.uscc)
+        return employer.local_employees(), not employer.downloaded()
 
     @work(exclusive=True, group="init")
     async def run_steps(self) -> None:

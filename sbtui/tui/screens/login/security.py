@@ -153,7 +153,7 @@ class SecurityScreen(BaseScreen):
     def _local_count(self) -> int:
         if not self.ws.config.store_path(self.uscc).exists():
             return 0
-        return self.ws.store(self.uscc).registry.employee_count()
+        return self.ws.employer(self.uscc).local_employees()
 
     def _offline_hint(self) -> str:
         return S.OFFLINE_HINT.format(n=self.local_count) if self.local_count else S.OFFLINE_NO_DATA
