@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from sbtui import clock
 from sbtui.domain.catalogue import catalogue
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.screens.group_pick import GroupPick
@@ -108,7 +109,7 @@ async def test_submit_ticked_rows_feedback_and_records(sandbox):
     ws, facts = sandbox
     store = ws.store(facts["uscc"])
     wages = ws.employer(facts["uscc"]).wages
-    wages.add_all_normal("2026-11")
+    wages.add_all_normal(clock.this_month())  # the suite's day: an earlier month may be declared
     rowids = [r for (r,) in store.db.execute(
         "SELECT rowid FROM wage_draft WHERE ',' || insured || ',' LIKE '%,110,%' ORDER BY rowid LIMIT 3")]
     # the third row lowers its pension wage from a month already declared (paid): the service
