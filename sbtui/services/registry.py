@@ -23,6 +23,7 @@ from sbtui import clock
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.period import Period
 from sbtui.domain.vocab import EmployeeChange, EmployeeStatus, labels, values
+from sbtui.services.grid import GridReader
 
 if TYPE_CHECKING:
     from sbtui.services.area import Area
@@ -171,12 +172,10 @@ class RegistryService:
             "SELECT status, count(*) FROM employees GROUP BY status").fetchall())
         return {"total": sum(counts.values()), **{s: counts.get(s, 0) for s in values(EmployeeStatus)}}
 
-    def grid_connection(self, *, threads: bool = False) -> sqlite3.Connection:
-        """A SQLite connection of its own on the store's file, for a screen's virtual grid:
-        pages of visible rows read on the UI thread while workers write through the store's
-        connection (WAL lets both go on). ``threads``: also used by the screen's worker
-        threads. The caller closes it."""
-        return sqlite3.connect(str(self.store.path), check_same_thread=not threads)
+    def grid(self) -> GridReader:
+        """The employee grid's own read connection on the store's file (the screen closes it),
+        as :meth:`WagesService.draft_grid` gives the wage grid's."""
+        return GridReader(self.store.path)
 
     def employee_ids(self, rowids: list[int]) -> list[str]:
         """The employee ids of grid rows (the grid is keyed on the table's rowid)."""

@@ -85,7 +85,7 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         self.group_paths.update(paths)
         self._show_counts(counts)
         if self.grid is None:
-            conn = self.keep_grid_connection(registry.grid_connection)
+            conn = self.keep_grid_connection(registry.grid).conn
             columns = employee_columns(types, self.group_paths, changed_since=self.filter.changed_since)
             source = GridSource(conn, "employees", columns, key="rowid", where=where[0],
                                 params=where[1], eager=False)

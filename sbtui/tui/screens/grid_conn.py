@@ -20,7 +20,7 @@ class GridConnection(Generic[C]):
 
     def keep_grid_connection(self, open_connection: Callable[[], C]) -> C:
         """The screen's connection, opened once by ``open_connection`` (an area service's, e.g.
-        ``self.employer.registry.grid_connection`` or ``self.employer.wages.draft_grid``) and kept
+        ``self.employer.registry.grid`` or ``self.employer.wages.draft_grid``) and kept
         until the screen goes."""
         if self._conn is None:
             self._conn = open_connection()
