@@ -63,16 +63,21 @@ def store_path(home: Path, uscc: str) -> Path:
     return home / "employers" / f"{uscc}.db"
 
 
-def local_count(db: Path) -> int:
+def _read_int(db: Path, sql: str) -> int:
+    """One number read from the child's store while it runs (read-only; 0 until it exists)."""
     if not db.exists():
         return 0
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:
-        return con.execute("select count(*) from employees").fetchone()[0]
+        return con.execute(sql).fetchone()[0]
     except sqlite3.Error:
         return 0
     finally:
         con.close()
+
+
+def local_count(db: Path) -> int:
+    return _read_int(db, "select count(*) from employees")
 
 
 def integrity(db: Path) -> str:
@@ -203,13 +208,7 @@ def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations:
     cmd = _sbtui(home, url, "sync")
 
     def attempts() -> int:  # requests started: each kill's delay runs from the child's first
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
-        try:
-            return con.execute("select coalesce(sum(attempts), 0) from outbox").fetchone()[0]
-        except sqlite3.Error:
-            return 0
-        finally:
-            con.close()
+        return _read_int(db, "select coalesce(sum(attempts), 0) from outbox")
 
     def pending_left() -> None:
         con = sqlite3.connect(db)
