@@ -157,6 +157,33 @@ class Faulty(RemoteService):
     async def projects(self):
         return await self.inner.projects()
 
+    async def pay_list(self):
+        return await self.inner.pay_list()
+
+    async def authorize_payment(self, password):
+        return await self.inner.authorize_payment(password)
+
+    async def payments(self, *, date_from=None, date_to=None):
+        return await self.inner.payments(date_from=date_from, date_to=date_to)
+
+    async def payment(self, payment_id):
+        return await self.inner.payment(payment_id)
+
+    async def vouchers(self, *, date_from=None, date_to=None):
+        return await self.inner.vouchers(date_from=date_from, date_to=date_to)
+
+    async def voucher(self, number):
+        return await self.inner.voucher(number)
+
+    async def deposit_accounts(self):
+        return await self.inner.deposit_accounts()
+
+    async def agreements(self):
+        return await self.inner.agreements()
+
+    async def agreement(self, agreement_id):
+        return await self.inner.agreement(agreement_id)
+
     async def perform(self, kind, payload, *, key):
         self.performed.append((kind, key))
         if self.offline_before_perform:

@@ -111,6 +111,33 @@ class Scripted(RemoteService):
     async def credits(self):
         return []
 
+    async def pay_list(self):
+        return []
+
+    async def authorize_payment(self, password):
+        raise NotImplementedError
+
+    async def payments(self, *, date_from=None, date_to=None):
+        return []
+
+    async def payment(self, payment_id):
+        raise NotImplementedError
+
+    async def vouchers(self, *, date_from=None, date_to=None):
+        return []
+
+    async def voucher(self, number):
+        raise NotImplementedError
+
+    async def deposit_accounts(self):
+        return []
+
+    async def agreements(self):
+        return []
+
+    async def agreement(self, agreement_id):
+        raise NotImplementedError
+
     async def wage_declaration(self, declaration_id):
         raise NotImplementedError
 

@@ -490,3 +490,131 @@ class Project(_Model):
     tax_authority: str | None = None  # 主管税务机关, once linked
     tax_branch: str | None = None  # 主管税务所（科、分局）
     linked_at: datetime | None = None
+
+
+# -- Payment and three-party agreements (SPEC P1–P5, A1, D12) ----------------------------------
+
+PayMethod = Literal["tips", "voucher"]  # 三方协议缴费 / 银行端凭证缴费
+AgreementState = Literal["未验证", "验证中", "验证通过", "验证失败", "协议终止"]
+PaymentState = Literal["缴费成功", "缴费失败"]
+VoucherState = Literal["已开具", "已入库", "已作废"]
+
+
+class PayLine(_Model):
+    """One line of the pay list (SPEC P1, D12): a line of a 申报成功 declaration that is neither
+    paid nor on an open voucher, with its late fee as of ``as_of`` (the service's today)."""
+
+    key: str  # "{declaration_id}:{n}" — what a payment or voucher names
+    declaration_id: str
+    n: int  # the DeclarationLine.n
+    unit_number: str
+    agency: str = ""
+    source: DueSource
+    serial: str | None = None
+    period_from: str
+    period_to: str
+    item: str
+    item_name: str  # 征收品目
+    type_name: str = ""  # 征收项目 / 参保费种
+    amount: Decimal  # the line's 实际缴纳 (DeclarationLine.actual)
+    deadline: date  # 缴款期限 (the line's collection deadline)
+    days_late: int = 0
+    late_fee: Decimal = Decimal("0.00")  # 滞纳金 as of ``as_of`` (D12: 0.05 % a day, per line)
+    as_of: date
+
+
+class PayTicket(_Model):
+    """安全认证: what the declaration password (a sub-user: its own password) buys for a few
+    minutes; a payment or a voucher names it instead of carrying the password."""
+
+    ticket: str
+    expires_at: datetime
+
+
+class DepositAccount(_Model):
+    """A bank account: the employer's 缴费人存款账户 (no ``balance``) or, in the sandbox's
+    training controls, an account of the sandbox bank (with ``balance``)."""
+
+    bank: str  # 银行行别
+    branch: str = ""  # 开户网点
+    account: str  # 账号
+    name: str  # 账户名称
+    balance: Decimal | None = None
+
+
+class Agreement(_Model):
+    """A three-party agreement (单位三方协议, SPEC A1)."""
+
+    id: str  # 协议书号 (given by the service)
+    batch: bool = False  # 费批扣 (True) / 费非批扣
+    tax_authority: str  # 所属税务机关
+    region: str  # 行政区划 code (GB/T 2260)
+    region_name: str = ""
+    bank: str  # 银行行别
+    branch: str  # 开户网点
+    account_name: str  # 账户名称
+    account: str  # 缴费账号
+    status: AgreementState
+    reason: str | None = None  # why verification failed (缴款单位名称不一致 …)
+    created_at: datetime
+    verify_at: datetime | None = None  # when the bank answers a pending verification
+    decided_at: datetime | None = None
+
+
+class PaymentLine(_Model):
+    """One paid (or to-be-paid) line of a payment or voucher, with its late fee; once in the
+    treasury, its 电子税票号码 and 入库日期 (certificates need them)."""
+
+    key: str  # the PayLine key
+    declaration_id: str
+    n: int
+    unit_number: str
+    period_from: str
+    period_to: str
+    item: str
+    item_name: str
+    type_name: str = ""
+    amount: Decimal
+    late_fee: Decimal = Decimal("0.00")
+    ticket_number: str | None = None  # 电子税票号码
+    booked_on: date | None = None  # 入库日期
+
+
+class Payment(_Model):
+    """A TIPS debit through a three-party agreement (SPEC P2, P4): 缴费成功 or 缴费失败 with
+    the bank's reason (a failed one changed nothing)."""
+
+    id: str
+    method: PayMethod = "tips"
+    agreement_id: str | None = None
+    bank: str = ""
+    account: str = ""
+    account_name: str = ""
+    status: PaymentState
+    reason: str | None = None
+    amount: Decimal  # the dues
+    late_fee: Decimal = Decimal("0.00")
+    total: Decimal  # amount + late_fee
+    paid_at: datetime
+    lines: list[PaymentLine] = Field(default_factory=list)
+
+
+class Voucher(_Model):
+    """《银行端查询缴税凭证》 (SPEC P3): its lines leave the pay list while it is 已开具; the
+    bank collecting it books them (已入库); voiding returns them."""
+
+    number: str  # 凭证序号
+    ticket_number: str  # 税票号码
+    issued_on: date  # 填开日期
+    deadline: date  # 限缴日期
+    status: VoucherState
+    payer_name: str = ""  # 付款人名称
+    bank: str = ""  # 开户银行
+    account: str = ""  # 账号
+    tax_authority: str = ""
+    amount: Decimal
+    late_fee: Decimal = Decimal("0.00")
+    total: Decimal
+    booked_on: date | None = None
+    voided_at: datetime | None = None
+    lines: list[PaymentLine] = Field(default_factory=list)

@@ -147,6 +147,38 @@ class DueStatus(StrEnum):
     BATCH_LISTED = "批扣清册生成"
 
 
+class AgreementStatus(StrEnum):
+    """A three-party agreement (SPEC A1)."""
+
+    UNVERIFIED = "未验证"
+    VERIFYING = "验证中"
+    VERIFIED = "验证通过"
+    REFUSED = "验证失败"
+    ENDED = "协议终止"
+
+
+class PaymentResult(StrEnum):
+    """A TIPS debit (SPEC P2)."""
+
+    OK = "缴费成功"
+    FAILED = "缴费失败"
+
+
+class VoucherStatus(StrEnum):
+    """A 银行端查询缴税凭证 (SPEC P3)."""
+
+    ISSUED = "已开具"
+    BOOKED = "已入库"
+    VOIDED = "已作废"
+
+
+class PayMethod(StrEnum):
+    """How the ticked lines are paid (SPEC P1)."""
+
+    TIPS = "tips"
+    VOUCHER = "voucher"
+
+
 class ProjectState(StrEnum):
     """A construction project link (SPEC D10) in the local store: ``待发送`` until the service
     answers, then ``linked`` or ``refused``."""
@@ -178,15 +210,17 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         WageSubmissionState.DONE: "已获取反馈",
     },
     ProjectState: {ProjectState.LINKED: "已关联", ProjectState.REFUSED: "被拒绝"},
+    PayMethod: {PayMethod.TIPS: "三方协议缴费", PayMethod.VOUCHER: "银行端凭证缴费"},
 }
 """The Chinese word of every code, per enum (members of two enums may share a code, and a
 ``StrEnum`` member equals its text, so one flat dict would mix them up). A word enum's label
 is its value (see :func:`label`)."""
 
-WORDS: tuple[type[StrEnum], ...] = (WageSummary, DeclarationStatus, PaymentStatus, DueStatus)
+WORDS: tuple[type[StrEnum], ...] = (WageSummary, DeclarationStatus, PaymentStatus, DueStatus,
+                                    AgreementStatus, PaymentResult, VoucherStatus)
 """The enums whose value is the Chinese word itself."""
 CODES: tuple[type[StrEnum], ...] = (OutboxState, Role, UserStatus, EmployeeStatus, EmployeeChange,
-                                    WageResult, WageSubmissionState, ProjectState)
+                                    WageResult, WageSubmissionState, ProjectState, PayMethod)
 """The enums with codes, labelled in :data:`LABELS` (``ProjectState`` mixes both)."""
 
 

@@ -20,10 +20,12 @@ from pydantic import TypeAdapter, ValidationError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from sbtui.domain.models import (
+    Agreement,
     ChangesPage,
     Credit,
     Declaration,
     DeclarationEmployee,
+    DepositAccount,
     DueDetailLine,
     DueLine,
     EmployerInfo,
@@ -32,6 +34,9 @@ from sbtui.domain.models import (
     KeyOutcome,
     Message,
     Notice,
+    PayLine,
+    Payment,
+    PayTicket,
     Project,
     RegistryPage,
     Session,
@@ -39,6 +44,7 @@ from sbtui.domain.models import (
     TodoItem,
     UnitRegistration,
     User,
+    Voucher,
     WageDeclaration,
 )
 from sbtui.remote.errors import (
@@ -89,6 +95,15 @@ _DECLARATION_EMPLOYEES = TypeAdapter(list[DeclarationEmployee])
 _CREDITS = TypeAdapter(list[Credit])
 _PROJECT = TypeAdapter(Project)
 _PROJECTS = TypeAdapter(list[Project])
+_PAY_LINES = TypeAdapter(list[PayLine])
+_PAY_TICKET = TypeAdapter(PayTicket)
+_PAYMENT = TypeAdapter(Payment)
+_PAYMENTS = TypeAdapter(list[Payment])
+_VOUCHER = TypeAdapter(Voucher)
+_VOUCHERS = TypeAdapter(list[Voucher])
+_ACCOUNTS = TypeAdapter(list[DepositAccount])
+_AGREEMENT = TypeAdapter(Agreement)
+_AGREEMENTS = TypeAdapter(list[Agreement])
 _ANY = TypeAdapter(Any)
 
 
@@ -260,6 +275,39 @@ class HttpService(RemoteService):
 
     async def projects(self) -> list[Project]:
         return _parse(_PROJECTS, await self._get("/projects"))
+
+    async def pay_list(self) -> list[PayLine]:
+        return _parse(_PAY_LINES, await self._get("/payments/due"))
+
+    async def authorize_payment(self, password: str) -> PayTicket:
+        resp = await self._request("POST", "/payments/authorize", body={"password": password},
+                                   retry=False)
+        return _parse(_PAY_TICKET, resp)
+
+    async def payments(self, *, date_from: str | None = None,
+                       date_to: str | None = None) -> list[Payment]:
+        params = {k: v for k, v in (("date_from", date_from), ("date_to", date_to)) if v}
+        return _parse(_PAYMENTS, await self._get("/payments", params=params))
+
+    async def payment(self, payment_id: str) -> Payment:
+        return _parse(_PAYMENT, await self._get(f"/payments/{_segment(payment_id)}"))
+
+    async def vouchers(self, *, date_from: str | None = None,
+                       date_to: str | None = None) -> list[Voucher]:
+        params = {k: v for k, v in (("date_from", date_from), ("date_to", date_to)) if v}
+        return _parse(_VOUCHERS, await self._get("/vouchers", params=params))
+
+    async def voucher(self, number: str) -> Voucher:
+        return _parse(_VOUCHER, await self._get(f"/vouchers/{_segment(number)}"))
+
+    async def deposit_accounts(self) -> list[DepositAccount]:
+        return _parse(_ACCOUNTS, await self._get("/deposit-accounts"))
+
+    async def agreements(self) -> list[Agreement]:
+        return _parse(_AGREEMENTS, await self._get("/agreements"))
+
+    async def agreement(self, agreement_id: str) -> Agreement:
+        return _parse(_AGREEMENT, await self._get(f"/agreements/{_segment(agreement_id)}"))
 
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
         """Send one outbox item: ``MUTATIONS[kind]`` with the path filled from ``payload`` and

@@ -14,10 +14,12 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from sbtui.domain.models import (
+    Agreement,
     ChangesPage,
     Credit,
     Declaration,
     DeclarationEmployee,
+    DepositAccount,
     DueDetailLine,
     DueLine,
     EmployerInfo,
@@ -26,6 +28,9 @@ from sbtui.domain.models import (
     KeyOutcome,
     Message,
     Notice,
+    PayLine,
+    Payment,
+    PayTicket,
     Project,
     RegistryPage,
     Session,
@@ -33,6 +38,7 @@ from sbtui.domain.models import (
     TodoItem,
     UnitRegistration,
     User,
+    Voucher,
     WageDeclaration,
 )
 
@@ -49,7 +55,21 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "declaration.submit": ("POST", "/declarations"),
     "declaration.void": ("POST", "/declarations/{declaration_id}/void"),  # SPEC D8
     "project.link": ("POST", "/projects/links"),  # SPEC D10: {"project_id", "tax_authority", "tax_branch"}
+    # SPEC P2: body {"lines": [PayLine.key …], "agreement_id", "ticket", "total"} -> Payment
+    "payment.pay": ("POST", "/payments"),
+    # SPEC P3: body {"lines": [...], "ticket", "total", "account": {"bank", "name", "account"} | null} -> Voucher
+    "voucher.issue": ("POST", "/vouchers"),
+    "voucher.void": ("POST", "/vouchers/{number}/void"),  # -> Voucher
+    # SPEC A1: body {"batch", "tax_authority", "region", "bank", "branch", "account_name", "account"}
+    "agreement.add": ("POST", "/agreements"),  # -> Agreement
+    "agreement.modify": ("POST", "/agreements/{agreement_id}"),  # same body -> Agreement (未验证)
+    "agreement.verify": ("POST", "/agreements/{agreement_id}/verify"),  # -> Agreement (验证中)
+    "agreement.void": ("POST", "/agreements/{agreement_id}/void"),  # -> Agreement (协议终止)
+    "agreement.revoke": ("POST", "/agreements/{agreement_id}/revoke"),  # -> Agreement (协议终止)
 }
+"""Kinds whose item must not wait in the outbox: sent at once or refused (SPEC §1: a payment's
+late fee depends on the day it is made)."""
+ONLINE_ONLY: frozenset[str] = frozenset({"payment.pay", "voucher.issue"})
 
 
 class RemoteService(ABC):
@@ -185,6 +205,47 @@ class RemoteService(ABC):
     @abstractmethod
     async def projects(self) -> list[Project]:
         """The projects linked to this employer (SPEC D10)."""
+
+    # -- payment (SPEC P1–P4, D12); pay / issue / void are outbox kinds -----------------------
+
+    @abstractmethod
+    async def pay_list(self) -> list[PayLine]:
+        """缴费: every line of a 申报成功 declaration not paid and not on an open voucher, with
+        its late fee as of the service's today."""
+
+    @abstractmethod
+    async def authorize_payment(self, password: str) -> PayTicket:
+        """安全认证: check the declaration password (a sub-user: its own) again; the ticket
+        names it in ``payment.pay`` / ``voucher.issue``. Wrong: :class:`WrongPasswordError`."""
+
+    @abstractmethod
+    async def payments(self, *, date_from: str | None = None,
+                       date_to: str | None = None) -> list[Payment]:
+        """缴费记录 (SPEC P4), newest first, with lines."""
+
+    @abstractmethod
+    async def payment(self, payment_id: str) -> Payment: ...
+
+    @abstractmethod
+    async def vouchers(self, *, date_from: str | None = None,
+                       date_to: str | None = None) -> list[Voucher]:
+        """缴费凭证打印记录 (SPEC P3) by 填开日期, newest first, with lines."""
+
+    @abstractmethod
+    async def voucher(self, number: str) -> Voucher: ...
+
+    @abstractmethod
+    async def deposit_accounts(self) -> list[DepositAccount]:
+        """The employer's 缴费人存款账户 (for the voucher's optional account), without balances."""
+
+    # -- three-party agreements (SPEC A1); add / modify / verify / void / revoke are outbox kinds
+
+    @abstractmethod
+    async def agreements(self) -> list[Agreement]:
+        """单位三方协议管理. Reading makes the service answer every verification that is due."""
+
+    @abstractmethod
+    async def agreement(self, agreement_id: str) -> Agreement: ...
 
     @abstractmethod
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
