@@ -146,7 +146,7 @@ async def test_d6_confirms_in_order_and_cancel_stops_without_queueing(sandbox):
 @pytest.mark.slow
 async def test_submit_reaches_success_and_offers_to_pay(sandbox):
     """D6 → 提交申报确认 → 立即提交 → 反馈提示 → “社保费申报成功…” → D7 “是否立即缴费？”;
-    确定 says payment comes later and goes to 申报记录."""
+    确定 opens 费款缴纳 › 缴费."""
     ws, facts = sandbox
     decl = ws.employer(facts["uscc"]).declarations
     app = app_for(DailyScreen, ws, facts)
@@ -169,10 +169,8 @@ async def test_submit_reaches_success_and_offers_to_pay(sandbox):
         assert app.screen.message == S.DAILY_DONE
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.message == S.PAY_OFFER)
-        await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog) and app.screen.message == S.PAY_NOT_BUILT)
-        await pilot.press("enter")
-        await until(pilot, lambda: "declare.records" in app.opened)
+        await pilot.press("y")  # D7: 确定 opens 费款缴纳 › 缴费
+        await until(pilot, lambda: "pay" in app.opened)
         assert not keys & {ln["key"] for ln in screen.lines}  # declared lines leave the list
     [record] = decl.declarations()
     assert record["status"] == "申报成功" and record["unit_number"] == notice["unit_number"]

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # the official function menu's order of its groups (manual 000 §1.4 ①); others after, by name
 GROUP_ORDER = ("首页", "单位管理", "参保信息管理", "缴费工资申报", "社保费申报", "工程项目工伤保险费申报", "费款缴纳",
-               "证明打印", "查询统计", "系统设置")
+               "单位退费申请管理", "证明打印", "单位三方协议管理", "查询统计", "系统设置")
 
 
 def _group_rank(path: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:

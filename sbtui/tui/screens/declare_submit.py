@@ -2,8 +2,8 @@
 that block the submit are shown and stop it; then each D6 confirm in order (取消 stops); then
 “提交申报确认” per unit number with 「立即提交」; the declarations go through the outbox (one per
 unit number), “提交成功” and the 反馈提示 countdown (the manual's 20-second wait; r 立即获取);
-then the result and the offer to pay (D7). Offline, the submit is queued and says so. The void
-of 申报记录 uses the same countdown.
+then the result and the offer to pay (D7), whose 确定 opens 缴费. Offline, the submit is queued
+and says so. The void of 申报记录 uses the same countdown.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sbtui.tui.screens.declare_dialogs import NoticeDialog, SummaryDialog, decla
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
 
+PAY_SCREEN = "pay"  # 费款缴纳 › 缴费 (sbtui.tui.screens.pay)
 SUBMIT_PENDING = {DeclarationStatus.QUEUED, DeclarationStatus.PROCESSING}
 VOID_PENDING = {DeclarationStatus.QUEUED, DeclarationStatus.VOIDING}
 
@@ -34,7 +35,7 @@ _OFFERED: weakref.WeakKeyDictionary[App, set[str]] = weakref.WeakKeyDictionary()
 
 async def offer_payment(app: Any, declarations: DeclarationsService, kinds: tuple[str, ...]) -> bool:
     """D7: “当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？” when there are such records
-    not offered yet; 确定 says that payment comes in a later version (True), 取消 → False."""
+    not offered yet; 确定 opens 费款缴纳 › 缴费 (True), 取消 → False (manual 001 §2.2.3)."""
     unpaid = await app.run_in_thread(declarations.unpaid)
     ids = {d["id"] for d in unpaid if d.get("kind", "daily") in kinds}
     seen = _OFFERED.setdefault(app, set())
@@ -43,7 +44,7 @@ async def offer_payment(app: Any, declarations: DeclarationsService, kinds: tupl
     seen |= ids
     if not await app.push_screen_wait(ConfirmDialog(S.PAY_OFFER, title=S.FEEDBACK_TITLE)):
         return False
-    await app.push_screen_wait(NoticeDialog(S.PAY_NOT_BUILT, title=S.FEEDBACK_TITLE))
+    app.open_screen(PAY_SCREEN)
     return True
 
 
@@ -102,8 +103,8 @@ class SubmitMixin:
         if not any(r.get("status") == DeclarationStatus.OK for r in records):
             return
         kinds = ("project",) if screen.KIND == "project" else ("daily", "special")
-        offered = await offer_payment(app, screen.employer.declarations, kinds)
-        if offered or screen.KIND != "daily":  # 特殊缴费: 点击‘确定’跳转到申报记录界面
+        offered = await offer_payment(app, screen.employer.declarations, kinds)  # 确定: 缴费 is opened
+        if not offered and screen.KIND != "daily":  # 特殊缴费: 点击‘确定’跳转到申报记录界面
             app.open_screen(screen.RECORDS)
 
 

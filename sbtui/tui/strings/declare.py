@@ -160,7 +160,6 @@ DECLARE_FAILED = "申报失败：{reason}"
 VOID_DONE = "作废成功"
 VOID_FAILED = "作废失败：{reason}"
 PAY_OFFER = "当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？"
-PAY_NOT_BUILT = "费款缴纳功能尚未提供，将在后续版本中提供"
 
 # records (D8)
 RECORD_COLUMNS = ("申报日期", "单位编号", "申报类型", "状态", "缴费人数", "应缴费额", "实际缴纳", "缴费状态")

@@ -1,0 +1,353 @@
+"""单位三方协议管理 (SPEC A1; manual 000 §4.2): the employer's three-party agreements with their
+status (未验证, 验证中, 验证通过, 验证失败 with the reason, 协议终止); ``a`` 新增 and ``e`` 修改
+(:class:`sbtui.tui.screens.agreements_form.AgreementForm`; a modified agreement is 未验证 again);
+``c`` 验证 with the feedback countdown (验证通过, or 验证失败 and the mismatch the bank found);
+``v`` 作废 and ``r`` 撤销 (a verified one) → 协议终止. At most one agreement may allow batch debit
+(费批扣): the form's 温馨提示 says so, and the service's refusal says it again.
+
+Every change goes through the service layer (its outbox, with its key); offline it waits there.
+"""
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Static
+
+from sbtui.domain.vocab import STAFF, AgreementStatus
+from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.dialogs.countdown import CountdownDialog
+from sbtui.tui.keys import keyed
+from sbtui.tui.registry import ScreenSpec, register_screen
+from sbtui.tui.screens.agreements_form import AgreementForm
+from sbtui.tui.screens.base import BaseScreen
+from sbtui.tui.screens.declare_dialogs import NoticeDialog
+from sbtui.tui.screens.home_view import value_of
+from sbtui.tui.screens.pay_common import REFUSALS, call, service_message
+from sbtui.tui.strings import common as C
+from sbtui.tui.strings import payments as S
+from sbtui.tui.widgets.column_table import ColumnTable
+
+DECIDED = {AgreementStatus.VERIFIED, AgreementStatus.REFUSED, AgreementStatus.ENDED}
+
+
+def agreements_of(app: Any) -> Any:
+    """The AgreementsService of the employer worked in, for a dialog."""
+    return app.ws.employer(app.session.uscc).agreements
+
+
+class AgreementsScreen(BaseScreen):
+    """单位三方协议管理."""
+
+    SCREEN_ID = "agreements"
+    CSS_PATH = "agreements.tcss"
+    BINDINGS = [
+        *BaseScreen.BINDINGS,
+        keyed("agreements", "add", "a", "add", S.KEY_ADD),
+        keyed("agreements", "modify", "e", "modify", S.KEY_MODIFY),
+        keyed("agreements", "verify", "c", "verify", S.KEY_VERIFY),
+        keyed("agreements", "void", "v", "void", S.KEY_VOID),
+        keyed("agreements", "revoke", "r", "revoke", S.KEY_REVOKE),
+        keyed("agreements", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[Any] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="ag-body") as body:
+            body.border_title = f" {S.TITLE_AGREEMENTS} "
+            table: DataTable = ColumnTable(id="ag-table", cursor_type="row", zebra_stripes=True)
+            table.fixed_columns = 1
+            table.add_columns(*S.AGREEMENT_COLUMNS)
+            yield table
+            yield Static("", id="ag-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.load()
+        self.download(quiet=True)
+
+    # -- the list -------------------------------------------------------------------------------
+    @work(exclusive=True, group="ag-load")
+    async def load(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        self.items = list(await call(self.host, self.employer.agreements.agreements))
+        self.loaded = True
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for a in self.items:
+            table.add_row(self.ident_of(a), str(value_of(a, "status", "")),
+                          S.BATCH_YES if value_of(a, "batch") else S.BATCH_NO, value_of(a, "bank", ""),
+                          value_of(a, "account", ""), value_of(a, "account_name", ""), value_of(a, "branch", ""))
+        if self.items and keep is not None:
+            table.move_cursor(row=min(keep, len(self.items) - 1))
+        self.query_one("#ag-body").border_subtitle = S.AGREEMENTS_COUNT.format(n=len(self.items))
+        self._note()
+
+    @staticmethod
+    def ident_of(a: Any) -> str:
+        return str(value_of(a, "id", "") or "")
+
+    def current(self) -> Any | None:
+        row = self.query_one(DataTable).cursor_row
+        if not self.items or row is None or not 0 <= row < len(self.items):
+            return None
+        return self.items[row]
+
+    def chosen(self) -> Any | None:
+        a = self.current()
+        if a is None:
+            self.notify(S.NONE_SELECTED, severity="warning")
+        return a
+
+    def _note(self) -> None:
+        a = self.current()
+        if a is None:
+            self.query_one("#ag-note", Static).update(S.AGREEMENTS_EMPTY if self.loaded else "")
+            return
+        region = value_of(a, "region_name", "") or value_of(a, "region", "")
+        text = S.AGREEMENT_NOTE.format(authority=value_of(a, "tax_authority", ""), region=region)
+        if value_of(a, "reason"):
+            text += S.AGREEMENT_NOTE_REASON.format(reason=value_of(a, "reason"))
+        if value_of(a, "pending"):
+            text += S.AGREEMENT_NOTE_PENDING
+        self.query_one("#ag-note", Static).update(text)
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        self._note()
+
+    # -- refresh / push -------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.download(quiet=False)
+
+    @work(exclusive=True, group="ag-refresh")
+    async def download(self, quiet: bool = False) -> None:
+        try:
+            await self.host.service_ready()
+            await self.employer.agreements.refresh()
+        except OfflineError:
+            if not quiet:
+                self.notify(S.OFFLINE_LIST, severity="warning")
+            return
+        except ServiceError as exc:
+            self.notify(S.REFRESH_FAILED.format(error=service_message(exc)), severity="error")
+            return
+        await self.reload()
+        if not quiet:
+            self.notify(S.REFRESHED.format(n=len(self.items)))
+
+    async def send(self) -> bool:
+        """Send what was queued and read the answers (False: offline, it waits in the outbox)."""
+        if not self.host.online or self.session.offline:
+            self.host.refresh_outbox()
+            return False
+        try:
+            await self.employer.agreements.feedback()
+        except OfflineError:
+            self.host.refresh_outbox()
+            return False
+        finally:
+            await self.reload()
+        return True
+
+    def find(self, ident: str) -> Any | None:
+        return next((a for a in self.items if self.ident_of(a) == ident), None)
+
+    # -- add / modify ---------------------------------------------------------------------------
+    @work(exclusive=True, group="ag-edit")
+    async def action_add(self) -> None:
+        await self.edit(None)
+
+    @work(exclusive=True, group="ag-edit")
+    async def action_modify(self) -> None:
+        a = self.chosen()
+        if a is None:
+            return
+        if value_of(a, "status") == AgreementStatus.ENDED:
+            self.notify(S.MODIFY_ENDED, severity="warning")
+            return
+        await self.edit(a)
+
+    async def edit(self, agreement: Any) -> None:
+        app: Any = self.app
+        service = self.employer.agreements
+        defaults: dict[str, Any] = {}
+        if agreement is None:
+            try:
+                got = await call(self.host, service.defaults)
+            except REFUSALS:
+                got = {}
+            defaults = {k: value_of(got, k, "") for k in ("tax_authority", "region", "region_name")}
+            defaults["account_name"] = value_of(got, "account_name", "") or self.session.employer_name or ""
+
+        async def submit(form: dict[str, Any]) -> object:
+            if agreement is None:
+                return await call(self.host, service.add, form)
+            return await call(self.host, service.modify, self.ident_of(agreement), form)
+
+        done = await app.push_screen_wait(AgreementForm(service, submit, agreement=agreement, defaults=defaults))
+        if done is None:
+            return
+        if not await self.send():
+            self.notify(S.SAVED_OFFLINE, severity="warning", timeout=10)
+            return
+        refusal = await self.refusal(done)
+        if refusal:
+            await app.push_screen_wait(NoticeDialog(S.ACTION_FAILED.format(action=C.SAVE, reason=refusal),
+                                                    title=S.TITLE_AGREEMENTS))
+            return
+        ident = self.ident_of(agreement) if agreement is not None else await self.added_id(done)
+        if ident and await app.push_screen_wait(ConfirmDialog(S.SAVED_VERIFY, title=S.SAVED)):
+            await self.verify(ident)
+        else:
+            self.notify(S.SAVED)
+
+    async def refusal(self, key: Any) -> str | None:
+        """Why the service refused what was queued under ``key`` (None: accepted)."""
+        fn = getattr(self.employer.agreements, "refusal", None)
+        if fn is None or not isinstance(key, str):
+            return None
+        return await call(self.host, fn, key)
+
+    async def added_id(self, key: Any) -> str | None:
+        """The id the service gave to the agreement added under ``key``."""
+        fn = getattr(self.employer.agreements, "added", None)
+        if fn is not None and isinstance(key, str):
+            got = await call(self.host, fn, key)
+            return self.ident_of(got) if got is not None and not isinstance(got, str) else got
+        pending = [a for a in self.items if value_of(a, "status") == AgreementStatus.UNVERIFIED]
+        return self.ident_of(pending[-1]) if pending else None
+
+    # -- verify ---------------------------------------------------------------------------------
+    @work(exclusive=True, group="ag-verify")
+    async def action_verify(self) -> None:
+        app: Any = self.app
+        a = self.chosen()
+        if a is None:
+            return
+        status = value_of(a, "status")
+        if status not in (AgreementStatus.UNVERIFIED, AgreementStatus.REFUSED):
+            self.notify(S.VERIFY_ONLY.format(status=status), severity="warning")
+            return
+        if await app.push_screen_wait(ConfirmDialog(S.VERIFY_CONFIRM, title=S.KEY_VERIFY)):
+            await self.verify(self.ident_of(a))
+
+    async def verify(self, ident: str) -> None:
+        app: Any = self.app
+        try:
+            await call(self.host, self.employer.agreements.verify, ident)
+        except REFUSALS as exc:
+            await app.push_screen_wait(NoticeDialog(S.ACTION_FAILED.format(action=S.KEY_VERIFY,
+                                                                           reason=service_message(exc)),
+                                                    title=S.KEY_VERIFY))
+            return
+        if not self.host.online or self.session.offline:
+            self.host.refresh_outbox()
+            self.notify(S.ACTION_QUEUED_OFFLINE, severity="warning", timeout=10)
+            await self.reload()
+            return
+        done = await app.push_screen_wait(AgreementFeedback(ident))
+        await self.reload()
+        if done is None:
+            return
+        if value_of(done, "status") == AgreementStatus.VERIFIED:
+            text = S.VERIFY_DONE
+        else:
+            text = S.VERIFY_FAILED.format(reason=value_of(done, "reason") or value_of(done, "status") or "")
+        await app.push_screen_wait(NoticeDialog(text, title=S.FEEDBACK_TITLE))
+
+    # -- void / revoke --------------------------------------------------------------------------
+    @work(exclusive=True, group="ag-end")
+    async def action_void(self) -> None:
+        await self.end("void")
+
+    @work(exclusive=True, group="ag-end")
+    async def action_revoke(self) -> None:
+        await self.end("revoke")
+
+    async def end(self, how: str) -> None:
+        app: Any = self.app
+        a = self.chosen()
+        if a is None:
+            return
+        status = value_of(a, "status")
+        if status == AgreementStatus.ENDED:
+            self.notify(S.ENDED_ALREADY, severity="warning")
+            return
+        if how == "revoke" and status != AgreementStatus.VERIFIED:
+            self.notify(S.REVOKE_ONLY, severity="warning")
+            return
+        question, action, done_text = ((S.REVOKE_CONFIRM, S.KEY_REVOKE, S.REVOKE_DONE) if how == "revoke"
+                                       else (S.VOID_AGREEMENT_CONFIRM, S.KEY_VOID, S.VOID_AGREEMENT_DONE))
+        if not await app.push_screen_wait(ConfirmDialog(question, title=action, danger=True)):
+            return
+        service = self.employer.agreements
+        try:
+            key = await call(self.host, getattr(service, how), self.ident_of(a))
+        except REFUSALS as exc:
+            await app.push_screen_wait(NoticeDialog(S.ACTION_FAILED.format(action=action, reason=service_message(exc)),
+                                                    title=action))
+            return
+        if not await self.send():
+            self.notify(S.ACTION_QUEUED_OFFLINE, severity="warning", timeout=10)
+            return
+        refusal = await self.refusal(key)
+        text = S.ACTION_FAILED.format(action=action, reason=refusal) if refusal else done_text
+        await app.push_screen_wait(NoticeDialog(text, title=action))
+
+
+class AgreementFeedback(CountdownDialog):
+    """反馈提示 of a verification: sends it, then reads the agreements until the bank has
+    answered (验证通过 / 验证失败) with a countdown; r fetches now; Esc leaves it (the answer
+    comes with the next look at the list). Dismisses with the agreement."""
+
+    CSS_PATH = "agreements.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        keyed("agreements.feedback", "now", "r", "fetch_now", S.KEY_FETCH),
+        keyed("agreements.feedback", "close", "escape", "close", C.CLOSE),
+    ]
+    BOX_ID = "ag-feedback-box"
+    TEXT_ID = "ag-feedback-text"
+    TITLE = S.FEEDBACK_TITLE
+    FETCH_KEY = S.KEY_FETCH
+    FIRST = S.FEEDBACK_POLLING
+    POLLING = S.FEEDBACK_POLLING
+    OFFLINE = S.FEEDBACK_OFFLINE
+
+    def __init__(self, ident: str) -> None:
+        super().__init__()
+        self.ident = ident
+
+    async def fetch(self) -> Any:
+        return await agreements_of(self.app).feedback()
+
+    async def settled(self) -> bool:
+        app: Any = self.app
+        rows = await call(app, agreements_of(app).agreements)
+        found = next((a for a in rows if str(value_of(a, "id", "")) == self.ident), None)
+        if found is None:
+            self.dismiss(None)
+            return True
+        if value_of(found, "status") in DECIDED:
+            self.dismiss(found)
+            return True
+        return False
+
+    def waiting(self, seconds: int) -> str:
+        return f"{S.FEEDBACK_SENT}\n" + S.FEEDBACK_WAIT.format(seconds=seconds)
+
+
+register_screen(ScreenSpec(id="agreements", title=S.TITLE_AGREEMENTS, menu=(S.MENU_AGREEMENTS,), roles=STAFF,
+                           order=10, help=S.HELP_AGREEMENTS, factory=lambda app: AgreementsScreen()))
