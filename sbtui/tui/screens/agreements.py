@@ -9,6 +9,7 @@ Every change goes through the service layer (its outbox, with its key); offline 
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -122,6 +123,8 @@ class AgreementsScreen(BaseScreen):
             text += S.AGREEMENT_NOTE_REASON.format(reason=value_of(a, "reason"))
         if value_of(a, "pending"):
             text += S.AGREEMENT_NOTE_PENDING
+        if value_of(a, "message"):
+            text += f" · {value_of(a, 'message')}"
         self.query_one("#ag-note", Static).update(text)
 
     @on(DataTable.RowHighlighted)
@@ -211,24 +214,19 @@ class AgreementsScreen(BaseScreen):
         ident = self.ident_of(agreement) if agreement is not None else await self.added_id(done)
         if ident and await app.push_screen_wait(ConfirmDialog(S.SAVED_VERIFY, title=S.SAVED)):
             await self.verify(ident)
+            return
         else:
             self.notify(S.SAVED)
 
     async def refusal(self, key: Any) -> str | None:
-        """Why the service refused what was queued under ``key`` (None: accepted)."""
-        fn = getattr(self.employer.agreements, "refusal", None)
-        if fn is None or not isinstance(key, str):
-            return None
-        return await call(self.host, fn, key)
+        """Why the service refused what was queued under ``key`` (None: accepted or waiting)."""
+        state, reason = await call(self.host, self.employer.agreements.result, key)
+        return (reason or state) if state == "refused" else None
 
     async def added_id(self, key: Any) -> str | None:
         """The id the service gave to the agreement added under ``key``."""
-        fn = getattr(self.employer.agreements, "added", None)
-        if fn is not None and isinstance(key, str):
-            got = await call(self.host, fn, key)
-            return self.ident_of(got) if got is not None and not isinstance(got, str) else got
-        pending = [a for a in self.items if value_of(a, "status") == AgreementStatus.UNVERIFIED]
-        return self.ident_of(pending[-1]) if pending else None
+        row = await call(self.host, self.employer.agreements.by_key, key)
+        return self.ident_of(row) if row is not None else None
 
     # -- verify ---------------------------------------------------------------------------------
     @work(exclusive=True, group="ag-verify")
@@ -247,7 +245,7 @@ class AgreementsScreen(BaseScreen):
     async def verify(self, ident: str) -> None:
         app: Any = self.app
         try:
-            await call(self.host, self.employer.agreements.verify, ident)
+            key = await call(self.host, self.employer.agreements.verify, ident)
         except REFUSALS as exc:
             await app.push_screen_wait(NoticeDialog(S.ACTION_FAILED.format(action=S.KEY_VERIFY,
                                                                            reason=service_message(exc)),
@@ -258,11 +256,13 @@ class AgreementsScreen(BaseScreen):
             self.notify(S.ACTION_QUEUED_OFFLINE, severity="warning", timeout=10)
             await self.reload()
             return
-        done = await app.push_screen_wait(AgreementFeedback(ident))
+        done = await app.push_screen_wait(AgreementFeedback(ident, key))
         await self.reload()
         if done is None:
             return
-        if value_of(done, "status") == AgreementStatus.VERIFIED:
+        if isinstance(done, str):  # the service refused the request itself
+            text = S.ACTION_FAILED.format(action=S.KEY_VERIFY, reason=done)
+        elif value_of(done, "status") == AgreementStatus.VERIFIED:
             text = S.VERIFY_DONE
         else:
             text = S.VERIFY_FAILED.format(reason=value_of(done, "reason") or value_of(done, "status") or "")
@@ -311,7 +311,8 @@ class AgreementsScreen(BaseScreen):
 class AgreementFeedback(CountdownDialog):
     """反馈提示 of a verification: sends it, then reads the agreements until the bank has
     answered (验证通过 / 验证失败) with a countdown; r fetches now; Esc leaves it (the answer
-    comes with the next look at the list). Dismisses with the agreement."""
+    comes with the next look at the list). Dismisses with the agreement, or with the service's
+    reason when it refused the request."""
 
     CSS_PATH = "agreements.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -326,21 +327,27 @@ class AgreementFeedback(CountdownDialog):
     POLLING = S.FEEDBACK_POLLING
     OFFLINE = S.FEEDBACK_OFFLINE
 
-    def __init__(self, ident: str) -> None:
+    def __init__(self, ident: str, key: str) -> None:
         super().__init__()
         self.ident = ident
+        self.key = key  # the outbox key of the verification
 
     async def fetch(self) -> Any:
-        return await agreements_of(self.app).feedback()
+        got = await agreements_of(self.app).feedback()
+        return SimpleNamespace(next_feedback_at=got.next_verify_at)
 
     async def settled(self) -> bool:
         app: Any = self.app
-        rows = await call(app, agreements_of(app).agreements)
-        found = next((a for a in rows if str(value_of(a, "id", "")) == self.ident), None)
+        service = agreements_of(app)
+        state, reason = await call(app, service.result, self.key)
+        if state == "refused":
+            self.dismiss(reason or state)
+            return True
+        found = await call(app, service.agreement, self.ident)
         if found is None:
             self.dismiss(None)
             return True
-        if value_of(found, "status") in DECIDED:
+        if value_of(found, "status") in DECIDED and not value_of(found, "pending", False):
             self.dismiss(found)
             return True
         return False

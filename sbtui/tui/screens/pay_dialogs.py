@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from sbtui.domain.models import DepositAccount
 from sbtui.domain.vocab import PayMethod
 from sbtui.tui.keys import keyed
+from sbtui.tui.screens.home_view import value_of
 from sbtui.tui.screens.pay_common import money
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import payments as S
@@ -72,7 +73,9 @@ class Method:
 
 
 def agreement_text(a: Any) -> str:
-    return S.AGREEMENT_OPTION.format(bank=a.bank, account=a.account, name=a.account_name, id=a.id)
+    """One verified agreement (a row of the agreements service, or an Agreement)."""
+    return S.AGREEMENT_OPTION.format(bank=value_of(a, "bank", ""), account=value_of(a, "account", ""),
+                                     name=value_of(a, "account_name", ""), id=value_of(a, "id", ""))
 
 
 def account_text(a: DepositAccount, *, manual: bool = False) -> str:

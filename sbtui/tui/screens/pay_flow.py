@@ -21,6 +21,7 @@ from sbtui.domain.vocab import PaymentResult, PayMethod, Role
 from sbtui.remote.errors import LockedError, WrongPasswordError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.screens.declare_dialogs import NoticeDialog
+from sbtui.tui.screens.home_view import value_of
 from sbtui.tui.screens.pay_common import REFUSALS, ask_path, call, money, service_message
 from sbtui.tui.screens.pay_dialogs import MethodDialog, PasswordDialog
 from sbtui.tui.strings import payments as S
@@ -98,21 +99,22 @@ class PayFlowMixin:
         """确认缴费 → the TIPS debit → 缴费成功 / 缴费失败 with the bank's reason."""
         app: Any = self.app  # type: ignore[attr-defined]
         screen: Any = self
-        text = S.CONFIRM_TIPS.format(total=money(total), amount=money(amount), late=money(late), id=agreement.id,
-                                     bank=agreement.bank, branch=agreement.branch,
-                                     name=agreement.account_name, account=agreement.account)
+        facts = {k: value_of(agreement, k, "") for k in ("id", "bank", "branch", "account_name", "account")}
+        text = S.CONFIRM_TIPS.format(total=money(total), amount=money(amount), late=money(late), id=facts["id"],
+                                     bank=facts["bank"], branch=facts["branch"], name=facts["account_name"],
+                                     account=facts["account"])
         if not await app.push_screen_wait(ConfirmDialog(text, title=S.CONFIRM_TITLE, ok=S.CONFIRM_OK)):
             return
         screen.notify(S.PAYING)
         try:
-            payment = await screen.employer.payments.pay(keys, agreement.id, ticket, total)
+            payment = await screen.employer.payments.pay(keys, facts["id"], ticket, total)
         except REFUSALS as exc:
             await app.push_screen_wait(NoticeDialog(S.PAY_REFUSED.format(reason=service_message(exc)),
                                                     title=S.PAY_FAILED_TITLE))
             return
         if payment.status == PaymentResult.OK:
             await app.push_screen_wait(NoticeDialog(
-                S.PAY_OK.format(total=money(payment.total), account=payment.account or agreement.account),
+                S.PAY_OK.format(total=money(payment.total), account=payment.account or facts["account"]),
                 title=S.PAY_OK_TITLE))
         else:
             await app.push_screen_wait(NoticeDialog(S.PAY_FAILED.format(reason=payment.reason or ""),
