@@ -157,20 +157,61 @@ def test_money_format_rate(value, text):
     assert parse_rate(text) == D(value)
 
 
+# SPEC §0 "Amounts in capitals": the official examples of the rules for bills (支付结算办法 附件
+# "正确填写票据和结算凭证的基本规定"). Where the rules allow two forms, the first is ours.
+SPEC0_OFFICIAL = [
+    ("1409.50", "壹仟肆佰零玖元伍角"),  # nothing after 角
+    ("6007.14", "陆仟零柒元壹角肆分"),  # one 零 for a run of zeros
+    ("1680.32", "壹仟陆佰捌拾元零叁角贰分"),  # 元 digit 0, 角 not: 零 written
+    ("107000.53", "壹拾万柒仟元零伍角叁分"),  # 万 digit 0, 千 not: 零 left out; 元 digit 0: written
+    ("16409.02", "壹万陆仟肆佰零玖元零贰分"),  # 角 0, 分 not: 零 after 元
+    ("325.04", "叁佰贰拾伍元零肆分"),
+]
+SPEC0_ALTERNATIVES = {  # the other form the rules allow, which we do not print
+    "1680.32": "壹仟陆佰捌拾元叁角贰分",
+    "107000.53": "壹拾万零柒仟元伍角叁分",
+}
+
+
+@pytest.mark.parametrize("amount, words", SPEC0_OFFICIAL)
+def test_money_in_words_gives_the_official_examples_spec_0(amount, words):
+    assert money_in_words(D(amount)) == words
+    assert money_in_words(parse_money(f"{D(amount):,}")) == words  # as typed with separators
+    assert money_in_words(D(amount)) != SPEC0_ALTERNATIVES.get(amount)
+
+
 @pytest.mark.parametrize("amount, words", [
+    ("100", "壹佰元整"),  # 整 after 元
+    ("10", "壹拾元整"),
+    ("100000", "壹拾万元整"),
+    ("100000000.00", "壹亿元整"),
+    ("1000000.10", "壹佰万元零壹角"),  # 元 digit 0, 角 not: 零, as 1,680.32
+    ("20001", "贰万零壹元整"),
+    ("0.05", "伍分"),  # below one yuan nothing leads
+    ("0.50", "伍角"),  # nothing after 角, as 1,409.50
+    ("0.15", "壹角伍分"),
     ("1422.08", "壹仟肆佰贰拾贰元零捌分"),
-    ("100", "壹佰元整"),
     ("17.78", "壹拾柒元柒角捌分"),
-    ("0.50", "伍角整"),
-    ("0.05", "伍分"),
-    ("10001.10", "壹万零壹元壹角整"),
+    ("10001.10", "壹万零壹元壹角"),
     ("1010", "壹仟零壹拾元整"),
-    ("100000000", "壹亿元整"),
+    ("100.05", "壹佰元零伍分"),
+    ("100100", "壹拾万零壹佰元整"),  # the run 万..千 ends before 百: not the optional case
+    ("1007000", "壹佰万柒仟元整"),  # 万 digit 0 before 千: left out, as 107,000.53
+    ("100001000", "壹亿零壹仟元整"),  # a whole 万 section of zeros is a run inside the number
+    ("1010000000", "壹拾亿零壹仟万元整"),  # only 万 and 元 are optional, 亿 is not
     ("20000000.01", "贰仟万元零壹分"),
     ("0", "零元整"),
 ])
-def test_money_in_words_for_certificates_c1(amount, words):
+def test_money_in_words_follows_the_rules_for_bills_spec_0(amount, words):
     assert money_in_words(D(amount)) == words
+
+
+@pytest.mark.parametrize("amount", ["0.01", "0.1", "1", "10.5", "1409.5", "100000000.99",
+                                    "999999999999999.99", "30000.30", "7000.07"])
+def test_money_in_words_never_ends_in_zheng_after_jiao_or_fen_spec_0(amount):
+    words = money_in_words(D(amount))
+    assert not words.endswith(("角整", "分整", "角正", "分正", "零"))
+    assert "零零" not in words
 
 
 def test_an_absurdly_long_number_is_refused_not_a_crash():

@@ -2,7 +2,8 @@
 as xlsx and PDF (SPEC D8, layouts of manual 000 §3.4).
 
 The data is the manual's example: 8,888.00 × 16% = 1,422.08 and × 8% = 711.04 for 2024-01 and
-2024-02, 35,552.00 base and 4,266.24 due in all. PDFs are read back with pypdf and, where the
+2024-02, 35,552.00 base and 4,266.24 due in all; the voucher of P3 pays them with a late fee.
+PDFs are read back with pypdf and, where the
 binary exists, with poppler's pdftotext as well.
 """
 from __future__ import annotations
@@ -24,10 +25,13 @@ from sbtui.domain.models import (
     DeclarationEmployee,
     DeclarationLine,
     EmployerRecord,
+    PaymentLine,
+    Voucher,
 )
 from sbtui.forms import FormError, write_employee_form, write_unit_form
 from sbtui.forms import strings as S
 from sbtui.forms.font import FONT_NAME, font_path
+from sbtui.forms.voucher import write_voucher_pdf
 
 AGENCY = "社会保险事业服务中心(五险)"
 UNIT = "66259112241843"
@@ -349,6 +353,149 @@ def test_forms_import_without_openpyxl_or_fpdf_loaded():
     """Importing sbtui.forms costs nothing at start-up: the writers load lazily."""
     code = ("import sys, sbtui.forms; "
             "print(any(m in sys.modules for m in ('fpdf', 'openpyxl')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"
+
+
+# -- 《银行端查询缴税凭证》 (SPEC P3, issue 12) ---------------------------------------------------
+
+VOUCHER_NUMBER = "320240217000123"
+TICKET_NUMBER = "32024021700012345678"
+ACCOUNT = "0604 2100 0920 0123 456"
+UNEMPLOYMENT = "失业保险费"
+
+
+def _pay_line(n: int, period: str, type_name: str, item_name: str, amount: str,
+              late_fee: str = "0.00") -> PaymentLine:
+    return PaymentLine(key=f"D1:{n}", declaration_id="D1", n=n, unit_number=UNIT,
+                       period_from=period, period_to=period, item=str(n), item_name=item_name,
+                       type_name=type_name, amount=Decimal(amount), late_fee=Decimal(late_fee))
+
+
+def voucher(lines: list[PaymentLine], *, status: str = "已开具", bank: str = "中国工商银行",
+            account: str = ACCOUNT) -> Voucher:
+    amount = sum((x.amount for x in lines), Decimal("0.00"))
+    fee = sum((x.late_fee for x in lines), Decimal("0.00"))
+    return Voucher(number=VOUCHER_NUMBER, ticket_number=TICKET_NUMBER,
+                   issued_on=date(2024, 2, 17), deadline=date(2024, 2, 29), status=status,
+                   payer_name=EMPLOYER.name, bank=bank, account=account,
+                   tax_authority=EMPLOYER.tax_authority, amount=amount, late_fee=fee,
+                   total=amount + fee, lines=lines)
+
+
+def manual_voucher() -> Voucher:
+    """The manual's two lines of 2024-01 (1,422.08 and 711.04, the latter 5 days late: 0.05 %
+    a day, 1.78), a 2024-02 unemployment line: 2,177.56 + 1.78 = 2,179.34 by hand."""
+    return voucher([_pay_line(1, "2024-01", PENSION, ITEM_UNIT, "1422.08"),
+                    _pay_line(2, "2024-01", PENSION, ITEM_PERSONAL, "711.04", "1.78"),
+                    _pay_line(3, "2024-02", UNEMPLOYMENT, "失业保险(单位缴纳)", "44.44")])
+
+
+def test_voucher_pdf_fields_rows_totals_and_seals_p3(tmp_path):
+    """P3: the voucher as PDF, read back (pypdf, and pdftotext where installed): the number,
+    the dates, the taxpayer, the tax authority, the payer's bank and account, one row per line
+    with its period and late fee, 合计, the total in capitals (SPEC §0) and in figures, the
+    ticket number and the three seal boxes, on one A4-landscape page."""
+    v = manual_voucher()
+    assert v.total == Decimal("2179.34")
+    path = write_voucher_pdf(v, EMPLOYER, tmp_path / "voucher.pdf")
+    assert path == tmp_path / "voucher.pdf" and path.read_bytes()[:5] == b"%PDF-"
+    pypdf = pytest.importorskip("pypdf")
+    page = pypdf.PdfReader(str(path)).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == \
+        pytest.approx((841.89, 595.28), abs=0.5)  # A4 landscape
+    for pages in pdf_pages(path):
+        assert len(pages) == 1
+        text = flat(pages[0])
+        for want in (S.VOUCHER_TITLE, "凭证序号：", VOUCHER_NUMBER, "填开日期：", "2024年02月17日",
+                     "纳税人识别号：", EMPLOYER.uscc, "纳税人名称：", EMPLOYER.name,
+                     "税务机关：", EMPLOYER.tax_authority, "付款人名称：", "开户银行：",
+                     "中国工商银行", "账号：", ACCOUNT, "征收项目", "征收品目", "所属时期", "金额",
+                     "滞纳金", PENSION, ITEM_UNIT, ITEM_PERSONAL, UNEMPLOYMENT,
+                     "2024-01-01至2024-01-31", "2024-02-01至2024-02-29", "1,422.08", "711.04",
+                     "1.78", "712.82", "44.44", "合计", "2,177.56", "金额合计（大写）：",
+                     "人民币贰仟壹佰柒拾玖元叁角肆分", "（小写）：", "¥2,179.34",
+                     "限缴日期：", "2024年02月29日", "税票号码：", TICKET_NUMBER,
+                     "付款人（章）", "银行（章）", "税务机关（章）", "第1页共1页"):
+            assert flat(want) in text, want
+        assert S.VOUCHER_VOID_MARK not in text
+
+
+@pytest.mark.parametrize("total, words", [
+    ("1409.50", "壹仟肆佰零玖元伍角"), ("6007.14", "陆仟零柒元壹角肆分"),
+    ("325.04", "叁佰贰拾伍元零肆分"), ("16409.02", "壹万陆仟肆佰零玖元零贰分"),
+    ("100", "壹佰元整"),
+])
+def test_voucher_total_in_capitals_follows_spec_0(tmp_path, total, words):
+    """The capitals printed are SPEC §0's official examples, dues and late fee summed first
+    (1,409.50 = 1,400.00 + 9.50 of late fee)."""
+    fee = Decimal("9.50") if total == "1409.50" else Decimal("0.00")
+    line = _pay_line(1, "2024-01", PENSION, ITEM_UNIT, str(Decimal(total) - fee), str(fee))
+    path = write_voucher_pdf(voucher([line]), EMPLOYER, tmp_path / "v.pdf")
+    for pages in pdf_pages(path):
+        text = flat(pages[0])
+        assert f"人民币{words}" in text
+        assert f"¥{Decimal(total):,.2f}" in text
+
+
+def test_voucher_long_list_goes_on_over_pages_p3(tmp_path):
+    """40 lines: further pages, each headed by the voucher's number and the table's header;
+    every line once; 合计 and the capitals once, after the last line; the page count."""
+    lines = [_pay_line(i + 1, f"2024-{i % 12 + 1:02d}", PENSION, ITEM_UNIT, "100.00", "0.05")
+             for i in range(40)]
+    v = voucher(lines)
+    assert v.total == Decimal("4002.00")
+    path = write_voucher_pdf(v, EMPLOYER, tmp_path / "long.pdf")
+    for pages in pdf_pages(path):
+        assert len(pages) >= 2
+        n = len(pages)
+        for i, p in enumerate(pages, 1):
+            text = flat(p)
+            assert VOUCHER_NUMBER in text and f"第{i}页共{n}页" in text
+            if i > 1:
+                assert S.VOUCHER_CONTINUED in text
+        every = flat("".join(pages))
+        assert every.count("100.05") == 40  # each row's 小计
+        assert every.count("合计") == 2  # the 合计 row and 金额合计
+        assert "人民币肆仟零贰元整" in every and "¥4,002.00" in every
+        assert every.index("人民币肆仟零贰元整") > every.rindex("100.05")
+        assert "付款人（章）" in flat(pages[-1])
+
+
+def test_voided_voucher_is_marked_and_no_account_leaves_blanks(tmp_path):
+    """A voided voucher (reprinted from the records) says 已作废 on every page; a voucher
+    issued without an account prints the labels with nothing after them."""
+    path = write_voucher_pdf(voucher(manual_voucher().lines, status="已作废", bank="",
+                                     account=""), EMPLOYER, tmp_path / "void.pdf")
+    for pages in pdf_pages(path):
+        text = flat(pages[0])
+        assert S.VOUCHER_VOID_MARK in text and "开户银行：" in text and ACCOUNT not in text
+
+
+def test_voucher_pdf_suffix_atomic_write_and_mode(tmp_path):
+    """Only .pdf; the file lands atomically with the mode every form gets (0666 less the
+    umask, as the declaration forms: no export of sbtui is 0600); an existing file's mode is
+    kept."""
+    with pytest.raises(ValueError, match="缴税凭证只能保存为 .pdf"):
+        write_voucher_pdf(manual_voucher(), EMPLOYER, tmp_path / "v.xlsx")
+    assert list(tmp_path.iterdir()) == []
+    unit = write_unit_form(tmp_path / "unit.pdf", manual_declaration(), EMPLOYER, ACCEPTED)
+    v = write_voucher_pdf(manual_voucher(), EMPLOYER, tmp_path / "v.pdf")
+    assert v.stat().st_mode & 0o777 == unit.stat().st_mode & 0o777
+    v.chmod(0o600)
+    write_voucher_pdf(manual_voucher(), EMPLOYER, v)
+    assert v.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["unit.pdf", "v.pdf"]
+    with pytest.raises(FormError, match="文件夹不存在"):
+        write_voucher_pdf(manual_voucher(), EMPLOYER, tmp_path / "nope" / "v.pdf")
+
+
+def test_voucher_module_imports_without_fpdf():
+    """The services import the voucher writer at start-up: fpdf2 loads only when one is
+    written."""
+    code = ("import sys, sbtui.forms.voucher; "
+            "print('fpdf' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "False"

@@ -167,24 +167,51 @@ _CN_UNITS = ["", "拾", "佰", "仟"]
 _CN_SECTIONS = ["", "万", "亿", "万亿"]
 
 
-def _section_to_cn(n: int) -> str:
-    out = ""
-    zero = False
-    for pos in range(3, -1, -1):
-        digit = (n // 10**pos) % 10
-        if digit == 0:
-            zero = bool(out)
-        else:
-            if zero:
-                out += "零"
-                zero = False
-            out += _CN_DIGITS[digit] + _CN_UNITS[pos]
-    return out
+def _integer_in_words(n: int) -> str:
+    """The yuan part of :func:`money_in_words` (``n`` > 0), without 元.
+
+    Four-digit sections with 万/亿/万亿. A run of zeros inside the number gives one 零
+    (壹仟零壹拾, 壹万零壹, 壹亿零壹仟). The one place the rules let 零 go: a 万 section that is
+    written (non-zero) whose 万 digit is 0 while the 千 digit is not — 壹拾万柒仟, the first form
+    of the official 107,000.53. An all-zero 万 section between two written ones is a run of zeros
+    inside the number and gets its 零 (壹亿零壹仟元, never 壹亿壹仟元).
+    """
+    digits = [int(c) for c in str(n)]
+    top = len(digits) - 1
+    text = ""
+    pending_zero = False  # a zero since the last written digit
+    for i, digit in enumerate(digits):
+        pos = top - i  # 0 = 元 digit, 4 = 万 digit, 8 = 亿 digit
+        if digit:
+            if pending_zero:
+                wan_section_written = (n // 10000) % 10000 != 0
+                if not (pos == 3 and wan_section_written):
+                    text += "零"
+                pending_zero = False
+            text += _CN_DIGITS[digit] + _CN_UNITS[pos % 4]
+        elif text:
+            pending_zero = True
+        if pos and pos % 4 == 0 and (n // 10**pos) % 10000:
+            text += _CN_SECTIONS[pos // 4]
+    return text
 
 
 def money_in_words(amount: str | int | Decimal) -> str:
-    """Chinese capital amount as printed on certificates (SPEC C1):
-    ``1422.08`` → ``壹仟肆佰贰拾贰元零捌分``, ``100`` → ``壹佰元整``, ``0.5`` → ``伍角``."""
+    """An amount in Chinese capitals by the rules for bills (SPEC §0; 支付结算办法 附件
+    "正确填写票据和结算凭证的基本规定"), as vouchers (P3) and certificates (C1) print it.
+
+    Digits 零壹贰叁肆伍陆柒捌玖, units 拾佰仟万亿元角分. The convention, one for all amounts,
+    takes the first form of each official example where the rules allow two:
+
+    - 整 after 元 when there are no 角 and 分 (``100`` → 壹佰元整); nothing after 角
+      (``1409.50`` → 壹仟肆佰零玖元伍角); never after 分.
+    - One 零 for a run of zeros inside the number (``6007.14`` → 陆仟零柒元壹角肆分).
+    - 万 digit 0, 千 digit not: no 零 (``107000.53`` → 壹拾万柒仟元零伍角叁分).
+    - 元 digit 0, 角 digit not: 零 after 元 (``1680.32`` → 壹仟陆佰捌拾元零叁角贰分).
+    - 角 0, 分 not: 零 after 元 (``325.04`` → 叁佰贰拾伍元零肆分); below one yuan nothing
+      leads (``0.05`` → 伍分).
+    - ``0`` → 零元整; a negative amount is prefixed 负.
+    """
     d = to_money(amount)
     if d < 0:
         return "负" + money_in_words(-d)
@@ -192,31 +219,15 @@ def money_in_words(amount: str | int | Decimal) -> str:
     yuan, jiao, fen = cents // 100, (cents // 10) % 10, cents % 10
     if cents == 0:
         return "零元整"
-    parts: list[str] = []
-    sections = []
-    n = yuan
-    while n:
-        sections.append(n % 10000)
-        n //= 10000
     text = ""
-    need_zero = False
-    for i in range(len(sections) - 1, -1, -1):
-        sec = sections[i]
-        if sec == 0:
-            need_zero = bool(text)
-            continue
-        if text and (need_zero or sec < 1000):
+    if yuan:
+        text = _integer_in_words(yuan) + "元"
+        if jiao == 0 and fen == 0:
+            return text + "整"
+        if jiao == 0 or yuan % 10 == 0:
             text += "零"
-        text += _section_to_cn(sec) + _CN_SECTIONS[i]
-        need_zero = False
-    if text:
-        parts.append(text + "元")
     if jiao:
-        parts.append(_CN_DIGITS[jiao] + "角")
-    elif fen and yuan:
-        parts.append("零")
+        text += _CN_DIGITS[jiao] + "角"
     if fen:
-        parts.append(_CN_DIGITS[fen] + "分")
-    else:
-        parts.append("整")
-    return "".join(parts)
+        text += _CN_DIGITS[fen] + "分"
+    return text

@@ -8,7 +8,7 @@ the breaks of the values that repeat on every row (an agency, an item name) are 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from fpdf import FPDF
@@ -48,6 +48,13 @@ class FormPDF(FPDF):
         self._encoded: dict[str, str] = {}
         self._raw = callable(getattr(self, "_out", None)) and hasattr(
             self, "current_font_is_set_on_page")
+        self.continued: Callable[[], None] | None = None
+        """Drawn at the top of every page after the first (a voucher's number, say); it
+        leaves ``y`` below what it drew, where a table then goes on."""
+
+    def header(self) -> None:
+        if self.continued is not None and self.page_no() > 1:
+            self.continued()
 
     def reserve_pages(self, pages: int) -> None:
         """Reserve room for a page total of up to ``pages`` (fpdf2 sets the total in a space
