@@ -6,7 +6,6 @@ import pytest
 from textual.widgets import Footer, OptionList, SelectionList
 
 from sbtui.tui.app import import_screens
-from sbtui.tui.registry import REGISTRY, ScreenSpec
 from sbtui.tui.screens.home import HomeScreen
 from sbtui.tui.screens.home_notices import ExplainScreen, NoticesScreen
 from sbtui.tui.screens.home_quick import QuickSettings
@@ -56,19 +55,14 @@ async def test_home_shows_todo_alerts_deadline_and_quick_buttons(sandbox):
 
 
 async def test_a_built_quick_button_opens_its_screen():
-    REGISTRY.register_screen(ScreenSpec(id="pay", title="缴费", menu=("费款缴纳", "缴费"),
-                                        factory=lambda app: None))
-    try:
-        app = ScreenApp(HomeScreen, FakeWorkspace())
-        async with run(app) as pilot:
-            await settle(pilot)
-            assert "unbuilt" not in app.screen.query_one("#quick-3").classes
-            assert "unbuilt" not in app.screen.query_one("#quick-1").classes  # 日常申报
-            assert "unbuilt" in app.screen.query_one("#quick-4").classes  # 完税证明开具
-            await pilot.press("3")
-            assert app.opened == ["pay"]
-    finally:
-        del REGISTRY.screens["pay"]
+    app = ScreenApp(HomeScreen, FakeWorkspace())
+    async with run(app) as pilot:
+        await settle(pilot)
+        assert "unbuilt" not in app.screen.query_one("#quick-3").classes  # 缴费
+        assert "unbuilt" not in app.screen.query_one("#quick-1").classes  # 日常申报
+        assert "unbuilt" in app.screen.query_one("#quick-4").classes  # 完税证明开具
+        await pilot.press("3")
+        assert app.opened == ["pay"]
 
 
 async def test_enter_on_the_empty_wage_alert_explains_it():

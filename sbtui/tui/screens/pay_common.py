@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from sbtui.remote.errors import ServiceError
+from sbtui.services.payments import PaymentError
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.declare_dialogs import money
@@ -25,8 +26,9 @@ from sbtui.tui.strings import common as C
 from sbtui.tui.strings import payments as S
 from sbtui.tui.widgets.column_table import ColumnTable
 
-# what a refusal of the service layer may be (its own errors carry ``message`` too)
-REFUSALS: tuple[type[Exception], ...] = (ServiceError, ValueError)
+# what a refusal of the service layer is: the service's answer, or the client's own check before
+# it asks (PaymentError); both carry ``message`` in Chinese
+REFUSALS: tuple[type[Exception], ...] = (ServiceError, PaymentError)
 
 __all__ = ["REFUSALS", "LinesDialog", "ask_path", "call", "money", "parse_day", "period_text", "service_message"]
 

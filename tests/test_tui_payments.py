@@ -1,0 +1,165 @@
+"""费款缴纳 at 80×24 against the embedded sandbox (SPEC P1–P5, D12; issue 12): a TIPS debit
+through the demo employer's verified agreement refused for 余额不足 (nothing paid, the lines
+stay), then paid after the bank account is topped up; a wrong declaration password said in the
+service's words and asked again; a bank voucher issued and saved as PDF; its void refused once
+the bank has collected it; a payment-only user's menu holds §7 only."""
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Static
+from tui_fakes import ScreenApp
+from tui_pilot import run, screen_text, settle, type_text, until
+from tui_sandbox import PASSWORD, sandbox_request, sandbox_workspace
+
+from sbtui.tui.app import import_screens
+from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.dialogs.prompt import PromptDialog
+from sbtui.tui.registry import REGISTRY
+from sbtui.tui.screens.declare_dialogs import NoticeDialog
+from sbtui.tui.screens.pay import PayScreen
+from sbtui.tui.screens.pay_dialogs import MethodDialog, PasswordDialog
+from sbtui.tui.screens.pay_vouchers import VouchersScreen
+from sbtui.tui.strings import payments as S
+
+import_screens()
+
+
+@pytest.fixture
+async def sandbox(tmp_path):
+    ws, facts = await sandbox_workspace(tmp_path / "home")
+    await sandbox_request(ws, "POST", "/sandbox/settings", json={"feedback_delay_ms": 200})
+    yield ws, facts
+    await ws.aclose()
+
+
+async def declared(ws, facts) -> dict:
+    """One tax tick declared and settled 申报成功, and the pay list downloaded."""
+    emp = ws.employer(facts["uscc"])
+    lines = emp.declarations.open_lines("daily")
+    tick = next(ln["tick"] for ln in lines if ln["source"] == "tax")
+    [ident] = emp.declarations.queue("daily", [ln for ln in lines if ln["tick"] == tick])
+    await emp.declarations.declaration_feedback(wait=True, timeout=20)
+    record = emp.declarations.declaration(ident)
+    assert record["status"] == "申报成功"
+    await emp.payments.refresh()
+    await emp.agreements.refresh()
+    return record
+
+
+async def opened(pilot, record: dict) -> PayScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, PayScreen) and app.screen.lines)
+    await settle(pilot)
+    screen = app.screen
+    row = next(i for i, (ln, late) in enumerate(screen.rows) if ln.declaration_id == record["id"])
+    screen.query_one("#pay-table").move_cursor(row=row)
+    return screen
+
+
+async def through_password(pilot, *, wrong_first: bool = False) -> None:
+    """立即缴费 → 扣款前请确认… → 安全认证 (optionally a wrong password first) → 选择缴费方式."""
+    app = pilot.app
+    await pilot.press("space", "p")
+    await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+    assert app.screen.message.startswith(S.PAY_CONFIRM)
+    await pilot.press("y")
+    await until(pilot, lambda: isinstance(app.screen, PasswordDialog))
+    if wrong_first:
+        await type_text(pilot, "Wrong000!")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PasswordDialog) and app.screen.error)
+        assert "20101" in str(app.screen.query_one("#auth-error", Static).render())
+    await type_text(pilot, PASSWORD)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, MethodDialog), timeout=20)
+
+
+async def set_balance(ws, facts, balance: str) -> dict:
+    account = next(a for a in facts["bank_accounts"] if a["bank"] == "中国工商银行")
+    await sandbox_request(ws, "POST", "/sandbox/bank/accounts",
+                          json={**{k: account[k] for k in ("bank", "branch", "account", "name")},
+                                "balance": balance})
+    return account
+
+
+@pytest.mark.slow
+async def test_pay_by_agreement_refused_for_funds_then_paid_after_a_top_up(sandbox):
+    ws, facts = sandbox
+    record = await declared(ws, facts)
+    account = await set_balance(ws, facts, "1.00")
+    app = ScreenApp(PayScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        screen = await opened(pilot, record)
+        keys = {ln.key for ln in screen.lines if ln.declaration_id == record["id"]}
+        await through_password(pilot, wrong_first=True)
+        assert account["account"] in screen_text(app)  # the verified agreement on that account
+        await pilot.press("enter")  # ① 三方协议缴费, the verified agreement
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and S.CONFIRM_OK in screen_text(app))
+        assert account["account"] in app.screen.message
+        await pilot.press("y")  # 确认缴费
+        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        assert app.screen.title_text == S.PAY_FAILED_TITLE and "余额不足" in app.screen.message
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PayScreen))
+        await settle(pilot)
+        assert keys <= {ln.key for ln in screen.lines}  # nothing paid: the lines stay
+
+        await set_balance(ws, facts, "10000000.00")  # the top-up; try again
+        await opened(pilot, record)
+        await through_password(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and S.CONFIRM_OK in screen_text(app))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        assert app.screen.title_text == S.PAY_OK_TITLE
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PayScreen))
+        await settle(pilot)
+        assert not keys & {ln.key for ln in screen.lines}  # paid: out of the pay list
+    [payment, failed] = ws.employer(facts["uscc"]).payments.payments()
+    assert (payment.status, failed.status, failed.reason) == ("缴费成功", "缴费失败", "余额不足")
+
+
+@pytest.mark.slow
+async def test_voucher_issued_then_void_refused_once_collected(sandbox, tmp_path):
+    ws, facts = sandbox
+    record = await declared(ws, facts)
+    pdf = tmp_path / "凭证.pdf"
+    app = ScreenApp(PayScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        await opened(pilot, record)
+        await through_password(pilot)
+        menu = app.screen.query_one("OptionList")
+        menu.highlighted = menu.get_option_index("voucher-none")  # ② 银行端凭证缴费, no account
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and S.CONFIRM_OK in screen_text(app))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, PromptDialog), timeout=30)  # where to save
+        app.screen.query_one(Input).value = str(pdf)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        assert app.screen.title_text == S.VOUCHER_DONE
+        assert app.screen.message.startswith(S.VOUCHER_DONE) and str(pdf) in app.screen.message
+    assert pdf.read_bytes().startswith(b"%PDF")
+    [voucher] = ws.employer(facts["uscc"]).payments.vouchers()
+    await sandbox_request(ws, "POST", f"/sandbox/vouchers/{voucher.number}/paid", json={"uscc": facts["uscc"]})
+
+    app = ScreenApp(VouchersScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, VouchersScreen) and app.screen.items)
+        await settle(pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.message == S.VOID_CONFIRM)
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        assert app.screen.message == f"作废失败，税票号码{voucher.ticket_number}已经入库，不能进行此操作"
+
+
+def test_a_pay_only_user_sees_payment_only():
+    """P5: 费款缴纳 (and the shell: 首页, 单位管理) — no declaration, no agreements, no settings."""
+    ids = {s.id for s in REGISTRY.menu_for("pay")}
+    assert {"pay", "pay.vouchers", "pay.records"} <= ids
+    assert ids - {"pay", "pay.vouchers", "pay.records"} == {"home", "switch_unit", "employers", "outbox"}
+    assert "agreements" in {s.id for s in REGISTRY.menu_for("all")}
+    groups = {s.menu[0] for s in REGISTRY.menu_for("pay")}
+    assert groups == {"首页", "单位管理", "费款缴纳"}
