@@ -15,7 +15,7 @@ from sbtui.config import DEFAULT_QUICK_BUTTONS, Config
 from sbtui.domain.employees import empty_wage_types, empty_wage_types_of
 from sbtui.domain.models import Employee
 from sbtui.domain.passwords import initial_password
-from sbtui.services.home import OFFLINE, PAY_ONLY, QUICK_ACTIONS
+from sbtui.services.home import OFFLINE, QUICK_ACTIONS, pay_parts
 from sbtui.remote.http import HttpService
 from sbtui.remote.sandbox import DEMO_USCC, create_app
 from sbtui.remote.sandbox.seed import make_employee
@@ -129,8 +129,8 @@ async def test_pay_user_home(feb):
     await feb.login(DEMO_USCC, "CaiWu01", username="CaiWu01")
     await feb.change_password("CaiWu01", "Pay12345")
     s = await feb.employer(DEMO_USCC).home.summary(today=date(2026, 2, 25))
-    assert s.role == "pay" and s.todo is None and s.unavailable == {"todo": PAY_ONLY}
-    assert s.alerts == []  # no employee alert for a payment-only user, and no to-do
+    assert s.role == "pay" and s.todo == [] and s.unavailable == {}  # nothing to pay: an empty to-do
+    assert s.alerts == []  # no employee alert for a payment-only user
     assert s.notices and s.messages
     assert [b.id for b in s.quick_buttons] == ["pay"]
 
@@ -204,3 +204,28 @@ def test_cli_home_buttons(tmp_path):
                                     {"id": "wages.declare", "label": "缴费工资申报"}]
     r = sb("home", "buttons", "bogus")
     assert r.exit_code == 2 and "未知的快捷按钮" in r.stderr
+
+
+def test_pay_parts_count_unpaid_and_overdue_declarations_with_their_late_fee():
+    """Issue 12 (H2, H3, D12): the to-do counts the unpaid declarations and what they come to
+    with their late fees; the alert counts the overdue ones with their late fee."""
+    from decimal import Decimal
+
+    from sbtui.domain.models import PayLine
+
+    def line(decl: str, n: int, amount: str, late: str, days: int) -> PayLine:
+        return PayLine(key=f"{decl}:{n}", declaration_id=decl, n=n, unit_number="66259112241843",
+                       source="tax", period_from="2026-10", period_to="2026-10", item="x", item_name="养老",
+                       amount=Decimal(amount), deadline=date(2026, 11, 20), days_late=days,
+                       late_fee=Decimal(late), as_of=date(2026, 12, 3))
+
+    assert pay_parts([]) == (None, None)
+    todo, alert = pay_parts([line("D1", 1, "1422.08", "9.24", 13), line("D1", 2, "55.00", "0.36", 13),
+                             line("D2", 1, "100.00", "0.00", 0)])
+    assert todo.kind == "unpaid" and todo.count == 2 and todo.amount == Decimal("1586.68")
+    assert todo.text == ("存在2条申报成功且未缴费的记录（含滞纳金合计1,586.68元），其中1条已超过缴款期限，"
+                         "滞纳金9.60元，请及时缴费。")
+    assert alert.kind == "overdue_unpaid" and alert.count == 1
+    assert "滞纳金合计9.60元（计至2026-12-03" in alert.text and "缴款期限2026-11-20" in alert.text
+    todo, alert = pay_parts([line("D2", 1, "100.00", "0.00", 0)])
+    assert alert is None and todo.text == "存在1条申报成功且未缴费的记录（含滞纳金合计100.00元），请及时缴费。"

@@ -116,8 +116,9 @@ async def test_a_pay_user_sees_the_payment_part_only():
     async with run(app) as pilot:
         await settle(pilot)
         text = screen_text(app)
-        assert S.TODO not in text and S.ALERTS not in text
-        assert "1 缴费" in text and "日常申报" not in text
+        assert S.ALERTS not in text and "缴费工资为空" not in text
+        assert options(app, "#todo") == [S.NONE_TODO]  # only what there is to pay (none here)
+        assert "1 缴费" in text and "日常申报" not in text and "税务生成" not in text
         assert S.NOTICES in text and S.DEADLINE in text
 
 

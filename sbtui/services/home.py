@@ -14,9 +14,10 @@ and its settings. No Textual.
 
 A part that needs the service and cannot be had (offline, session expired, no permission) is
 named in ``unavailable`` with the reason; everything else is still there. A 缴费 (``pay``) user
-sees no to-do and no employee alert (the service refuses it the to-do and the registry; the
-manual's home page of such a user shows the payment functions only), but does see the notices
-and messages.
+sees no employee alert and not the service's to-do (the service refuses it the to-do and the
+registry; the manual's home page of such a user shows the payment functions only): its to-do is
+what there is to pay, from the pay list as last synced; it does see the notices and messages.
+The others' alerts include the overdue unpaid declarations with their late fee (issue 12).
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 from sbtui import clock
 from sbtui.domain.deadline import collection_deadline
 from sbtui.domain.employees import empty_wage_types_of
-from sbtui.domain.models import Message, Notice, TodoItem
+from sbtui.domain.models import Message, Notice, PayLine, TodoItem
+from sbtui.domain.money import format_money, total
 from sbtui.domain.period import Period
 from sbtui.domain.region import RegionNotFound, load_region
 from sbtui.domain.vocab import EVERYONE, STAFF, EmployeeStatus, Role
@@ -55,7 +57,6 @@ QUICK_ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "refund": ("退费申请", STAFF),
 }
 OFFLINE = "无法连接服务，仅显示本地数据"
-PAY_ONLY = "缴费权限用户不显示此项"
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,33 @@ def period_alerts(todo: list[TodoItem], today: date, day: int) -> list[Alert]:
     return alerts
 
 
+def pay_parts(lines: list[PayLine]) -> tuple[TodoItem | None, Alert | None]:
+    """From the pay list as last synced (SPEC H2, H3, D12, issue 12): the 待办 of declared unpaid
+    dues — how many declarations, what they come to with their late fees, how many of them are
+    overdue — and the 异常提醒 of the overdue ones with their late fee (as of the list's day)."""
+    if not lines:
+        return None, None
+    declarations = {ln.declaration_id for ln in lines}
+    amount = total([ln.amount for ln in lines] + [ln.late_fee for ln in lines])
+    late = [ln for ln in lines if ln.days_late > 0 or ln.late_fee > 0]
+    late_decls = {ln.declaration_id for ln in late}
+    late_fee = total([ln.late_fee for ln in late])
+    as_of = max(ln.as_of for ln in lines)
+    text = f"存在{len(declarations)}条申报成功且未缴费的记录（含滞纳金合计{format_money(amount)}元）"
+    if late_decls:
+        text += f"，其中{len(late_decls)}条已超过缴款期限，滞纳金{format_money(late_fee)}元"
+    todo = TodoItem(kind="unpaid", text=text + "，请及时缴费。", count=len(declarations), amount=amount)
+    if not late_decls:
+        return todo, None
+    deadlines = sorted({ln.deadline for ln in late})
+    shown = tuple(f"缴款期限{d:%Y-%m-%d}" for d in deadlines[:EXAMPLES])
+    alert = Alert("overdue_unpaid",
+                  f"存在{len(late_decls)}条已超过缴款期限未缴费的申报记录（{'；'.join(shown)}），"
+                  f"滞纳金合计{format_money(late_fee)}元（计至{as_of:%Y-%m-%d}，每日加收万分之五），需要及时缴费。",
+                  len(late_decls), shown)
+    return todo, alert
+
+
 def _reason(exc: ServiceError) -> str:
     return OFFLINE if isinstance(exc, OfflineError) else exc.message
 
@@ -186,12 +214,15 @@ class HomeService:
             summary.alerts += [alert] if alert else []
         if summary.todo is not None:
             summary.alerts += period_alerts(summary.todo, today, day)
+        unpaid, overdue = pay_parts(store.payments.due_lines())
+        if staff:
+            summary.alerts += [overdue] if overdue else []
+        else:  # a 缴费 user's to-do: what there is to pay (the service's to-do is not theirs)
+            summary.todo = [unpaid] if unpaid else []
         return summary
 
     async def _fetch(self, summary: HomeSummary, *, staff: bool, online: bool) -> None:
         parts = ["notices", "messages"] + (["todo"] if staff else [])
-        if not staff:
-            summary.unavailable["todo"] = PAY_ONLY
         if not online:
             summary.unavailable.update({p: OFFLINE for p in parts})
             return

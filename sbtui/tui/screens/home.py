@@ -3,7 +3,7 @@
 
 The summary comes from the service layer (``ws.home``) in a worker; a part the service could not
 get (offline) says "离线，无法获取" instead of failing the page. A 缴费 user sees only what is
-about payment (manual 000 §1.5).
+about payment (manual 000 §1.5): the 缴费 button, what there is to pay, the notices.
 """
 from __future__ import annotations
 
@@ -76,8 +76,7 @@ class HomeScreen(BaseScreen):
             yield OptionList(id="notices", classes="panel")
 
     def on_mount(self) -> None:
-        first = "#todo" if (self.session.role or Role.ADMIN) != Role.PAY else "#notices"
-        self.query_one(first, OptionList).focus()
+        self.query_one("#todo", OptionList).focus()
         if hasattr(self.app, "online"):
             self.watch(self.app, "online", self._online_changed, init=False)
         self.load()
@@ -134,8 +133,7 @@ class HomeScreen(BaseScreen):
     def render_view(self) -> None:
         view = self.view
         staff = (self.session.role or Role.ADMIN) != Role.PAY
-        for part in ("#todo", "#alerts"):
-            self.query_one(part).display = staff
+        self.query_one("#alerts").display = staff  # a 缴费 user's to-do is what there is to pay
         self._fill("todo", S.NONE_TODO)
         self._fill("alerts", S.NONE_ALERTS)
         self._fill("notices", S.NONE_NOTICES)

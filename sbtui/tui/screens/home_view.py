@@ -2,7 +2,8 @@
 
 :func:`view_of` turns the summary into rows for the three lists and the 消息中心 count, keeping
 only what the role may see: a 缴费 user (manual 000 §1.5) sees the payment functions only —
-the quick button 缴费, the deadline, 通知公告 and 消息中心, no 待办事项 or 异常提醒.
+the quick button 缴费, the deadline, 通知公告 and 消息中心, the 待办事项 of what there is to pay
+(issue 12), no 异常提醒.
 """
 from __future__ import annotations
 
@@ -21,7 +22,9 @@ TARGETS = {
     "empty_wage": "wages.declare",  # 缴费工资为空的职工
     "undeclared_periods": "declare.daily",
     "overdue": "pay",
+    "overdue_unpaid": "pay",  # 已超过缴款期限未缴费的申报记录, with the late fee
 }
+PAY_KINDS = {"unpaid"}  # the to-do a 缴费 user sees (SPEC P5)
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ def view_of(summary: Any, role: str) -> HomeView:
     deadline = value_of(summary, "deadline")
     staff = role != Role.PAY
     return HomeView(
-        todo=_rows(value_of(summary, "todo")) if staff else [],
+        todo=_rows(value_of(summary, "todo")) if staff else _rows(
+            [t for t in value_of(summary, "todo") or [] if value_of(t, "kind") in PAY_KINDS]),
         alerts=_rows(value_of(summary, "alerts")) if staff else [],
         notices=_notes(value_of(summary, "notices")),
         messages=_notes(value_of(summary, "messages")),
