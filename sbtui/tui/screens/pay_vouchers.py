@@ -48,8 +48,8 @@ class VouchersScreen(DatedListScreen):
         await self.employer.payments.refresh()
 
     def cells(self, v: Any) -> tuple[str, ...]:
-        return (v.number, v.issued_on.isoformat(), v.ticket_number, money(v.total), v.deadline.isoformat(),
-                str(v.status), v.bank or "", v.account or "")
+        return (v.number, str(v.status), money(v.total), v.issued_on.isoformat(), v.deadline.isoformat(),
+                v.ticket_number, v.bank or "", v.account or "")
 
     def note(self, v: Any) -> str:
         text = S.VOUCHER_NOTE.format(payer=v.payer_name or "", authority=v.tax_authority or "")
