@@ -16,13 +16,16 @@ from sbtui.tui.strings import shell as S
 
 
 def menu_tree(specs: list[ScreenSpec]) -> dict:
-    """``{group: {subgroup: ..., None: [specs]}}`` with the leaves of each level under ``None``."""
+    """``{group: {subgroup: ..., spec.id: spec}}`` in the order of ``specs`` (the registry's
+    menu order): a function of the top level (首页, 单位三方协议管理) sits between the groups
+    where the official menu has it. A group is keyed by its name, a function by its
+    :class:`ScreenSpec`."""
     root: dict = {}
     for spec in specs:
         node = root
         for part in spec.menu[:-1]:
             node = node.setdefault(part, {})
-        node.setdefault(None, []).append(spec)
+        node[spec] = spec
     return root
 
 
@@ -65,11 +68,11 @@ class MenuDialog(ModalScreen[str | None]):
                 break
 
     def _fill(self, parent, level: dict) -> None:
-        for spec in level.get(None, []):
-            parent.add_leaf(spec.menu[-1], data=spec.id)
-        for name, sub in level.items():
-            if name is not None:
-                self._fill(parent.add(name, data=None), sub)
+        for key, value in level.items():
+            if isinstance(key, ScreenSpec):
+                parent.add_leaf(key.menu[-1], data=key.id)
+            else:
+                self._fill(parent.add(key, data=None), value)
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected) -> None:

@@ -53,7 +53,12 @@ OUTBOX_TITLE = "待发送队列"
 OUTBOX_EMPTY = "待发送队列为空：没有需要发送的数据。"
 OUTBOX_COLS = ("序号", "状态", "业务", "对象", "次数", "时间", "原因")
 OUTBOX_STATES = labels(OutboxState)
-OUTBOX_KINDS = {"group.create": "新建分组", "group.assign": "调整分组"}
+OUTBOX_KINDS = {"group.create": "新建分组", "group.assign": "调整分组",
+                "declaration.submit": "社保费申报", "declaration.void": "作废申报",
+                "payment.pay": "三方协议缴费", "voucher.issue": "开具缴费凭证", "voucher.void": "作废缴费凭证",
+                "agreement.add": "新增三方协议", "agreement.modify": "修改三方协议",
+                "agreement.verify": "验证三方协议", "agreement.void": "作废三方协议",
+                "agreement.revoke": "撤销三方协议"}
 OUTBOX_FILTERS = {"all": "全部", "pending": OUTBOX_PENDING_LABEL, "confirmed": label(OutboxState.CONFIRMED),
                   "refused": label(OutboxState.REFUSED)}
 OUTBOX_HELP = ("待发送队列：离线或尚未发送的业务数据在此排队，联网后按顺序发送，服务端对每一项只执行一次。"
