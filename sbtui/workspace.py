@@ -21,6 +21,7 @@ from sbtui.domain.models import (
     SessionInfo,
     UnitRegistration,
 )
+from sbtui.domain.vocab import Role
 from sbtui.remote.errors import SessionExpired
 from sbtui.remote.interface import RemoteService
 from sbtui.secrets import InsecureBackendError, SecretStore
@@ -216,5 +217,7 @@ class Workspace:
         from sbtui.sync import sync
 
         store = self.store(uscc)
-        result = await sync(store, self.service(), full=full, progress=progress)
+        session = self.session
+        pay_only = session is not None and session.uscc == uscc and session.role == Role.PAY  # SPEC P5
+        result = await sync(store, self.service(), full=full, progress=progress, pay_only=pay_only)
         return result

@@ -163,3 +163,20 @@ def test_a_pay_only_user_sees_payment_only():
     assert "agreements" in {s.id for s in REGISTRY.menu_for("all")}
     groups = {s.menu[0] for s in REGISTRY.menu_for("pay")}
     assert groups == {"首页", "单位管理", "费款缴纳"}
+
+
+async def test_a_pay_only_user_syncs_the_pay_list_and_its_home_counts_it(sandbox):
+    """P5: the sync of a 缴费 user pulls the pay family only (the registry is refused to it);
+    its home to-do is what there is to pay (issue 12)."""
+    ws, facts = sandbox
+    record = await declared(ws, facts)
+    await ws.users.add("CaiWu01", "pay")
+    await ws.login(facts["uscc"], "CaiWu01", username="CaiWu01")
+    await ws.change_password("CaiWu01", "Pay12345")
+    result = await ws.sync(facts["uscc"])
+    assert not result.offline and not result.error
+    lines = ws.employer(facts["uscc"]).payments.due_lines()
+    assert record["id"] in {ln.declaration_id for ln in lines}
+    summary = await ws.employer(facts["uscc"]).home.summary()
+    assert summary.role == "pay" and [t.kind for t in summary.todo] == ["unpaid"]
+    assert summary.todo[0].text.startswith("存在1条申报成功且未缴费的记录")
