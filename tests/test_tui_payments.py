@@ -180,3 +180,33 @@ async def test_a_pay_only_user_syncs_the_pay_list_and_its_home_counts_it(sandbox
     summary = await ws.employer(facts["uscc"]).home.summary()
     assert summary.role == "pay" and [t.kind for t in summary.todo] == ["unpaid"]
     assert summary.todo[0].text.startswith("存在1条申报成功且未缴费的记录")
+
+
+async def test_offline_the_refusal_is_shown_and_nothing_is_paid(sandbox, monkeypatch):
+    """P1: payment needs the service; offline the service layer refuses in plain words and the
+    screen shows them (nothing queued, the lines stay)."""
+    from sbtui.remote.errors import OfflineError
+    from sbtui.sync.push import OFFLINE_PAY
+
+    ws, facts = sandbox
+    record = await declared(ws, facts)
+    emp = ws.employer(facts["uscc"])
+
+    async def unreachable(*args, **kwargs):
+        raise OfflineError("无法连接服务")
+
+    monkeypatch.setattr(ws.service(), "authorize_payment", unreachable)
+    app = ScreenApp(PayScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        screen = await opened(pilot, record)
+        before = [ln.key for ln in screen.lines]
+        await pilot.press("space", "p", "y")
+        await until(pilot, lambda: isinstance(app.screen, PasswordDialog))
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, NoticeDialog))
+        assert app.screen.message == OFFLINE_PAY
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [ln.key for ln in screen.lines] == before
+    assert not [i for i in emp.outbox_items() if i.kind == "payment.pay"]
