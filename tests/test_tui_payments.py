@@ -5,6 +5,8 @@ service's words and asked again; a bank voucher issued and saved as PDF; its voi
 the bank has collected it; a payment-only user's menu holds §7 only."""
 from __future__ import annotations
 
+from datetime import datetime, time
+
 import pytest
 from textual.widgets import Input, Static
 from tui_fakes import ScreenApp
@@ -210,3 +212,34 @@ async def test_offline_the_refusal_is_shown_and_nothing_is_paid(sandbox, monkeyp
         await settle(pilot)
         assert [ln.key for ln in screen.lines] == before
     assert not [i for i in emp.outbox_items() if i.kind == "payment.pay"]
+
+
+@pytest.mark.slow
+async def test_late_fee_rows_beside_their_dues_and_in_the_totals(sandbox):
+    """D12: paid late, each line has its 滞纳金 as a row of its own under it, and the totals
+    count it (as of the service's day: here 30 days after the deadline)."""
+    from datetime import timedelta
+
+    from sbtui import clock
+
+    ws, facts = sandbox
+    record = await declared(ws, facts)
+    deadline = ws.employer(facts["uscc"]).payments.due_lines()[0].deadline
+    started = clock.now()
+    clock.set_clock(datetime.combine(deadline + timedelta(days=30), time(9), tzinfo=clock.CST))
+    try:
+        await ws.login(facts["uscc"], PASSWORD)
+        await ws.employer(facts["uscc"]).payments.refresh()
+        lines = [ln for ln in ws.employer(facts["uscc"]).payments.due_lines() if ln.declaration_id == record["id"]]
+        assert all(ln.days_late == 30 and ln.late_fee > 0 for ln in lines)
+        app = ScreenApp(PayScreen, ws, uscc=facts["uscc"], name=facts["name"])
+        async with run(app) as pilot:
+            screen = await opened(pilot, record)
+            rows = [(ln.key, late) for ln, late in screen.rows if ln.declaration_id == record["id"]]
+            assert rows == [(k, late) for ln in lines for k, late in ((ln.key, False), (ln.key, True))]
+            assert S.LATE_ROW.format(days=30) in screen_text(app)
+            await pilot.press("space")
+            late = sum(ln.late_fee for ln in lines)
+            assert f"滞纳金 {late:,.2f}" in str(screen.query_one("#pay-selected", Static).render())
+    finally:
+        clock.set_clock(started)
