@@ -58,10 +58,13 @@ async def opened(pilot, record: dict) -> PayScreen:
     return screen
 
 
-async def through_password(pilot, *, wrong_first: bool = False) -> None:
-    """立即缴费 → 扣款前请确认… → 安全认证 (optionally a wrong password first) → 选择缴费方式."""
+async def through_password(pilot, *, wrong_first: bool = False, tick: bool = True) -> None:
+    """(Space) 立即缴费 → 扣款前请确认… → 安全认证 (optionally a wrong password first) →
+    选择缴费方式."""
     app = pilot.app
-    await pilot.press("space", "p")
+    if tick:
+        await pilot.press("space")
+    await pilot.press("p")
     await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
     assert app.screen.message.startswith(S.PAY_CONFIRM)
     await pilot.press("y")
@@ -106,9 +109,9 @@ async def test_pay_by_agreement_refused_for_funds_then_paid_after_a_top_up(sandb
         await settle(pilot)
         assert keys <= {ln.key for ln in screen.lines}  # nothing paid: the lines stay
 
-        await set_balance(ws, facts, "10000000.00")  # the top-up; try again
-        await opened(pilot, record)
-        await through_password(pilot)
+        await set_balance(ws, facts, "10000000.00")  # the top-up; try again (still ticked)
+        assert screen.ticked == {record["id"]}
+        await through_password(pilot, tick=False)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and S.CONFIRM_OK in screen_text(app))
         await pilot.press("y")

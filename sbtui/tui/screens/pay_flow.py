@@ -68,8 +68,7 @@ class PayFlowMixin:
             await self.pay_by_agreement(keys, method.agreement, ticket, amount, late, total)
         else:
             await self.issue_voucher(keys, method.account, ticket, amount, late, total)
-        screen.ticked.clear()
-        await screen.reload()
+        await screen.reload()  # paid or on a voucher: out of the list (and its ticks); failed: still ticked
 
     async def authorize(self) -> Any | None:
         """安全认证 until the password is right (the ticket), or None (Esc, lock, offline)."""

@@ -52,10 +52,10 @@ class VouchersScreen(DatedListScreen):
                 v.ticket_number, v.bank or "", v.account or "")
 
     def note(self, v: Any) -> str:
-        text = S.VOUCHER_NOTE.format(payer=v.payer_name or "", authority=v.tax_authority or "")
-        if v.booked_on:
-            text += S.VOUCHER_NOTE_BOOKED.format(date=v.booked_on.isoformat())
-        return text
+        parts = [S.VOUCHER_NOTE_PAYER.format(payer=v.payer_name)] if v.payer_name else []
+        parts += [S.VOUCHER_NOTE_AUTHORITY.format(authority=v.tax_authority)] if v.tax_authority else []
+        parts += [S.VOUCHER_NOTE_BOOKED.format(date=v.booked_on.isoformat())] if v.booked_on else []
+        return " · ".join(parts)
 
     # -- view, reprint, void ----------------------------------------------------------------------
     @on(DataTable.RowSelected)
