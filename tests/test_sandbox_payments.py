@@ -442,3 +442,13 @@ async def test_a_declaration_on_an_open_voucher_cannot_be_voided(app, c, clock):
     await c.post(f"/vouchers/{v['number']}/void", headers={"Idempotency-Key": new_key()})
     r = await c.post(f"/declarations/{decl['id']}/void", headers={"Idempotency-Key": new_key()})
     assert r.status_code == 202
+
+
+async def test_a_paid_line_stops_accruing_in_the_dues_list_D12(app, c, clock):
+    unpay(app, "2026-04")
+    await declare(c, clock, "2026-04", "210")
+    first, second = await pay_list(c)
+    assert (await pay(c, [first], VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    listed = {d["key"]: d for d in (await c.get("/dues", params={"unit_number": ENT})).json()}
+    assert listed[f"t|{ENT}|2026-04|210-u"]["late_fee"] == "0.00"  # paid
+    assert listed[f"t|{ENT}|2026-04|210-p"]["late_fee"] == second["late_fee"] != "0.00"
