@@ -381,6 +381,7 @@ async def test_bank_account_control_and_info(app, c, tmp_path):
     assert listed[ICBC[2]] == {"bank": ICBC[0], "branch": ICBC[1], "account": ICBC[2], "name": NAME,
                                "balance": "50000000.00"}
     assert listed["123456789012"]["balance"] == "10.50"
+    assert (await c.get("/sandbox/bank/accounts")).json() == info(tmp_path)["bank_accounts"]
 
 
 # -- the HTTP client ---------------------------------------------------------------------------
