@@ -180,3 +180,27 @@ async def test_A1_add_verify_passed_and_refused_with_reason(env):
     agreements.revoke(ident)
     await agreements.feedback()
     assert agreements.agreement(ident)["status"] == "协议终止"
+
+
+async def test_P5_a_pay_user_syncs_and_pays_with_its_own_password(env, tmp_path):
+    import uuid
+
+    ident = await declare(env)
+    uscc = env.facts["uscc"]
+    await env.inner.add_user("CaiWu01", "pay", key=str(uuid.uuid4()))
+    user = HttpService.in_process(env.app, backoff_base=0.01)
+    await user.login(uscc, "CaiWu01", username="CaiWu01")
+    await user.change_password("CaiWu01", "Userpass1", key=str(uuid.uuid4()))
+    ws = Workspace(tmp_path / "home2", service=user)
+    try:
+        await ws.login(uscc, "Userpass1", username="CaiWu01")
+        result = await ws.sync(uscc)  # the registry, dues, declarations are not a pay user's (403)
+        assert not result.offline and result.total == 0
+        pay = ws.employer(uscc).payments
+        lines = pay.by_declaration(pay.due_lines())[ident]
+        assert {a["id"] for a in ws.employer(uscc).agreements.verified()} >= {VERIFIED}
+        ticket = await pay.authorize("Userpass1")
+        p = await pay.pay([ln.key for ln in lines], VERIFIED, ticket, pay.totals(lines).total)
+        assert p.status == "缴费成功"
+    finally:
+        await ws.aclose()

@@ -287,3 +287,19 @@ async def test_P3_voucher_pdf_is_written(emp, bank, tmp_path):
     assert path.read_bytes().startswith(b"%PDF")
     with pytest.raises(PaymentError, match="不存在"):
         emp.payments.write_voucher_pdf("NOPE", tmp_path / "x.pdf")
+
+
+async def test_D12_a_pay_list_of_an_earlier_day_is_pulled_again_before_paying(emp, bank):
+    from datetime import timedelta
+
+    from sbtui import clock
+
+    ident = await verified_agreement(emp, bank)
+    stale = pay_line("D1", 1, "1000.00", "6.00").model_copy(update={"as_of": clock.today() - timedelta(days=1)})
+    emp.store.payments.replace_pay_list([stale])
+    ticket = await emp.payments.authorize("right")
+    with pytest.raises(PaymentError, match=r"应缴金额已变化（现为1,006.50元），请刷新后重新缴费"):
+        await emp.payments.pay(["D1:1"], ident, ticket, "1006.00")
+    assert emp.payments.due_lines()[0].as_of == clock.today()
+    p = await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
+    assert p.status == "缴费成功"
