@@ -186,3 +186,20 @@ def test_sandbox_declare_then_pay_by_agreement_and_by_voucher(demo, tmp_path):
     assert "缴费需要联网" in err
     out, _ = sbj("outbox")
     assert not [i for i in out["items"] if i["state"] in ("queued", "sent")]
+
+
+def test_sandbox_agreements_add_verify_and_a_refusal_with_its_reason(demo):
+    listed, _ = sbj("agreements", "list", "--refresh")
+    mine = next(a for a in listed if a["id"] == VERIFIED)
+    common = ["--bank", mine["bank"], "--branch", mine["branch"], "--account", mine["account"]]
+    out, _ = sbj("agreements", "add", *common, "--account-name", mine["account_name"])
+    assert out["status"] == "未验证" and out["tax_authority"] == mine["tax_authority"] and out["region"] == "150603"
+    done, _ = sbj("agreements", "verify", out["id"], "--wait", "--timeout", "30")
+    assert done["status"] == "验证通过" and done["reason"] is None
+    out, _ = sbj("agreements", "add", *common, "--account-name", "别的公司")
+    done, err = sbj("agreements", "verify", out["id"], "--wait", "--timeout", "30", code=1)
+    assert done["status"] == "验证失败" and "缴款单位名称不一致" in done["reason"]
+    out, err = sbj("agreements", "add", *common, "--account-name", mine["account_name"], "--batch")
+    assert out["status"] == "未验证"
+    _, err = sbj("agreements", "add", *common, "--account-name", mine["account_name"], "--batch", code=1)
+    assert "单位允许银行代扣的协议只有一个" in err

@@ -161,7 +161,8 @@ async def test_A1_add_verify_passed_and_refused_with_reason(env):
     await env.emp.agreements.refresh()
     acct = icbc(env)
     agreements = env.emp.agreements
-    assert agreements.defaults()["tax_authority"]
+    assert agreements.defaults()["tax_authority"] == "国家税务总局鄂尔多斯市康巴什区税务局"
+    assert agreements.defaults()["region"] == "150603"
     form = {"bank": acct["bank"], "branch": acct["branch"], "account_name": acct["name"], "account": acct["account"]}
     key = agreements.add(form)
     await agreements.feedback()

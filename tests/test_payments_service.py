@@ -241,7 +241,12 @@ async def test_A1_defaults_one_batch_and_bad_form(emp, bank):
     emp.store.meta_set("employer_record", {"uscc": USCC, "name": "演示单位", "tax_authority": "国家税务总局X税务局",
                                            "tax_branch": "一分局", "region": "nm"})
     d = emp.agreements.defaults()
-    assert d["tax_authority"] == "国家税务总局X税务局" and d["region"] == "150000"
+    assert d["tax_authority"] == "国家税务总局X税务局" and d["region"] == "150000"  # unknown place: the province
+    emp.store.meta_set("employer_record", {"uscc": USCC, "name": "演示单位", "tax_authority": "国家税务总局鄂尔多斯市康巴什区税务局",
+                                           "tax_branch": "一分局", "region": "nm"})
+    assert emp.agreements.defaults()["region"] == "150603"
+    emp.store.meta_set("employer_record", {"uscc": USCC, "name": "演示单位", "tax_authority": "国家税务总局X税务局",
+                                           "tax_branch": "一分局", "region": "nm"})
     key = emp.agreements.add({k: v for k, v in FORM.items() if k not in ("tax_authority", "region")} | {"batch": True})
     row = emp.agreements.by_key(key)
     assert row["tax_authority"] == "国家税务总局X税务局" and row["pending"]
