@@ -136,3 +136,70 @@ def test_agreements_void_and_revoke(bank):
     assert out["status"] == "协议终止"
     _, err = run("agreements", "void", ident, "--yes", code=1)
     assert "协议已终止" in err
+
+
+# -- on the embedded sandbox (declare, then pay) ------------------------------------------------
+
+VERIFIED = "15069100000000001"  # the demo employer's verified agreement (ICBC)
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    from test_cli import NEW, add_demo
+
+    facts, _ = add_demo(CliRunner(), tmp_path)
+    monkeypatch.setenv("SBTUI_PASSWORD", NEW)
+    return facts
+
+
+def sbj(*args, code=0, env=None):
+    r = CliRunner().invoke(cli, ["--json", *args], env=env or {}, catch_exceptions=False)
+    assert r.exit_code == code, (r.stdout, r.stderr)
+    return json.loads(r.stdout) if r.stdout.strip() else None, r.stderr
+
+
+def test_sandbox_declare_then_pay_by_agreement_and_by_voucher(demo, tmp_path):
+    lines, _ = sbj("dues", "list", "--source", "tax", "--status", "初始")
+    out, _ = sbj("declare", "--tick", lines[0]["tick"], "--yes", "--wait", "--timeout", "30")
+    [decl] = out["declarations"]
+    assert decl["status"] == "申报成功" and "sbtui pay" in out["note"]
+    due, _ = sbj("payments", "due", "--refresh")
+    mine = [d for d in due if d["declaration_id"] == decl["id"]]
+    assert mine and {"key", "declaration_id", "item", "period_from", "period_to", "amount", "late_fee"} <= set(mine[0])
+    listed, _ = sbj("agreements", "list", "--refresh")
+    assert {a["id"]: a["status"] for a in listed}[VERIFIED] == "验证通过"
+    args = [x for d in mine[:1] for x in ("--line", d["key"])]
+    paid, _ = sbj("pay", *args, "--agreement", VERIFIED, "--yes")
+    assert paid["status"] == "缴费成功" and paid["reason"] is None and paid["id"]
+    rest = [x for d in mine[1:] for x in ("--line", d["key"])]
+    if rest:
+        pdf = tmp_path / "v.pdf"
+        v, _ = sbj("pay", *rest, "--voucher", "--yes", "--output", str(pdf))
+        assert v["number"] and v["amount"] and pdf.read_bytes().startswith(b"%PDF")
+        vouchers, _ = sbj("vouchers", "list")
+        assert vouchers[0]["number"] == v["number"]
+        voided, _ = sbj("vouchers", "void", v["number"], "--yes")
+        assert voided["status"] == "已作废"
+    records, _ = sbj("payments", "list", "--refresh")
+    assert records[0]["id"] == paid["id"]
+    _, err = sbj("--remote", "http://127.0.0.1:9", "pay", "--all", "--agreement", VERIFIED, "--yes", code=3)
+    assert "缴费需要联网" in err
+    out, _ = sbj("outbox")
+    assert not [i for i in out["items"] if i["state"] in ("queued", "sent")]
+
+
+def test_sandbox_agreements_add_verify_and_a_refusal_with_its_reason(demo):
+    listed, _ = sbj("agreements", "list", "--refresh")
+    mine = next(a for a in listed if a["id"] == VERIFIED)
+    common = ["--bank", mine["bank"], "--branch", mine["branch"], "--account", mine["account"]]
+    out, _ = sbj("agreements", "add", *common, "--account-name", mine["account_name"])
+    assert out["status"] == "未验证" and out["tax_authority"] == mine["tax_authority"] and out["region"] == "150603"
+    done, _ = sbj("agreements", "verify", out["id"], "--wait", "--timeout", "30")
+    assert done["status"] == "验证通过" and done["reason"] is None
+    out, _ = sbj("agreements", "add", *common, "--account-name", "别的公司")
+    done, err = sbj("agreements", "verify", out["id"], "--wait", "--timeout", "30", code=1)
+    assert done["status"] == "验证失败" and "缴款单位名称不一致" in done["reason"]
+    out, err = sbj("agreements", "add", *common, "--account-name", mine["account_name"], "--batch")
+    assert out["status"] == "未验证"
+    _, err = sbj("agreements", "add", *common, "--account-name", mine["account_name"], "--batch", code=1)
+    assert "单位允许银行代扣的协议只有一个" in err

@@ -241,7 +241,12 @@ async def test_A1_defaults_one_batch_and_bad_form(emp, bank):
     emp.store.meta_set("employer_record", {"uscc": USCC, "name": "演示单位", "tax_authority": "国家税务总局X税务局",
                                            "tax_branch": "一分局", "region": "nm"})
     d = emp.agreements.defaults()
-    assert d["tax_authority"] == "国家税务总局X税务局" and d["region"] == "150000"
+    assert d["tax_authority"] == "国家税务总局X税务局" and d["region"] == "150000"  # unknown place: the province
+    emp.store.meta_set("employer_record", {"uscc": USCC, "name": "演示单位", "tax_authority": "国家税务总局鄂尔多斯市康巴什区税务局",
+                                           "tax_branch": "一分局", "region": "nm"})
+    assert emp.agreements.defaults()["region"] == "150603"
+    emp.store.meta_set("employer_record", {"uscc": USCC, "name": "演示单位", "tax_authority": "国家税务总局X税务局",
+                                           "tax_branch": "一分局", "region": "nm"})
     key = emp.agreements.add({k: v for k, v in FORM.items() if k not in ("tax_authority", "region")} | {"batch": True})
     row = emp.agreements.by_key(key)
     assert row["tax_authority"] == "国家税务总局X税务局" and row["pending"]
@@ -287,3 +292,19 @@ async def test_P3_voucher_pdf_is_written(emp, bank, tmp_path):
     assert path.read_bytes().startswith(b"%PDF")
     with pytest.raises(PaymentError, match="不存在"):
         emp.payments.write_voucher_pdf("NOPE", tmp_path / "x.pdf")
+
+
+async def test_D12_a_pay_list_of_an_earlier_day_is_pulled_again_before_paying(emp, bank):
+    from datetime import timedelta
+
+    from sbtui import clock
+
+    ident = await verified_agreement(emp, bank)
+    stale = pay_line("D1", 1, "1000.00", "6.00").model_copy(update={"as_of": clock.today() - timedelta(days=1)})
+    emp.store.payments.replace_pay_list([stale])
+    ticket = await emp.payments.authorize("right")
+    with pytest.raises(PaymentError, match=r"应缴金额已变化（现为1,006.50元），请刷新后重新缴费"):
+        await emp.payments.pay(["D1:1"], ident, ticket, "1006.00")
+    assert emp.payments.due_lines()[0].as_of == clock.today()
+    p = await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
+    assert p.status == "缴费成功"

@@ -36,6 +36,7 @@ async def sync(
     page_size: int = 2000,
     conflict_wait: float = 0.25,
     conflict_tries: int = 8,
+    payments_only: bool = False,
 ) -> SyncResult:
     """Push the outbox, fetch the feedback of wage and fee declarations whose ``feedback_at``
     has passed (``result.wage_feedback`` / ``result.declaration_feedback`` count those
@@ -49,11 +50,27 @@ async def sync(
     Unreachable service → the result has ``offline=True`` (no exception). Refused outbox items
     are in ``result.refusals``. Other service errors (session expired, protocol, a 5xx during
     the pull …) raise; everything committed so far stays, and the next run goes on from there.
-    An exception raised by ``progress`` stops the sync the same way."""
+    An exception raised by ``progress`` stops the sync the same way.
+
+    ``payments_only`` (a 缴费 sub-user, SPEC P5: the service refuses it everything else): push,
+    the agreements' verifications, then only the pay list, payments, vouchers, accounts and
+    agreements."""
     emit: ProgressCallback = progress or (lambda event: None)
     result = SyncResult()
     online = await push(store, service, result, progress=emit,
                         conflict_wait=conflict_wait, conflict_tries=conflict_tries)
+    if online and payments_only:
+        try:
+            result.agreement_feedback = len(await fetch_agreement_feedback_once(store, service, progress=emit))
+            await pull_payments(store, service, progress=emit)
+            await pull_agreements(store, service, progress=emit)
+        except OfflineError as exc:
+            result.offline = True
+            result.error = exc.message
+        else:
+            store.sync_set("last_sync_at", clock.now().isoformat(timespec="seconds"))
+        result.total = store.registry.employee_count()
+        return result
     if online:
         try:
             try:
