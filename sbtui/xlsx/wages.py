@@ -106,12 +106,12 @@ def parse_wage(value: Any) -> Decimal:
     number cell is held to the same 12 integer digits and 2 decimals."""
     try:
         if isinstance(value, str):
-            return parse_money(value, "缴费工资")
+            return parse_money(value, S.WAGE_FIELD)
         if isinstance(value, float):
             value = Decimal(repr(value))
         if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             raise ValueError(value)
-        return amount_value(value, "缴费工资")
+        return amount_value(value, S.WAGE_FIELD)
     except InvalidOperation as e:
         raise ValueError(value) from e
 
