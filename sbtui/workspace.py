@@ -21,7 +21,6 @@ from sbtui.domain.models import (
     SessionInfo,
     UnitRegistration,
 )
-from sbtui.domain.vocab import Role
 from sbtui.remote.errors import SessionExpired
 from sbtui.remote.interface import RemoteService
 from sbtui.secrets import InsecureBackendError, SecretStore
@@ -217,7 +216,6 @@ class Workspace:
         from sbtui.sync import sync
 
         store = self.store(uscc)
-        session = self.session
-        pay_only = session is not None and session.uscc == uscc and session.role == Role.PAY  # SPEC P5
-        result = await sync(store, self.service(), full=full, progress=progress, pay_only=pay_only)
+        payments_only = self.session is not None and self.session.role == "pay"  # SPEC P5
+        result = await sync(store, self.service(), full=full, progress=progress, payments_only=payments_only)
         return result

@@ -381,6 +381,7 @@ async def test_bank_account_control_and_info(app, c, tmp_path):
     assert listed[ICBC[2]] == {"bank": ICBC[0], "branch": ICBC[1], "account": ICBC[2], "name": NAME,
                                "balance": "50000000.00"}
     assert listed["123456789012"]["balance"] == "10.50"
+    assert (await c.get("/sandbox/bank/accounts")).json() == info(tmp_path)["bank_accounts"]
 
 
 # -- the HTTP client ---------------------------------------------------------------------------
@@ -442,3 +443,29 @@ async def test_a_declaration_on_an_open_voucher_cannot_be_voided(app, c, clock):
     await c.post(f"/vouchers/{v['number']}/void", headers={"Idempotency-Key": new_key()})
     r = await c.post(f"/declarations/{decl['id']}/void", headers={"Idempotency-Key": new_key()})
     assert r.status_code == 202
+
+
+async def test_a_paid_line_stops_accruing_in_the_dues_list_D12(app, c, clock):
+    unpay(app, "2026-04")
+    await declare(c, clock, "2026-04", "210")
+    first, second = await pay_list(c)
+    assert (await pay(c, [first], VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    listed = {d["key"]: d for d in (await c.get("/dues", params={"unit_number": ENT})).json()}
+    assert listed[f"t|{ENT}|2026-04|210-u"]["late_fee"] == "0.00"  # paid
+    assert listed[f"t|{ENT}|2026-04|210-p"]["late_fee"] == second["late_fee"] != "0.00"
+
+
+async def test_a_wholly_paid_month_joins_the_paid_periods(app, c, clock):
+    for code in ("110", "210", "410"):
+        await declare(c, clock, "2026-05", code)
+    lines = await pay_list(c)
+    *most, last = lines
+    tick = await ticket(c)
+    assert (await pay(c, most, VERIFIED_AGREEMENT, tick)).json()["status"] == "缴费成功"
+    paid = {(p["unit_number"], p["period"]) for p in (await c.get("/paid-periods")).json()}
+    assert (ENT, "2026-05") not in paid
+    assert (await pay(c, [last], VERIFIED_AGREEMENT, tick)).json()["status"] == "缴费成功"
+    paid = {(p["unit_number"], p["period"]): p for p in (await c.get("/paid-periods")).json()}
+    assert paid[(ENT, "2026-05")]["paid_on"] == "2026-05-15"
+    assert not [i for i in (await c.get("/home/todo")).json()
+                if i["kind"] == "unpaid" and i["unit_number"] == ENT]

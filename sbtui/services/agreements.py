@@ -188,7 +188,7 @@ class AgreementsService:
         """A new agreement's defaults: the employer's 所属税务机关 (as registered; known once
         read from the service) and its 行政区划 (code and name)."""
         record = _employer_local(self.area)
-        code, name = _region_of(record.region)
+        code, name = _region_of_authority(record.tax_authority) or _region_of(record.region)
         return {"tax_authority": record.tax_authority, "region": code, "region_name": name}
 
     def regions(self, query: str = "") -> list[Any]:
@@ -213,6 +213,20 @@ def _reference() -> Any:
     except ImportError:  # the reference lists are not installed yet
         return None
     return reference
+
+
+def _region_of_authority(authority: str) -> tuple[str, str] | None:
+    """The 行政区划 a tax authority is named after (国家税务总局鄂尔多斯市康巴什区税务局 →
+    150603 康巴什区), the most specific match; None when the lists do not know it."""
+    ref = _reference()
+    place = (authority or "").removeprefix("国家税务总局").removesuffix("税务局").strip()
+    if ref is None or not place:
+        return None
+    found = ref.regions(place)
+    if not found:
+        return None
+    best = max(found, key=lambda r: (not r.code.endswith("0000"), not r.code.endswith("00"), r.code))
+    return best.code, best.name
 
 
 def _region_of(profile: str) -> tuple[str, str]:

@@ -90,6 +90,19 @@ class PaymentsService:
         """The pay lines of ``keys``; PaymentError when one is not payable here any more."""
         return rules.pick(self.due_lines(), keys)
 
+    async def _current(self, keys: Iterable[str]) -> list[PayLine]:
+        """The lines of ``keys``, their late fee as of today (D12): a pay list pulled on an
+        earlier day is pulled again first (then a total confirmed before says it changed)."""
+        wanted = list(keys)
+        chosen = self.lines(wanted)
+        if any(ln.as_of < clock.today() for ln in chosen):
+            try:
+                await pull_pay_list(self.store, self.area.remote())
+            except OfflineError as exc:
+                raise OfflineError(OFFLINE_PAY, code="offline") from exc
+            chosen = self.lines(wanted)
+        return chosen
+
     # -- 安全认证 and paying (P2, P3) ----------------------------------------------------------
 
     async def authorize(self, password: str) -> PayTicket:
@@ -111,7 +124,7 @@ class PaymentsService:
         anything is sent; RefusedError when the service refuses (e.g. 安全认证已过期);
         OfflineError when it cannot be reached (nothing queued, nothing paid) or a lost reply
         cannot be resolved yet (the next sync resolves it by its key, never paying twice)."""
-        chosen = self.lines(keys)
+        chosen = await self._current(keys)
         amount = rules.check_total(chosen, total)
         if not agreement_id:
             raise PaymentError(rules.NO_AGREEMENT)
@@ -132,7 +145,7 @@ class PaymentsService:
         """银行端凭证缴费: issue 《银行端查询缴税凭证》 for ``keys`` (their 合计 must be
         ``total``), with an optional payer account (bank, name, account). Its lines leave the
         pay list while it is open. Errors as :meth:`pay`."""
-        chosen = self.lines(keys)
+        chosen = await self._current(keys)
         amount = rules.check_total(chosen, total)
         acct = _account(account)
         code = _ticket(ticket)

@@ -36,7 +36,7 @@ async def sync(
     page_size: int = 2000,
     conflict_wait: float = 0.25,
     conflict_tries: int = 8,
-    pay_only: bool = False,
+    payments_only: bool = False,
 ) -> SyncResult:
     """Push the outbox, fetch the feedback of wage and fee declarations whose ``feedback_at``
     has passed (``result.wage_feedback`` / ``result.declaration_feedback`` count those
@@ -52,14 +52,14 @@ async def sync(
     the pull …) raise; everything committed so far stays, and the next run goes on from there.
     An exception raised by ``progress`` stops the sync the same way.
 
-    ``pay_only`` (a 缴费 user, SPEC P5: the service refuses it the registry, the dues and the
-    declarations): push, then the agreements' verifications, the pay list, payments, vouchers,
-    deposit accounts and agreements only."""
+    ``payments_only`` (a 缴费 sub-user, SPEC P5: the service refuses it everything else): push,
+    the agreements' verifications, then only the pay list, payments, vouchers, accounts and
+    agreements."""
     emit: ProgressCallback = progress or (lambda event: None)
     result = SyncResult()
     online = await push(store, service, result, progress=emit,
                         conflict_wait=conflict_wait, conflict_tries=conflict_tries)
-    if online and pay_only:
+    if online and payments_only:
         try:
             result.agreement_feedback = len(await fetch_agreement_feedback_once(store, service, progress=emit))
             await pull_payments(store, service, progress=emit)
@@ -69,7 +69,9 @@ async def sync(
             result.error = exc.message
         else:
             store.sync_set("last_sync_at", clock.now().isoformat(timespec="seconds"))
-    elif online:
+        result.total = store.registry.employee_count()
+        return result
+    if online:
         try:
             try:
                 result.wage_feedback = await fetch_feedback_once(store, service, progress=emit)

@@ -4,7 +4,8 @@ debit (:mod:`.payments`) takes from them, the voucher collection control debits 
 account when it is one of them.
 
 Routes: ``GET /deposit-accounts`` (class ``pay``: the accounts held in the caller's name, no
-balance) and the training control ``POST /sandbox/bank/accounts`` (create or update one).
+balance) and the training controls ``GET /sandbox/bank/accounts`` (every account with its
+balance) and ``POST /sandbox/bank/accounts`` (create or update one).
 """
 from __future__ import annotations
 
@@ -97,6 +98,12 @@ async def deposit_accounts(request: Request, who: PayWho):
     with sb.db.read() as conn:
         data = [public(r, balance=False) for r in held_by(conn, who.uscc)]
     return Response(dumps(data), media_type=JSON)
+
+
+@router.get("/sandbox/bank/accounts", response_model=list[DepositAccount])
+async def list_accounts(request: Request):
+    """Training control: every account of the sandbox bank, with its balance."""
+    return Response(dumps(all_accounts(request.app.state.sandbox.db)), media_type=JSON)
 
 
 @router.post("/sandbox/bank/accounts", response_model=DepositAccount)

@@ -166,8 +166,10 @@ def ticket_number(conn: sqlite3.Connection, today: date) -> str:
 
 
 def _settle(conn: sqlite3.Connection, uscc: str, declaration_ids: set[str], today: date) -> None:
-    """Move each declaration's ``paid`` / ``payment_status`` to what its paid lines say; a
-    wholly paid one extends the paid periods (as :func:`.settle.mark_paid` does)."""
+    """Move each declaration's ``paid`` / ``payment_status`` to what its paid lines say, then
+    extend the paid periods of their unit numbers (as :func:`.settle.mark_paid` does: a month
+    joins once every tax line of it is paid)."""
+    units: set[str] = set()
     for ident in sorted(declaration_ids):
         d = conn.execute("SELECT lines FROM declarations WHERE uscc = ? AND id = ?",
                          (uscc, ident)).fetchone()
@@ -181,9 +183,9 @@ def _settle(conn: sqlite3.Connection, uscc: str, declaration_ids: set[str], toda
             PaymentStatus.PARTLY if paid_ns else PaymentStatus.UNPAID)
         conn.execute("UPDATE declarations SET paid = ?, payment_status = ? WHERE uscc = ?"
                      " AND id = ?", (money(paid), status, uscc, ident))
-        if whole:
-            for unit in sorted({ln["unit_number"] for ln in lines if ln["source"] == "tax"}):
-                settle.extend_paid_periods(conn, uscc, unit, today)
+        units |= {ln["unit_number"] for ln in lines if ln["source"] == "tax" and ln["n"] in paid_ns}
+    for unit in sorted(units):
+        settle.extend_paid_periods(conn, uscc, unit, today)
 
 
 # -- payments (TIPS) ---------------------------------------------------------------------------

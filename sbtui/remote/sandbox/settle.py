@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sbtui.domain.models import due_key
-from sbtui.domain.money import CENT, ZERO
+from sbtui.domain.money import ZERO, AmountError, parse_amount
 from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
 
 from . import ledger
@@ -133,18 +133,24 @@ def mark_paid(conn: sqlite3.Connection, uscc: str, declaration_id: str, amount: 
                        {"id": declaration_id, "status": d["status"]})
     paid, actual = Decimal(d["paid"]), Decimal(d["actual_total"])
     unpaid = actual - paid
-    try:
-        pay = unpaid if amount is None else Decimal(str(amount)).quantize(CENT)
-    except ArithmeticError:
-        raise ApiError(400, "bad_request", "缴费金额格式有误", {"field": "amount"}) from None
+    try:  # the one amount rule (issue 14 finding 1): "NaN" or "1E+2" is a 400, not a 500 or 100
+        pay = unpaid if amount is None else parse_amount(amount, "缴费金额（amount）")
+    except AmountError as exc:
+        raise ApiError(400, "bad_request", str(exc), {"field": "amount"}) from None
     if pay < ZERO or pay > unpaid or (pay == ZERO and unpaid > ZERO):
         raise ApiError(400, "bad_request", f"缴费金额无效（未缴金额{ledger.money(unpaid)}元）",
                        {"unpaid": ledger.money(unpaid)})
+    if conn.execute("SELECT 1 FROM line_payments WHERE uscc = ? AND declaration_id = ?"
+                    " AND state = 'voucher'", (uscc, declaration_id)).fetchone():
+        raise ApiError(400, "declaration_on_voucher", "该申报已开具缴费凭证，请先作废缴费凭证",
+                       {"id": declaration_id})
     paid += pay
     status = PaymentStatus.PAID if paid >= actual else PaymentStatus.PARTLY
     conn.execute("UPDATE declarations SET paid = ?, payment_status = ? WHERE uscc = ? AND id = ?",
                  (ledger.money(paid), status, uscc, declaration_id))
-    if status == PaymentStatus.PAID:
+    if status == PaymentStatus.PAID:  # every line paid (payment.py books lines the same way)
+        conn.executemany("INSERT OR IGNORE INTO line_payments VALUES (?, ?, ?, 'paid', 'control')",
+                         [(uscc, declaration_id, ln["n"]) for ln in json.loads(d["lines"])])
         units = sorted({ln["unit_number"] for ln in json.loads(d["lines"]) if ln["source"] == "tax"})
         for unit in units:
             extend_paid_periods(conn, uscc, unit, today)
