@@ -29,6 +29,14 @@ async def sandbox(tmp_path):
     await ws.aclose()
 
 
+async def noticed(pilot) -> NoticeDialog:
+    """Wait for a NoticeDialog to be up, its 确定 focused (mounted: a key or the test's end
+    does not race its mount)."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, NoticeDialog) and app.screen.focused is not None, timeout=30)
+    return app.screen
+
+
 async def opened(pilot) -> AgreementsScreen:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, AgreementsScreen) and app.screen.items)
@@ -74,7 +82,7 @@ async def test_new_agreement_with_a_wrong_holder_name_is_refused_with_the_reason
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), timeout=30)
         assert app.screen.message == S.SAVED_VERIFY
         await pilot.press("y")  # 验证 → 反馈提示
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        await noticed(pilot)
         assert app.screen.message.startswith("验证失败：") and "缴款单位名称不一致" in app.screen.message
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, AgreementsScreen) and len(screen.items) == before + 1)
@@ -110,6 +118,6 @@ async def test_revoke_ends_a_verified_agreement(sandbox):
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.message == S.REVOKE_CONFIRM)
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        await noticed(pilot)
         assert app.screen.message == S.REVOKE_DONE
     assert ws.employer(facts["uscc"]).agreements.agreement(ident)["status"] == "协议终止"

@@ -34,6 +34,14 @@ async def sandbox(tmp_path):
     await ws.aclose()
 
 
+async def noticed(pilot) -> NoticeDialog:
+    """Wait for a NoticeDialog to be up, its 确定 focused (mounted: a key or the test's end
+    does not race its mount)."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, NoticeDialog) and app.screen.focused is not None, timeout=30)
+    return app.screen
+
+
 async def declared(ws, facts) -> dict:
     """One tax tick declared and settled 申报成功, and the pay list downloaded."""
     emp = ws.employer(facts["uscc"])
@@ -102,7 +110,7 @@ async def test_pay_by_agreement_refused_for_funds_then_paid_after_a_top_up(sandb
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and S.CONFIRM_OK in screen_text(app))
         assert account["account"] in app.screen.message
         await pilot.press("y")  # 确认缴费
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        await noticed(pilot)
         assert app.screen.title_text == S.PAY_FAILED_TITLE and "余额不足" in app.screen.message
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PayScreen))
@@ -115,7 +123,7 @@ async def test_pay_by_agreement_refused_for_funds_then_paid_after_a_top_up(sandb
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and S.CONFIRM_OK in screen_text(app))
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        await noticed(pilot)
         assert app.screen.title_text == S.PAY_OK_TITLE
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PayScreen))
@@ -142,7 +150,7 @@ async def test_voucher_issued_then_void_refused_once_collected(sandbox, tmp_path
         await until(pilot, lambda: isinstance(app.screen, PromptDialog), timeout=30)  # where to save
         app.screen.query_one(Input).value = str(pdf)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        await noticed(pilot)
         assert app.screen.title_text == S.VOUCHER_DONE
         assert app.screen.message.startswith(S.VOUCHER_DONE) and str(pdf) in app.screen.message
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -156,7 +164,7 @@ async def test_voucher_issued_then_void_refused_once_collected(sandbox, tmp_path
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.message == S.VOID_CONFIRM)
         await pilot.press("y")
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        await noticed(pilot)
         assert app.screen.message == f"作废失败，税票号码{voucher.ticket_number}已经入库，不能进行此操作"
 
 
@@ -209,7 +217,7 @@ async def test_offline_the_refusal_is_shown_and_nothing_is_paid(sandbox, monkeyp
         await until(pilot, lambda: isinstance(app.screen, PasswordDialog))
         await type_text(pilot, PASSWORD)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, NoticeDialog))
+        await noticed(pilot)
         assert app.screen.message == OFFLINE_PAY
         await pilot.press("enter")
         await settle(pilot)
