@@ -407,7 +407,9 @@ def _kill_loop(report: PayReport, cmd: list[str], env: dict, db: Path, svc: Serv
                 _finished(report, out, child)
                 continue
             child.send_signal(signal.SIGKILL)
-            child.wait()
+            if child.wait() != -signal.SIGKILL:  # it ended on its own just before: no kill
+                _finished(report, out, child)
+                continue
         except BaseException:
             if child.poll() is None:
                 child.kill()
