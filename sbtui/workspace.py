@@ -216,5 +216,6 @@ class Workspace:
         from sbtui.sync import sync
 
         store = self.store(uscc)
-        result = await sync(store, self.service(), full=full, progress=progress)
+        payments_only = self.session is not None and self.session.role == "pay"  # SPEC P5
+        result = await sync(store, self.service(), full=full, progress=progress, payments_only=payments_only)
         return result

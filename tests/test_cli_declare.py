@@ -98,7 +98,7 @@ def test_D3_D7_declare_a_tick_wait_then_the_dues_follow(runner, demo):  # noqa: 
     assert d["message"].startswith("社保费申报成功")
     assert d["line_count"] == 2 and Decimal(d["offset_total"]) == Decimal("100.00")
     assert Decimal(d["actual_total"]) == sum(Decimal(x["due"]) for x in lines) - Decimal("100.00")
-    assert out["confirmed"][0] == REVIEW and "下一个版本" in out["note"]
+    assert out["confirmed"][0] == REVIEW and "sbtui pay" in out["note"]
     js(runner, "sync")
     after = [x for x in dues(runner, "--unit-number", demo["unit_numbers"][0]) if x["tick"] == tick]
     assert {x["status"] for x in after} == {"申报成功"} and {x["declaration_id"] for x in after} == {d["id"]}
@@ -107,7 +107,7 @@ def test_D3_D7_declare_a_tick_wait_then_the_dues_follow(runner, demo):  # noqa: 
     shown = js(runner, "declarations", "show", d["id"])
     assert [ln["key"] for ln in shown["lines"]] == [x["key"] for x in lines]
     plain = sb(runner, "declarations", "list")
-    assert "申报成功" in plain.output and "费款缴纳将在 sbtui 的下一个版本中提供" in plain.output
+    assert "申报成功" in plain.output and "是否立即缴费？" in plain.output
 
 
 def test_D3_several_unit_numbers_are_declared_separately(runner, demo):  # noqa: F811

@@ -154,8 +154,8 @@ async def test_fee_fixtures(c):
     project = (await c.get("/projects/lookup/15069124000011")).json()  # linked: GET /projects
     assert project["rate"] == "0.001" and project["linked"] is False
     agreements = (await c.get("/agreements")).json()
-    assert {a["verified"] for a in agreements} == {True, False}
-    assert sum(a["batch_debit"] for a in agreements) == 1
+    assert {a["status"] for a in agreements} == {"验证通过", "未验证"}
+    assert sum(a["batch"] for a in agreements) == 0
     notices = (await c.get("/collection-notices")).json()
     assert notices and all(n["serial"] for n in notices)
 

@@ -14,7 +14,7 @@ from sbtui.remote.sandbox import DEMO_USCC, SECOND_USCC, create_app, info
 from sbtui.remote.sandbox.testing import FakeClock
 
 TABLES = ("employers", "registrations", "employees", "groups", "paid_periods",
-          "collection_notices", "special_dues", "projects", "agreements", "notices")
+          "collection_notices", "special_dues", "projects", "agreements", "bank_accounts", "notices")
 
 
 def dump(path) -> dict:

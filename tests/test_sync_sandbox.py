@@ -49,7 +49,7 @@ async def test_full_then_incremental(env):
     assert (first.added, first.changed, first.stopped, first.total) == (EMPLOYEES, 0, 0, EMPLOYEES)
     assert local_rows(env.store) == await server_rows(env.service)
     assert [e.done for e in events if e.phase == "full"] == [25, 50, 75, 100, 120]
-    assert {e.phase for e in events} == {"groups", "full", "changes", "dues", "declarations"}
+    assert {e.phase for e in events} == {"groups", "full", "changes", "dues", "declarations", "payments"}
     state = env.store.sync_state()
     assert isinstance(state["cursor"], int) and "last_full_at" in state
     assert not {"full_after", "full_cursor", "full_phase"} & set(state)

@@ -16,9 +16,16 @@ PREFIX = "/api/v1"
 # Routes that need no token at all.
 PUBLIC = {("GET", "/health"), ("GET", "/region"), ("GET", "/employers/{uscc}"),
           ("POST", "/auth/login")}
-# What a 缴费 user may call besides the public routes (the payment family joins it later).
+# What a 缴费 user may call besides the public routes: the session basics and the payment
+# family (SPEC P5: §7 only; the three-party agreements are §8).
+PAYMENT_FAMILY = {("GET", "/payments/due"), ("POST", "/payments/authorize"), ("POST", "/payments"),
+                  ("GET", "/payments"), ("GET", "/payments/{payment_id}"), ("POST", "/vouchers"),
+                  ("GET", "/vouchers"), ("GET", "/vouchers/{number}"),
+                  ("POST", "/vouchers/{number}/void"), ("GET", "/deposit-accounts"),
+                  # the payment dialog lists the verified agreements (P2); managing them is §8
+                  ("GET", "/agreements"), ("GET", "/agreements/{agreement_id}")}
 PAY_ALLOWED = {("POST", "/auth/password"), ("GET", "/session"), ("GET", "/notices"),
-               ("GET", "/messages"), ("POST", "/messages/{message_id}/read")}
+               ("GET", "/messages"), ("POST", "/messages/{message_id}/read")} | PAYMENT_FAMILY
 # What only the administrator may call.
 ADMIN_ONLY = {("GET", "/users"), ("POST", "/users"), ("POST", "/users/{username}"),
               ("POST", "/users/{username}/disable"), ("POST", "/users/{username}/enable"),

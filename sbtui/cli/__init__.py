@@ -31,6 +31,7 @@ def cli(ctx: click.Context, home: str | None, remote: str | None, as_json: bool,
 
 def _register() -> None:
     from sbtui.cli import (
+        agreements,
         bench,
         data,
         declarations,
@@ -39,6 +40,7 @@ def _register() -> None:
         employees,
         employer,
         home,
+        payments,
         sandbox,
         settings,
         wages,
@@ -47,7 +49,7 @@ def _register() -> None:
 
     for group in (sandbox.sandbox, employer.employer, employees.employees, employees.units, wages.wages, bench.bench, settings.users,
                   settings.password, home.home, dues.dues, declarations.declarations,
-                  declarations.projects):
+                  declarations.projects, payments.payments, payments.vouchers, agreements.agreements):
         cli.add_command(group)
     employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)
@@ -56,6 +58,7 @@ def _register() -> None:
     cli.add_command(data.region)
     cli.add_command(demo.demo)
     cli.add_command(declare)
+    cli.add_command(payments.pay)
 
 
 _register()

@@ -32,7 +32,7 @@ KINDS = {"daily": "日常申报", "special": "特殊缴费申报", "project": "�
 NOTHING = {"daily": "没有可申报的应缴信息（先运行 sbtui sync 更新应缴费信息）。",
            "special": "当前没有社保（医保）经办机构核定的特殊缴费待申报信息。",
            "project": "当前没有工程项目工伤保险待申报信息（工程项目需先关联：sbtui projects link）。"}
-PAY_LATER = "当前存在申报成功且未缴费或部分缴费的记录。费款缴纳将在 sbtui 的下一个版本中提供。"
+PAY_LATER = "当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？（sbtui payments due 查看待缴费记录，sbtui pay 缴费）"
 QUEUED = "已保存到待发送队列，联网后发送（sbtui sync）。"
 CONFIRM_HINT = "以上提示需要确认：非交互运行时请加 --yes 表示已确认。未提交申报。"
 

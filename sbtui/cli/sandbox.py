@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from sbtui.cli.common import emit_json
+from sbtui.domain.money import format_money
 
 
 @click.group()
@@ -46,3 +47,6 @@ def info(obj, data: str, as_json: bool) -> None:
     click.echo(f"单位名称:     {result['name']}")
     click.echo(f"单位编号:     {'，'.join(result['unit_numbers'])}")
     click.echo(f"职工人数:     {result['employees']}")
+    for account in result.get("bank_accounts", []):
+        click.echo(f"银行账户:     {account['bank']} {account['account']} {account['name']}"
+                   f" 余额 {format_money(account['balance'])}")

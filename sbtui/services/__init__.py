@@ -10,6 +10,8 @@ menu area (official client)                     module                          
 职工参保信息 (职工, 职工分组, 单位参保信息)          ``services/registry.py``        ``RegistryService``
 缴费工资申报 (编辑区, 申报记录, 职工缴费工资查询)      ``services/wages.py``           ``WagesService``
 费款申报 (应缴信息, 日常/特殊申报, 申报记录, 工程项目)  ``services/declarations.py``    ``DeclarationsService``
+费款缴纳 (缴费, 缴费凭证打印记录, 缴费记录)          ``services/payments.py``        ``PaymentsService``
+单位三方协议管理                                   ``services/agreements.py``      ``AgreementsService``
 用户管理, 系统设置, 登录                           ``services/users.py``           ``UsersService``
 ==============================================  ==============================  ====================
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sbtui.services.agreements import AgreementsService
 from sbtui.services.area import Area
 from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
+from sbtui.services.payments import PaymentsService
 from sbtui.services.registry import RegistryService
 from sbtui.services.wages import WagesService
 
@@ -21,6 +23,8 @@ class Employer:
         self.registry = RegistryService(area)
         self.wages = WagesService(area)
         self.declarations = DeclarationsService(area)
+        self.payments = PaymentsService(area)
+        self.agreements = AgreementsService(area)
         self.home = HomeService(area)
 
     # -- this employer on this machine (login, 待发送队列, the status bar) ---------------------

@@ -14,11 +14,13 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
+from sbtui.store.agreements import Agreements
 from sbtui.store.declarations import Declarations, Projects
 from sbtui.store.dues import Dues
 from sbtui.store.groups import Groups
 from sbtui.store.migrations import migrations
 from sbtui.store.outbox import Outbox
+from sbtui.store.payments import Payments
 from sbtui.store.registry import Registry
 from sbtui.store.wage_draft import WageDraft
 from sbtui.store.wage_query import WageQuery
@@ -53,6 +55,8 @@ class Store:
     ``store.dues``               the dues lines (D1, D2, D11)
     ``store.declarations``       fee declarations, offsets, remarks, credits (D3–D8)
     ``store.projects``           construction projects (D10)
+    ``store.payments``           the pay list, payments, vouchers, deposit accounts (P1–P4)
+    ``store.agreements``         three-party agreements (A1)
     ============================ =====================================================
 
     A part that queues outbox items registers their kinds with the handlers that apply the
@@ -71,6 +75,8 @@ class Store:
         self.dues = Dues(db)
         self.declarations = Declarations(db, self.outbox, self.dues)
         self.projects = Projects(db, self.outbox)
+        self.payments = Payments(db, self.outbox)
+        self.agreements = Agreements(db, self.outbox)
 
     def close(self) -> None:
         self.db.close()

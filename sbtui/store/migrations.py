@@ -349,3 +349,76 @@ def m005_declarations(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m006_payments(db: Database) -> None:
+    # 费款缴纳 (SPEC P1–P4, D12; issue 12). The pay list as last pulled (``seq``: the service's
+    # order; ``doc``: JSON PayLine), replaced whole by every pull.
+    db.execute(
+        """
+        CREATE TABLE pay_lines (
+            key TEXT PRIMARY KEY,
+            seq INTEGER NOT NULL,
+            declaration_id TEXT NOT NULL,
+            doc TEXT NOT NULL
+        )
+        """
+    )
+    # 缴费记录 (P4): the service's payments (JSON Payment).
+    db.execute(
+        """
+        CREATE TABLE payments (
+            id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            paid_at TEXT NOT NULL,
+            total TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_payments_paid_at ON payments (paid_at)")
+    # 缴费凭证打印记录 (P3): the service's vouchers (JSON Voucher).
+    db.execute(
+        """
+        CREATE TABLE vouchers (
+            number TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            issued_on TEXT NOT NULL,
+            total TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_vouchers_issued_on ON vouchers (issued_on)")
+    # 缴费人存款账户 (the voucher's optional account), as last pulled.
+    db.execute(
+        """
+        CREATE TABLE deposit_accounts (
+            bank TEXT NOT NULL,
+            account TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            doc TEXT NOT NULL,
+            PRIMARY KEY (bank, account)
+        )
+        """
+    )
+    # 单位三方协议 (A1): the service's agreements and the ones added here and not sent yet
+    # (``id`` = ``local_id``, ``pending``); ``prior`` is the service's last version of a row
+    # changed here (put back when the service refuses the change).
+    db.execute(
+        """
+        CREATE TABLE agreements (
+            id TEXT PRIMARY KEY,
+            local_id TEXT UNIQUE,
+            status TEXT NOT NULL,
+            message TEXT,
+            prior TEXT,
+            doc TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )

@@ -184,6 +184,17 @@ class Outbox:
         """A request is about to go out: state ``sent``, ``attempts`` + 1."""
         self._update(key, PENDING, "state = 'sent', attempts = attempts + 1", [])
 
+    def drop(self, key: str) -> None:
+        """Delete a pending item the service never saw (an ONLINE_ONLY item that could not be
+        sent at once is never left queued)."""
+        with self.db.atomic():
+            cursor = self.db.execute("DELETE FROM outbox WHERE key = ? AND state IN ('queued', 'sent')", [key])
+            if cursor.rowcount != 1:
+                item = self.get(key)
+                if item is None:
+                    raise KeyError(key)
+                raise ValueError(f"outbox item {key} is {item.state}, not pending")
+
     def note_error(self, key: str, message: str) -> None:
         """Remember why the last attempt did not finish; the state stays as it is."""
         self._update(key, PENDING, "last_error = ?", [message])

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-Phase = Literal["push", "feedback", "groups", "full", "changes", "dues", "declarations"]
+Phase = Literal["push", "feedback", "groups", "full", "changes", "dues", "declarations", "payments"]
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,8 @@ class SyncProgress:
 
     phases: ``push`` (outbox items sent), ``feedback`` (wage and fee declarations read), ``groups`` (groups and unit registrations refreshed),
     ``full`` (employees of a full download), ``changes`` (registry changes pulled), ``dues``
-    (the dues lines replaced), ``declarations`` (declaration records, projects, credits)."""
+    (the dues lines replaced), ``declarations`` (declaration records, projects, credits),
+    ``payments`` (the pay list, payments, vouchers, deposit accounts, agreements)."""
 
     phase: Phase
     done: int
@@ -44,7 +45,8 @@ class SyncResult:
     ``added`` / ``changed`` / ``stopped``: employees (SPEC E6); ``removed``: local employees
     deleted because a full download no longer had them; ``total``: employees in the store at the
     end; ``wage_feedback``: wage declarations whose feedback was applied;
-    ``declaration_feedback``: fee declarations settled (SPEC D7, D8); ``full``: a full
+    ``declaration_feedback``: fee declarations settled (SPEC D7, D8);
+    ``agreement_feedback``: three-party agreements verified or refused (SPEC A1); ``full``: a full
     download was made; ``offline``: the service could not be reached, so
     the run stopped early (queued work stays queued/sent); ``error``: the message that stopped
     the push, if any."""
@@ -58,6 +60,7 @@ class SyncResult:
     total: int = 0
     wage_feedback: int = 0
     declaration_feedback: int = 0
+    agreement_feedback: int = 0
     full: bool = False
     offline: bool = False
     error: str | None = None

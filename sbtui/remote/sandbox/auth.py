@@ -49,7 +49,7 @@ PERMITS: dict[str, frozenset[str]] = {
     "pay": EVERYONE,
 }
 
-__all__ = ["AdminWho", "Caller", "PayWho", "Who", "authorised", "check_password",
+__all__ = ["AdminWho", "Caller", "PayWho", "Who", "authorised", "check_again", "check_password",
            "hash_password", "login", "change_password"]
 
 
@@ -183,6 +183,17 @@ def login(db: Db, uscc: str, password: str, username: str | None, now: datetime)
         if refusal is None:
             return _session_for(conn, account, now, must_change=bool(account.row["must_change"]))
     raise refusal
+
+
+def check_again(db: Db, who: Caller, password: str, now: datetime) -> None:
+    """安全认证 before a payment (SPEC P1): the declaration password again (a sub-user: its
+    own), counted against the same lockout as the login; 401 ``20101`` / 423 ``20102``."""
+    with db.tx() as conn:
+        account = (_user_account(conn, who.uscc, who.username) if who.username
+                   else _employer_account(conn, who.uscc))
+        refusal = _attempt(conn, account, password, now)
+    if refusal is not None:
+        raise refusal
 
 
 def change_password(conn: sqlite3.Connection, who: Caller, old: str, new: str, now: datetime):

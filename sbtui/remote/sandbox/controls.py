@@ -1,6 +1,8 @@
 """Sandbox training controls (``/sandbox/*``, no token) and the read-only fee-side fixture
-lists (notices, collection notices, special dues, agreements, paid periods). The projects are
-served by :mod:`.projects` (``GET /projects``: the linked ones)."""
+lists (notices, collection notices, special dues, paid periods). The projects are served by
+:mod:`.projects` (``GET /projects``: the linked ones), the three-party agreements by
+:mod:`.agreements`, the bank's accounts control by :mod:`.bank`, the voucher collection
+control by :mod:`.payments`."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
@@ -124,11 +126,3 @@ async def special_dues(request: Request, who: Who) -> list[dict]:
     return _rows(request, "SELECT serial, unit_number, item_id, item_name, period_from, period_to,"
                  " amount, valid_until, remark FROM special_dues WHERE uscc = ? ORDER BY serial",
                  (who.uscc,))
-
-
-@router.get("/agreements")
-async def agreements(request: Request, who: Who) -> list[dict]:
-    rows = _rows(request, "SELECT agreement_no, bank, account_name, account, verified, batch_debit"
-                 " FROM agreements WHERE uscc = ? ORDER BY agreement_no", (who.uscc,))
-    return [{**r, "verified": bool(r["verified"]), "batch_debit": bool(r["batch_debit"])}
-            for r in rows]

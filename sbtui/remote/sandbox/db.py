@@ -63,10 +63,33 @@ CREATE TABLE IF NOT EXISTS projects (
     region TEXT NOT NULL, contact TEXT NOT NULL, start_date TEXT NOT NULL,
     end_date TEXT NOT NULL, rate TEXT NOT NULL, total_cost TEXT NOT NULL,
     contract_amount TEXT NOT NULL, PRIMARY KEY (uscc, project_id));
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS bank_accounts (
+    bank TEXT NOT NULL, account TEXT NOT NULL, branch TEXT NOT NULL, name TEXT NOT NULL,
+    balance TEXT NOT NULL, uscc TEXT, PRIMARY KEY (bank, account));
 CREATE TABLE IF NOT EXISTS agreements (
-    uscc TEXT NOT NULL, agreement_no TEXT NOT NULL, bank TEXT NOT NULL,
-    account_name TEXT NOT NULL, account TEXT NOT NULL, verified INTEGER NOT NULL,
-    batch_debit INTEGER NOT NULL, PRIMARY KEY (uscc, agreement_no));
+    uscc TEXT NOT NULL, id TEXT NOT NULL, batch INTEGER NOT NULL, tax_authority TEXT NOT NULL,
+    region TEXT NOT NULL, bank TEXT NOT NULL, branch TEXT NOT NULL, account_name TEXT NOT NULL,
+    account TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, created_at TEXT NOT NULL,
+    verify_at TEXT, decided_at TEXT, verify_key TEXT, PRIMARY KEY (uscc, id));
+CREATE TABLE IF NOT EXISTS pay_tickets (
+    ticket TEXT PRIMARY KEY, uscc TEXT NOT NULL, username TEXT, expires_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS payments (
+    uscc TEXT NOT NULL, id TEXT NOT NULL, number INTEGER NOT NULL, key TEXT NOT NULL,
+    agreement_id TEXT, bank TEXT NOT NULL, account TEXT NOT NULL, account_name TEXT NOT NULL,
+    status TEXT NOT NULL, reason TEXT, amount TEXT NOT NULL, late_fee TEXT NOT NULL,
+    total TEXT NOT NULL, paid_at TEXT NOT NULL, paid_on TEXT NOT NULL, lines TEXT NOT NULL,
+    PRIMARY KEY (uscc, id));
+CREATE TABLE IF NOT EXISTS vouchers (
+    uscc TEXT NOT NULL, number TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL,
+    ticket_number TEXT NOT NULL, issued_on TEXT NOT NULL, deadline TEXT NOT NULL,
+    status TEXT NOT NULL, payer_name TEXT NOT NULL, bank TEXT NOT NULL, account TEXT NOT NULL,
+    tax_authority TEXT NOT NULL, amount TEXT NOT NULL, late_fee TEXT NOT NULL,
+    total TEXT NOT NULL, booked_on TEXT, voided_at TEXT, lines TEXT NOT NULL,
+    PRIMARY KEY (uscc, number));
+CREATE TABLE IF NOT EXISTS line_payments (
+    uscc TEXT NOT NULL, declaration_id TEXT NOT NULL, n INTEGER NOT NULL, state TEXT NOT NULL,
+    ref TEXT NOT NULL, PRIMARY KEY (uscc, declaration_id, n));
 CREATE TABLE IF NOT EXISTS notices (
     id TEXT PRIMARY KEY, uscc TEXT, kind TEXT NOT NULL, title TEXT NOT NULL,
     date TEXT NOT NULL, body TEXT NOT NULL);
@@ -228,6 +251,12 @@ def save_employees(conn: sqlite3.Connection, uscc: str, docs: list[dict], *,
     conn.executemany("UPDATE employees SET seq = ?, name = ?, id_number = ?, status = ?,"
                      " group_id = ?, doc = ? WHERE uscc = ? AND id = ?", rows)
     return {doc["id"]: doc["seq"] for doc in docs}
+
+
+def next_counter(conn: sqlite3.Connection, name: str) -> int:
+    """The next value of a service-wide counter (ticket and voucher numbers, agreement ids)."""
+    return conn.execute("INSERT INTO counters VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET"
+                        " value = value + 1 RETURNING value", (name,)).fetchone()[0]
 
 
 def registrations(conn: sqlite3.Connection, uscc: str) -> list[dict]:

@@ -57,6 +57,7 @@ EXPIRED = "已超过征集有效日期，不能申报"
 OVER_MAX = "抵缴金额超出可抵缴金额上限（最大可抵缴金额{max}元）"
 PAID_NOT_VOIDABLE = "已缴费的申报不能作废"
 NOT_VOIDABLE = "只有申报成功且未缴费的申报可以作废"
+ON_VOUCHER = "该申报已开具缴费凭证，请先作废缴费凭证"
 MAX_REMARK = 100
 STATUSES = tuple(s for s in DeclarationStatus if s is not DeclarationStatus.QUEUED)  # QUEUED is the client's
 
@@ -224,6 +225,11 @@ def void(conn: sqlite3.Connection, uscc: str, declaration_id: str, now: datetime
     if row["status"] != ledger.DECLARED:
         raise ApiError(400, "declaration_not_voidable", NOT_VOIDABLE,
                        {"id": declaration_id, "status": row["status"]})
+    voucher = conn.execute("SELECT ref FROM line_payments WHERE uscc = ? AND declaration_id = ?"
+                           " AND state = 'voucher'", (uscc, declaration_id)).fetchone()
+    if voucher is not None:  # SPEC P3: its lines are on an open 银行端查询缴税凭证
+        raise ApiError(400, "declaration_on_voucher", ON_VOUCHER,
+                       {"id": declaration_id, "voucher": voucher[0]})
     conn.execute("UPDATE declarations SET status = ?, feedback_at = ? WHERE uscc = ? AND id = ?",
                  (settle.VOIDING, stamp(now + timedelta(milliseconds=delay_ms)), uscc,
                   declaration_id))

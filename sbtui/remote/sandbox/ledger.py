@@ -58,12 +58,25 @@ def overlaps(d: dict, period_from: str | None, period_to: str | None) -> bool:
 
 def holds(conn: sqlite3.Connection, uscc: str) -> dict[str, dict]:
     """Key -> ``{"declaration_id", "status", "paid"}`` of every held line (``paid``: its
-    declaration is fully paid)."""
+    declaration is fully paid, or the line itself was paid — ``line_payments``, SPEC P2)."""
     rows = conn.execute(
         "SELECT h.key, h.declaration_id, h.status, d.payment_status FROM due_holds h"
         " JOIN declarations d ON d.uscc = h.uscc AND d.id = h.declaration_id WHERE h.uscc = ?",
         (uscc,))
-    return {r[0]: {"declaration_id": r[1], "status": r[2], "paid": r[3] == PAID} for r in rows}
+    out = {r[0]: {"declaration_id": r[1], "status": r[2], "paid": r[3] == PAID} for r in rows}
+    paid_lines: dict[str, set[int]] = defaultdict(set)
+    for d, n in conn.execute("SELECT l.declaration_id, l.n FROM line_payments l JOIN declarations d"
+                             " ON d.uscc = l.uscc AND d.id = l.declaration_id WHERE l.uscc = ?"
+                             " AND l.state = 'paid' AND d.payment_status != ?", (uscc, PAID)):
+        paid_lines[d].add(n)
+    for d, ns in paid_lines.items():  # part paid declarations: their paid lines
+        row = conn.execute("SELECT lines FROM declarations WHERE uscc = ? AND id = ?",
+                           (uscc, d)).fetchone()
+        for ln in json.loads(row[0]):
+            hold = out.get(ln["key"])
+            if ln["n"] in ns and hold is not None and hold["declaration_id"] == d:
+                hold["paid"] = True
+    return out
 
 
 def credit_left(conn: sqlite3.Connection, uscc: str) -> dict[tuple[str, str], Decimal]:

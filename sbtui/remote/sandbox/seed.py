@@ -1,6 +1,7 @@
 """Deterministic demo data: two employers, their agency registrations, employees, groups and
 the fee-side fixtures (paid periods, collection notices, special dues, a construction project,
-three-party agreements, notices). Same seed and same month → byte-identical data."""
+the sandbox bank's accounts, three-party agreements, notices). Same seed and same month →
+byte-identical data."""
 from __future__ import annotations
 
 import random
@@ -11,7 +12,7 @@ from sbtui.domain.catalogue import catalogue
 from sbtui.domain.period import Period, add_months, month_of
 from sbtui.domain.vocab import EmployeeStatus
 
-from .db import Db, dumps
+from .db import SCHEMA, Db, dumps
 from .people import employee_doc, money
 
 DEMO_USCC = "91150691MA0N4RXW7E"
@@ -70,6 +71,54 @@ def upgrade(db: Db) -> None:
         row = conn.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
         if row is not None:
             _seed_declaration_fixtures(conn, date.fromisoformat(row[0]))
+            _drop_old_agreements(conn)
+            _seed_payment_fixtures(conn, date.fromisoformat(row[0]))
+
+
+# SPEC P2, A1: the sandbox bank's accounts: (uscc, 银行行别, 开户网点, account, balance); the
+# holder is the employer's name. Illustrative sandbox values.
+BANK_ACCOUNTS = (
+    (DEMO_USCC, "中国工商银行", "中国工商银行股份有限公司鄂尔多斯康巴什支行",
+     "0605020109200123456", "50000000.00"),
+    (DEMO_USCC, "中国建设银行", "中国建设银行股份有限公司鄂尔多斯康巴什支行",
+     "15050171536700000789", "2000.00"),
+    (SECOND_USCC, "中国农业银行", "中国农业银行股份有限公司鄂尔多斯康巴什支行",
+     "05565101040012345", "1000000.00"),
+)
+# the demo employer's three-party agreements on its two accounts: (id, 验证通过?, account row)
+AGREEMENTS = (("15069100000000001", "验证通过", 0), ("15069100000000002", "未验证", 1))
+AGREEMENT_REGION = "150603"  # 康巴什区
+
+
+def _seed_payment_fixtures(conn, today: date) -> None:
+    """The sandbox bank's accounts and the demo employer's agreements (tables added with
+    payment; ``INSERT OR IGNORE``: a balance already used is kept)."""
+    names = dict(conn.execute("SELECT uscc, name FROM employers").fetchall())
+    conn.executemany("INSERT OR IGNORE INTO bank_accounts VALUES (?, ?, ?, ?, ?, ?)", [
+        (bank, account, branch, names[uscc], balance, uscc)
+        for uscc, bank, branch, account, balance in BANK_ACCOUNTS if uscc in names])
+    if DEMO_USCC not in names:
+        return
+    at = f"{today.isoformat()}T00:00:00.000+00:00"
+    for ident, status, n in AGREEMENTS:
+        _, bank, branch, account, _ = BANK_ACCOUNTS[n]
+        conn.execute(
+            "INSERT OR IGNORE INTO agreements (uscc, id, batch, tax_authority, region, bank, branch,"
+            " account_name, account, status, created_at, decided_at)"
+            " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (DEMO_USCC, ident, TAX_AUTHORITY, AGREEMENT_REGION, bank, branch, names[DEMO_USCC],
+             account, status, at, at if status == "验证通过" else None))
+    conn.execute("INSERT OR IGNORE INTO counters VALUES ('agreement', ?)", (len(AGREEMENTS),))
+
+
+def _drop_old_agreements(conn) -> None:
+    """Before payment existed, ``agreements`` was a read-only fixture (agreement_no, verified,
+    batch_debit): replace it with the real table."""
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(agreements)")}
+    if "agreement_no" in columns:
+        conn.execute("DROP TABLE agreements")
+        schema = SCHEMA[SCHEMA.index("CREATE TABLE IF NOT EXISTS agreements"):]
+        conn.execute(schema[:schema.index(";")])
 
 
 def _seed_details(conn) -> None:
@@ -109,6 +158,7 @@ def seed(db: Db, *, employees: int, seed: int, today: date) -> None:
         _seed_notices(conn, today)
         _seed_details(conn)
         _seed_declaration_fixtures(conn, today)
+        _seed_payment_fixtures(conn, today)
         conn.executemany("INSERT INTO meta VALUES (?, ?)", [
             ("seeded", today.isoformat()), ("seed", str(seed)), ("employees", str(employees))])
 
@@ -185,14 +235,6 @@ def _seed_fee_fixtures(conn, rng: random.Random, uscc: str, units: list[dict], t
         uscc, "15069124000011", "康巴什区第二中学教学楼建设工程", "KBS-JS-2025-017", SOCIAL,
         social["unit_number"], "内蒙古自治区鄂尔多斯市康巴什区", "王建军 13904770123",
         "2025-03-01", "2026-10-31", "0.001", "28500000.00", "26800000.00"))
-    conn.executemany("INSERT INTO agreements VALUES (?, ?, ?, ?, ?, ?, ?)", [
-        (uscc, "15069100000000001", "中国工商银行股份有限公司鄂尔多斯康巴什支行",
-         "鄂尔多斯市康巴什区鸿泰能源科技有限公司", "0605020109200123456", 1, 0),
-        (uscc, "15069100000000002", "中国建设银行股份有限公司鄂尔多斯康巴什支行",
-         "鄂尔多斯市康巴什区鸿泰能源科技有限公司", "15050171536700000789", 0, 0),
-        (uscc, "15069100000000003", "中国农业银行股份有限公司鄂尔多斯康巴什支行",
-         "鄂尔多斯市康巴什区鸿泰能源科技有限公司", "05565101040012345", 1, 1),
-    ])
 
 
 # SPEC D5: verified credit balances (可抵缴余额) of the demo employer's enterprise unit number

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from sbtui import clock
 
-from . import controls, dues, errors, home, routes, users, wages
+from . import agreements, bank, controls, dues, errors, home, payments, routes, users, wages
 from .db import Db, public_registration, registrations
 from .idempotency import Keyed
 from .seed import DEMO_USCC, REGION, is_seeded, local_today, upgrade
@@ -88,7 +88,8 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
     app.state.sandbox = sandbox
     errors.install(app)
     for router in (routes.router, users.router, home.router, wages.router,
-                   controls.router, dues.router):
+                   controls.router, dues.router, payments.router, agreements.router,
+                   bank.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 
@@ -104,11 +105,13 @@ def info(data_dir: Path, *, employees: int = 2000) -> dict:
                                  (DEMO_USCC,)).fetchone()[0]
             others = conn.execute("SELECT uscc, name FROM employers WHERE uscc != ? ORDER BY uscc",
                                   (DEMO_USCC,)).fetchall()
+        accounts = bank.all_accounts(db)
     finally:
         db.close()
     return {"uscc": DEMO_USCC, "name": employer["name"], "region": employer["region"],
             "unit_numbers": [r["unit_number"] for r in regs], "registrations": regs,
-            "employees": count, "other_employers": [dict(r) for r in others]}
+            "employees": count, "other_employers": [dict(r) for r in others],
+            "bank_accounts": accounts}
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, data_dir: Path | None = None,

@@ -140,11 +140,17 @@ def mark_paid(conn: sqlite3.Connection, uscc: str, declaration_id: str, amount: 
     if pay < ZERO or pay > unpaid or (pay == ZERO and unpaid > ZERO):
         raise ApiError(400, "bad_request", f"缴费金额无效（未缴金额{ledger.money(unpaid)}元）",
                        {"unpaid": ledger.money(unpaid)})
+    if conn.execute("SELECT 1 FROM line_payments WHERE uscc = ? AND declaration_id = ?"
+                    " AND state = 'voucher'", (uscc, declaration_id)).fetchone():
+        raise ApiError(400, "declaration_on_voucher", "该申报已开具缴费凭证，请先作废缴费凭证",
+                       {"id": declaration_id})
     paid += pay
     status = PaymentStatus.PAID if paid >= actual else PaymentStatus.PARTLY
     conn.execute("UPDATE declarations SET paid = ?, payment_status = ? WHERE uscc = ? AND id = ?",
                  (ledger.money(paid), status, uscc, declaration_id))
-    if status == PaymentStatus.PAID:
+    if status == PaymentStatus.PAID:  # every line paid (payment.py books lines the same way)
+        conn.executemany("INSERT OR IGNORE INTO line_payments VALUES (?, ?, ?, 'paid', 'control')",
+                         [(uscc, declaration_id, ln["n"]) for ln in json.loads(d["lines"])])
         units = sorted({ln["unit_number"] for ln in json.loads(d["lines"]) if ln["source"] == "tax"})
         for unit in units:
             extend_paid_periods(conn, uscc, unit, today)
