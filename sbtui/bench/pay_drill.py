@@ -105,8 +105,9 @@ class PayReport:
             f"  of which while resuming an earlier killed payment: {c(phase='resume')}",
             f"kills with a payment queued but not sent: {c(phase='queued')}; with none in "
             f"flight (start-up, between payments): {c(phase='idle')}",
-            f"keys applied when the service was quiet: {c(applied=True)}, not applied "
-            f"(sent again with the same key by the next run): {c(applied=False)}",
+            f"keys applied when the service was quiet: {c(applied=True)}, not applied: "
+            f"{c(applied=False)} (never sent: {c(phase='queued')}, refused by the next run with "
+            f"nothing paid; the others sent again with the same key)",
             f"payments: {self.payments_ok} 缴费成功, {self.payments_failed} 缴费失败, "
             f"{self.refused} refused; items sent more than once: {self.resent}; pay lines at "
             f"the start: {self.lines_at_start}",
