@@ -8,6 +8,8 @@ Layout under the home directory (``--home DIR`` > ``$SBTUI_HOME`` > the platform
     employers/<USCC>.db    one local store per employer
     sandbox/sandbox.db     the embedded sandbox service's own database
     secrets.json           only with the explicit insecure opt-in (0600), see sbtui.secrets
+
+The home and its folders are 0700, every file in them 0600 (issue 14; :mod:`sbtui.private`).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import platformdirs
+
+from sbtui.private import private_dir, write_private
 
 APP = "sbtui"
 
@@ -69,12 +73,10 @@ class Config:
         return cls(home=home, employers=employers, **known)
 
     def save(self) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
+        private_dir(self.home)  # issue 14 finding 8: the home 0700, its files 0600
         data = asdict(self)
         data.pop("home")
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
-        os.replace(tmp, self.path)
+        write_private(self.path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
 
     def employer(self, uscc: str) -> EmployerEntry | None:
         return next((e for e in self.employers if e.uscc == uscc), None)

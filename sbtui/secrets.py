@@ -15,6 +15,8 @@ from pathlib import Path
 import keyring
 from keyring.errors import KeyringError
 
+from sbtui.private import private_dir
+
 SERVICE = "sbtui"
 
 
@@ -73,7 +75,7 @@ class SecretStore:
             raise InsecureBackendError(self.explain())
         data = self._read_file()
         data[name] = value
-        self.home.mkdir(parents=True, exist_ok=True)
+        private_dir(self.home)
         tmp = self.file.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -21,6 +21,7 @@ from sbtui.domain.models import (
     SessionInfo,
     UnitRegistration,
 )
+from sbtui.private import tighten_home
 from sbtui.remote.errors import SessionExpired
 from sbtui.remote.interface import RemoteService
 from sbtui.secrets import InsecureBackendError, SecretStore
@@ -51,6 +52,7 @@ class Workspace:
                  allow_token_file: bool = False, service: RemoteService | None = None) -> None:
         """``service``: use this one instead of building it from ``remote`` (tests, drills)."""
         self.data_dir = home_dir(home)  # not ``home``: that is the home page (SPEC H2–H5)
+        tighten_home(self.data_dir)  # a home made by an older sbtui was 0755 / 0644 (issue 14)
         self.config = Config.load(self.data_dir)
         if remote is not None:
             self.remote_url: str | None = remote

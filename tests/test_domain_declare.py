@@ -97,7 +97,9 @@ def test_D5_offset_within_the_limit_blank_is_zero():
     line = tax(max_offset="500.00")
     limit = d.offset_limit(line)
     assert limit == Decimal("500.00")
-    assert d.parse_offset("１２３.４５", limit) == Decimal("123.45")
+    assert d.parse_offset("123.45", limit) == Decimal("123.45")
+    with pytest.raises(d.DeclareError, match="抵缴金额格式不正确"):  # issue 14 finding 7
+        d.parse_offset("１２３.４５", limit)
     assert d.parse_offset("500", limit) == Decimal("500.00")
     assert d.parse_offset("", limit) == Decimal("0.00")
 

@@ -308,3 +308,28 @@ async def test_D12_a_pay_list_of_an_earlier_day_is_pulled_again_before_paying(em
     assert emp.payments.due_lines()[0].as_of == clock.today()
     p = await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
     assert p.status == "缴费成功"
+
+
+async def test_a_background_push_and_send_now_settle_the_same_payment_once(emp, bank):
+    """The TUI's background sync may push while a payment is being sent at once: whichever
+    answer comes first settles the item, the other sender leaves it alone."""
+    ident = await verified_agreement(emp, bank)
+    ticket = await emp.payments.authorize("right")
+    inner = bank.perform
+    ran = []
+
+    async def perform(kind, payload, *, key):
+        answer = await inner(kind, payload, key=key)
+        if kind == "payment.pay" and not ran:
+            ran.append(key)
+            result = SyncResult()
+            await push(emp.store, bank, result, progress=lambda e: None)  # resolves it by its key
+            assert result.pushed == 1
+        return answer
+
+    bank.perform = perform
+    p = await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
+    assert p.status == "缴费成功" and ran
+    assert len([k for kind, k in bank.performs if kind == "payment.pay"]) == 1
+    assert emp.store.outbox.get(ran[0]).state == "confirmed"
+    assert bank.balance == Decimal("100000.00") - Decimal("1006.50")

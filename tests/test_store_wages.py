@@ -460,7 +460,7 @@ def test_load_rows_canonical_cells_take_the_fast_path_but_are_still_checked(stor
     label = "110 企业基本养老保险："
     assert problems == [(0, label + "缴费工资必须大于0"), (1, label + "缴费工资必须大于0"),
                         (2, label + "缴费工资格式有误"), (3, label + "缴费工资必须大于0"),
-                        (4, label + "缴费工资格式有误"), (5, label + "缴费工资格式有误"),
+                        (4, label + "缴费工资过大：“1E+20”，整数部分最多12位"), (5, label + "缴费工资格式有误"),
                         (6, label + "生效年月格式应为YYYY-MM"), (7, label + "生效年月格式应为YYYY-MM")]
     # full-width digits are not canonical: the generic parser still takes them
     assert store.wages.load_rows(rows[-1:]) == 1

@@ -295,9 +295,11 @@ def test_without_title_row_and_with_the_manuals_misprinted_headers(tmp_path):
 def test_parse_wage_and_parse_month():
     assert parse_wage(8888.1) == Decimal("8888.10") and str(parse_wage(8888.1)) == "8888.10"
     assert parse_wage(5000) == Decimal("5000.00")
-    assert parse_wage("８，８８８．０５") == Decimal("8888.05")
+    assert parse_wage("8,888.05") == Decimal("8888.05")
     for bad in (0.1 + 0.2, 8888.123, "8888.123", "abc", True, float("nan"), float("inf"),
-                datetime(2026, 1, 1), 1e300):
+                datetime(2026, 1, 1), 1e300,
+                # issue 14 finding 7: the service's one rule (12 integer digits, ASCII, no sign)
+                "８，８８８．０５", "٥", "+5", "1E+2", 1e13, Decimal("1E+12"), -5):
         with pytest.raises(ValueError):
             parse_wage(bad)
     for text in ("2026-01", "2026-1", "2026/01", "2026.01", "2026年1月", "202601", 202601,

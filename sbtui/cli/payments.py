@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from sbtui import clock
 from sbtui.cli.common import (
     EXIT_OFFLINE,
     EXIT_OK,
@@ -74,7 +75,7 @@ def due_text(line: PayLine) -> str:
 
 def payment_text(p: Payment) -> str:
     text = (f"{p.id}  {p.status}  金额 {p.total:,.2f}（应缴 {p.amount:,.2f}，滞纳金 {p.late_fee:,.2f}）"
-            f"  {p.paid_at.astimezone().strftime('%Y-%m-%d %H:%M')}")
+            f"  {p.paid_at.astimezone(clock.CST).strftime('%Y-%m-%d %H:%M')}")
     if p.agreement_id:
         text += f"  协议 {p.agreement_id}"
     if p.reason:

@@ -4,7 +4,7 @@ outbox (exactly once, in chunks of any total size) and ``--wait`` fetches the fe
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import click
 
@@ -76,13 +76,17 @@ def import_file(obj: Ctx, path: str, uscc: str | None) -> None:
 
 
 def _rule(ratio: str | None, fixed: str | None) -> tuple[str, Decimal]:
+    """The wage rule of ``--ratio``/``--fixed``, checked here by the domain's one rule (issue
+    14 finding 6: no traceback for ``1e309``, no amount the service would refuse later)."""
+    from sbtui.domain.wages import check_rule
+
+    if ratio is not None and fixed is not None:
+        fail("--ratio 与 --fixed 只能指定一个。", EXIT_USAGE)
     try:
-        if fixed is not None:
-            return ("fixed", Decimal(fixed))
-        return ("ratio", Decimal(ratio or "100"))
-    except InvalidOperation:
-        fail("缴费工资格式有误", EXIT_USAGE)
-        raise AssertionError
+        return check_rule(("fixed", fixed) if fixed is not None else ("ratio", ratio or "100"))
+    except ValueError as exc:
+        fail(f"{'--fixed' if fixed is not None else '--ratio'}：{exc}", EXIT_USAGE)
+        raise AssertionError from None
 
 
 @wages.command("add")
@@ -90,10 +94,10 @@ def _rule(ratio: str | None, fixed: str | None) -> tuple[str, Decimal]:
 @click.option("--empty", is_flag=True, help="The normal employees with an empty wage for an insured type.")
 @click.option("--unit-number", help="按单位编号添加缴费职工.")
 @click.option("--group", help="按分组添加缴费职工 (id or path).")
-@click.option("--ratio", help="按比率: percent of each current wage (default 100).")
-@click.option("--fixed", help="按固定金额: one amount for every type.")
+@click.option("--ratio", help="按比率 (--unit-number/--group only): percent of each current wage, e.g. 103.5 (default 100).")
+@click.option("--fixed", help="按固定金额 (--unit-number/--group only): one amount for every type, e.g. 5000.00.")
 @click.option("--from", "period_from", help="生效年月起 YYYY-MM (default: this month).")
-@click.option("--to", "period_to", help="生效年月止 YYYY-MM.")
+@click.option("--to", "period_to", help="生效年月止 YYYY-MM (--unit-number/--group only).")
 @EMPLOYER
 @click.pass_obj
 def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str | None, ratio: str | None,
@@ -110,15 +114,21 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
         fail(str(exc), EXIT_USAGE)
     if sum(map(bool, (all_, empty, unit_number, group))) != 1:
         fail("请指定一种添加方式：--all、--empty、--unit-number 或 --group。", EXIT_USAGE)
+    if (all_ or empty) and (ratio is not None or fixed is not None or period_to is not None):
+        # SPEC W2: these two add the current wages from --from on; a rule or an end month
+        # would be silently ignored (issue 14 finding 6), so they are refused instead
+        fail(f"{'--all' if all_ else '--empty'} 按当前缴费工资添加，不能与 --ratio、--fixed 或 --to "
+             "同用；按比率或固定金额添加请用 --unit-number 或 --group。", EXIT_USAGE)
+    rule = None if (all_ or empty) else _rule(ratio, fixed)
     try:
         if all_:
             n = wages.add_all_normal(start)
         elif empty:
             n = wages.add_empty(start)
         elif unit_number:
-            n = wages.add_by_unit(unit_number, _rule(ratio, fixed), start, end)
+            n = wages.add_by_unit(unit_number, rule, start, end)
         else:
-            n = wages.add_by_group(_group_id(employer.registry, group), _rule(ratio, fixed), start, end)
+            n = wages.add_by_group(_group_id(employer.registry, group), rule, start, end)
     except (KeyError, ValueError) as exc:
         fail(str(exc.args[0] if exc.args else exc), EXIT_USAGE)
     _done(obj, {"added": n, "total": wages.draft_count()},

@@ -27,7 +27,7 @@ from typing import Any
 
 from .catalogue import catalogue
 from .models import due_key, due_tick
-from .money import ZERO, parse_money, to_money
+from .money import ZERO, AmountError, parse_money, to_money
 from .vocab import DeclarationStatus, DueStatus, PaymentStatus
 
 # Sources each kind of declaration takes (SPEC D6, D9, D10).
@@ -233,7 +233,9 @@ def parse_offset(text: Any, limit: Decimal) -> Decimal:
     if text is None or str(text).strip() == "":
         return ZERO
     try:
-        amount = parse_money(text if isinstance(text, (str, Decimal, int)) else str(text))
+        amount = parse_money(text if isinstance(text, (str, Decimal, int)) else str(text), "抵缴金额")
+    except AmountError as exc:  # the one amount rule (issue 14)
+        raise DeclareError(OFFSET_NEGATIVE if exc.kind == "negative" else str(exc)) from None
     except (ValueError, TypeError) as exc:
         raise DeclareError(str(exc)) from None
     if amount < 0:

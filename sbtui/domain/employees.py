@@ -8,7 +8,7 @@ from typing import Any
 
 from .catalogue import catalogue
 from .models import Employee, WagePeriod
-from .money import format_money, parse_money
+from .money import AmountError, format_money, parse_money
 from .period import OPEN_END, Period, PeriodError, close_periods
 from .vocab import EmployeeStatus
 
@@ -28,6 +28,10 @@ def check_wage(text: str | int | Decimal | None) -> Decimal | None:
         return None
     try:
         wage = parse_money(text)  # type: ignore[arg-type]
+    except AmountError as e:  # the one amount rule (issue 14)
+        if e.kind == "negative":
+            raise WageError(f"缴费工资必须大于0，当前为{text}") from None
+        raise WageError(f"缴费工资格式不正确：{e}") from None
     except ValueError as e:
         raise WageError(f"缴费工资格式不正确：{e}") from None
     if wage <= 0:

@@ -17,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
-_MONEY_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _RATE_RE = re.compile(r"^\d+(?:\.\d+)?$|^\.\d+$")
 
 
@@ -56,43 +55,99 @@ def to_money(x: str | int | Decimal) -> Decimal:
     return _decimal(x, "money").quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-MAX_DIGITS = 15  # integer digits of an amount: far above any wage or due, far below Decimal's 28
+# -- the one amount rule (issue 14 findings 1, 6, 7) ---------------------------------------------
+
+MAX_DIGITS = 12  # integer digits of an amount (the service's limit; far below Decimal's 28)
+MAX_DECIMALS = 2
+_AMOUNT_RE = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?")  # fullmatch; [0-9], not \d (Unicode digits)
+_LOOSE_RE = re.compile(r"([0-9]+)(?:\.([0-9]*))?")
 
 
-def parse_money(text: str) -> Decimal:
-    """Parse a money amount typed by a user or read from a spreadsheet cell.
+class AmountError(ValueError):
+    """An amount that breaks the one rule, with the field named in the Chinese message.
 
-    Accepted: ``"8,888.00"``, ``"8888"``, ``" 8 888.5 "``, full-width digits and punctuation
-    (``"８，８８８．００"``), a leading ``¥``/``￥`` and a trailing ``元``, a leading sign.
-    At most two decimal places (a wage of ``8888.005`` is a typo, not something to round).
-    Raises :class:`ValueError` with a Chinese message otherwise.
-    """
+    ``kind`` says why: ``"empty"``, ``"negative"`` (a well-formed number with a leading ``-``,
+    so callers can keep their own "must be above 0" wording), ``"too_big"`` (more than 12
+    integer digits), ``"decimals"`` (more than 2) or ``"format"`` (anything else: a sign,
+    an exponent, NaN/Infinity, full-width or other digit sets, spaces, letters)."""
+
+    def __init__(self, field: str, text: object, kind: str) -> None:
+        self.field, self.text, self.kind = field, text, kind
+        shown = text if isinstance(text, str) else str(text)
+        message = {
+            "empty": f"{field}不能为空",
+            "negative": f"{field}不能为负数：“{shown}”",
+            "too_big": f"{field}过大：“{shown}”，整数部分最多{MAX_DIGITS}位",
+            "decimals": f"{field}最多保留两位小数：“{shown}”",
+        }.get(kind, f"{field}格式不正确：“{shown}”，应为半角数字，例如 8888.00"
+                    "（不带正负号，不用科学计数法）")
+        super().__init__(message)
+
+
+def _why(text: str) -> str:
+    if not text:
+        return "empty"
+    m = _LOOSE_RE.fullmatch(text[1:] if text.startswith("-") else text)
+    if m is None:
+        return "format"
+    if text.startswith("-"):
+        return "negative"
+    if len(m.group(1)) > MAX_DIGITS:
+        return "too_big"
+    if m.group(2) is not None and len(m.group(2)) > MAX_DECIMALS:
+        return "decimals"
+    return "format"  # "8888." and the like
+
+
+def parse_amount(text: object, field: str = "金额", *, shown: object = None) -> Decimal:
+    """THE amount rule, for the service and (after :func:`parse_money`'s typing aids) the
+    client alike: ASCII digits only, at most 12 integer digits and 2 decimals, no exponent,
+    no sign, no NaN/Infinity, no full-width or other digit sets, no surrounding spaces.
+    ``"8888"``, ``"8888.5"``, ``"0.00"`` pass; the value comes back with two places. Anything
+    else raises :class:`AmountError` naming ``field`` (``shown`` is the text to quote when the
+    caller cleaned up what the user typed)."""
+    if isinstance(text, bool) or not isinstance(text, str):
+        raise AmountError(field, text if shown is None else shown, "format")
+    if _AMOUNT_RE.fullmatch(text) is None:
+        raise AmountError(field, text if shown is None else shown, _why(text))
+    return Decimal(text).quantize(CENT)
+
+
+def amount_value(value: int | Decimal, field: str = "金额") -> Decimal:
+    """An amount given as a number (a Decimal or int from code, a number cell of a sheet)
+    checked by the same rule as :func:`parse_amount`; floats and bools refused."""
+    if isinstance(value, (bool, float)) or not isinstance(value, (int, Decimal)):
+        raise AmountError(field, value, "format")
+    d = Decimal(value)
+    if not d.is_finite():
+        raise AmountError(field, value, "format")
+    if d < 0:
+        raise AmountError(field, value, "negative")
+    if d.adjusted() >= MAX_DIGITS:  # before quantize, which would overflow the context
+        raise AmountError(field, value, "too_big")
+    if d != d.quantize(CENT):
+        raise AmountError(field, value, "decimals")
+    return d.quantize(CENT) + 0  # + 0 turns -0 into 0
+
+
+def parse_money(text: str | int | Decimal, field: str = "金额") -> Decimal:
+    """A money amount typed by a user or read from a spreadsheet cell, by the one rule of
+    :func:`parse_amount` after what the client may clean up of what a user typed: surrounding
+    whitespace, ``,`` and space as thousands separators (as :func:`format_money` writes them),
+    a leading ``¥``/``￥`` and a trailing ``元``. Full-width digits, signs, exponents are
+    refused, so nothing is accepted here that the service refuses (issue 14).
+    Raises :class:`AmountError` (a ValueError) with a Chinese message naming ``field``."""
     if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
-        d = _decimal(text, "money")
-        if d.is_finite() and d.adjusted() >= MAX_DIGITS:
-            raise ValueError(f"金额过大：{text}")
-        if d != d.quantize(CENT, rounding=ROUND_HALF_UP):
-            raise ValueError(f"金额最多保留两位小数：{text}")
-        return d.quantize(CENT)
+        return amount_value(text, field)
     _reject_float(text, "money")
     if not isinstance(text, str):
         raise TypeError(f"money text must be str, not {type(text).__name__}")
-    s = unicodedata.normalize("NFKC", text)
-    s = s.strip().replace(",", "").replace("，", "").replace(" ", "").replace("\u3000", "")
+    s = text.strip().replace(",", "").replace(" ", "")
     if s.startswith(("¥", "￥")):
         s = s[1:]
     if s.endswith("元"):
         s = s[:-1]
-    if not s:
-        raise ValueError("金额不能为空")
-    if not _MONEY_RE.match(s):
-        raise ValueError(f"金额格式不正确：“{text}”，应为数字，例如 8,888.00")
-    d = Decimal(s)
-    if "." in s and len(s.split(".", 1)[1]) > 2:
-        raise ValueError(f"金额最多保留两位小数：“{text}”")
-    if d.adjusted() >= MAX_DIGITS:  # quantize would overflow the context (InvalidOperation)
-        raise ValueError(f"金额过大：“{text}”")
-    return d.quantize(CENT)
+    return parse_amount(s, field, shown=text)
 
 
 def parse_rate(text: str | Decimal) -> Decimal:

@@ -8,6 +8,7 @@ canonical text such as ``"8888.00"``, or ``None`` = not declared), 生效年月�
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,7 +16,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from .catalogue import catalogue
-from .money import CENT, parse_money
+from .money import CENT, AmountError, amount_value, parse_money
 from .period import Period, PeriodError
 
 FIELDS = ("wage", "from", "to")
@@ -47,7 +48,13 @@ def parse_wage(text: str | int | Decimal | None) -> Decimal | None:
     if isinstance(text, (float, bool)):
         raise ValueError(WAGE_BAD)
     try:
-        wage = parse_money(text)  # type: ignore[arg-type]
+        wage = parse_money(text, "缴费工资")  # type: ignore[arg-type]
+    except AmountError as exc:  # the one amount rule (issue 14)
+        if exc.kind == "negative":
+            raise ValueError(WAGE_NOT_POSITIVE) from None
+        if exc.kind == "too_big":
+            raise ValueError(str(exc)) from None
+        raise ValueError(WAGE_BAD) from None
     except (ValueError, TypeError):
         raise ValueError(WAGE_BAD) from None
     if wage <= 0:
@@ -286,6 +293,32 @@ def current_wage(wage_periods: Iterable[Any], code: str, month: str, *,
     return None if found is None else Decimal(str(found[1])).quantize(CENT)
 
 
+RATIO_BAD = "比率格式有误：“{text}”，应为半角数字的百分数，例如 103.5（最多4位整数、4位小数）"
+_RATIO_RE = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4})?")
+
+
+def parse_ratio(number: Any) -> Decimal:
+    """按比率's percent (``"103.5"``, ``"103.5%"``, ``Decimal("103.5")``) by the same kind of
+    rule as amounts (issue 14 finding 6): ASCII digits, at most 4 integer digits and 4
+    decimals, no sign, no exponent, no NaN/Infinity; above 0. ``ValueError`` in Chinese."""
+    if isinstance(number, (float, bool)):
+        raise ValueError(RATIO_BAD.format(text=number))
+    if isinstance(number, Decimal):
+        text = format(number, "f") if number.is_finite() else str(number)
+    elif isinstance(number, (str, int)):
+        text = str(number).strip()
+        if text.endswith("%"):
+            text = text[:-1].rstrip()
+    else:
+        raise ValueError(RATIO_BAD.format(text=number))
+    if _RATIO_RE.fullmatch(text) is None:
+        raise ValueError(RATIO_BAD.format(text=number))
+    pct = Decimal(text)
+    if pct <= 0:
+        raise ValueError("比率必须大于0")
+    return pct
+
+
 def check_rule(rule: Rule) -> Rule:
     """``("ratio", pct)`` (percent, > 0) or ``("fixed", amount)`` (a wage > 0), as Decimals;
     ``ValueError`` in Chinese otherwise. Text is accepted for the number."""
@@ -294,15 +327,7 @@ def check_rule(rule: Rule) -> Rule:
     except (TypeError, ValueError):
         raise ValueError("缴费工资规则应为按比率或按固定金额") from None
     if kind == "ratio":
-        if isinstance(number, (float, bool)):
-            raise ValueError("比率格式有误")
-        try:
-            pct = Decimal(str(number).strip().rstrip("%"))
-        except ArithmeticError:
-            raise ValueError("比率格式有误") from None
-        if not pct.is_finite() or pct <= 0:
-            raise ValueError("比率必须大于0")
-        return ("ratio", pct)
+        return ("ratio", parse_ratio(number))
     if kind == "fixed":
         amount = parse_wage(number)
         if amount is None:
@@ -322,7 +347,10 @@ def apply_rule(current: Decimal | None, rule: Rule) -> Decimal | None:
     result = (Decimal(current) * number / 100).quantize(CENT, rounding=ROUND_HALF_UP)
     if result <= 0:
         raise ValueError(WAGE_NOT_POSITIVE)
-    return result
+    try:
+        return amount_value(result, "按比率计算的缴费工资")
+    except AmountError as exc:  # 12 integer digits at most, as every amount (issue 14)
+        raise ValueError(str(exc)) from None
 
 
 def month_span(period_from: Any, period_to: Any = None) -> tuple[str, str | None]:

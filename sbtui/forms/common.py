@@ -36,27 +36,15 @@ def form_format(path: str | os.PathLike[str]) -> Literal["xlsx", "pdf"]:
     raise ValueError(S.BAD_SUFFIX.format(suffix=Path(path).suffix or Path(path).name))
 
 
-def _umask() -> int:
-    try:  # Linux says it without changing it
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def set_mode(tmp: str | os.PathLike[str], target: Path) -> None:
-    """Give the temporary file the mode a file made at ``target`` would get: the mode of the
-    file it replaces, else 0666 less the umask (a temporary file is made 0600)."""
+    """Give the temporary file the mode of the file it replaces (the user's choice), else
+    leave it 0600 as :func:`tempfile.mkstemp` made it: the forms list employees' names and
+    ID numbers, and exports with personal data are private (issue 14 finding 8)."""
     with contextlib.suppress(OSError):
         try:
             mode = target.stat().st_mode & 0o7777
         except FileNotFoundError:
-            mode = 0o666 & ~_umask()
+            mode = 0o600
         os.chmod(tmp, mode)
 
 

@@ -14,6 +14,8 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
+from sbtui.private import private_dir, private_sqlite
+
 from sbtui.store.agreements import Agreements
 from sbtui.store.declarations import Declarations, Projects
 from sbtui.store.dues import Dues
@@ -30,7 +32,8 @@ from sbtui.store.wage_submit import WageSubmissions
 def open_store(path: Path) -> Store:
     """Open (creating it and its folder if needed) the store at ``path`` and migrate it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)  # personal data: folder 0700, the store and its WAL 0600 (issue 14)
+    private_sqlite(path)
     # check_same_thread=False: a worker thread may use the store; one at a time.
     conn = sqlite3.connect(str(path), timeout=30.0, check_same_thread=False)
     db = Database(conn)

@@ -61,30 +61,47 @@ async def push(
         try:
             response = await _deliver(store, service, item, conflict_wait, conflict_tries)
         except RefusedError as exc:
+            if _settled(store, item.key):  # answered meanwhile by another sender (send_now)
+                continue
             message = _refuse(store, item, exc)
             result.refused += 1
             result.refusals.append(Refusal(item.key, item.kind, item.entity, exc.code, message))
             progress(SyncProgress("push", done + 1, total, f"被拒绝：{message}"))
         except OfflineError as exc:
-            store.outbox.note_error(item.key, exc.message)
+            _note(store, item.key, exc.message)
             result.offline = True
             result.error = exc.message
             return False
         except (ServerError, ConflictError) as exc:
-            store.outbox.note_error(item.key, exc.message)
+            _note(store, item.key, exc.message)
             result.error = exc.message
             return True
         except BaseException as exc:  # auth, protocol …: keep the reason, let the caller see it
             if isinstance(exc, Exception):
-                store.outbox.note_error(item.key, str(exc))
+                _note(store, item.key, str(exc))
             raise
         else:
+            if _settled(store, item.key):
+                continue
             store.outbox.confirm(item, response)
             result.pushed += 1
         done += 1
     if done:
         progress(SyncProgress("push", done, done, "发送完成"))
     return True
+
+
+def _settled(store: Store, key: str) -> bool:
+    """Was ``key`` answered while this sender awaited the service? (The TUI's background sync
+    and a payment being sent at once may both be waiting for the same ONLINE_ONLY item: the
+    first answer settles it, the other sender leaves it alone.)"""
+    item = store.outbox.get(key)
+    return item is None or not item.pending
+
+
+def _note(store: Store, key: str, message: str) -> None:
+    if not _settled(store, key):
+        store.outbox.note_error(key, message)
 
 
 def _refuse(store: Store, item: OutboxItem, exc: RefusedError) -> str:
@@ -163,32 +180,41 @@ async def send_now(store: Store, service: RemoteService, queue: Callable[[], str
     try:
         response = await _send(store, service, item, conflict_wait, conflict_tries)
     except RefusedError as exc:
-        _refuse(store, item, exc)
+        if not _settled(store, key):
+            _refuse(store, item, exc)
         return store.outbox.get(key)  # type: ignore[return-value]
     except OfflineError as exc:
+        if _settled(store, key):  # a concurrent push resolved it by its key meanwhile
+            return store.outbox.get(key)  # type: ignore[return-value]
         store.outbox.note_error(key, exc.message)
         try:
             found = await service.key_outcome(key)
         except (OfflineError, ConflictError, ServerError):
             raise OfflineError(UNKNOWN_RESULT, code="unknown_result", detail={"key": key}) from exc
         if found is None:  # the service never saw it: nothing was paid
-            store.outbox.drop(key)
+            if not _settled(store, key):
+                store.outbox.drop(key)
             raise OfflineError(OFFLINE_PAY, code="offline") from exc
         if found.state != "completed":
             raise OfflineError(UNKNOWN_RESULT, code="unknown_result", detail={"key": key}) from exc
         try:
             response = answer_of(found)
         except RefusedError as refusal:
-            _refuse(store, item, refusal)
+            if not _settled(store, key):
+                _refuse(store, item, refusal)
             return store.outbox.get(key)  # type: ignore[return-value]
-    store.outbox.confirm(item, response)
+    if not _settled(store, key):
+        store.outbox.confirm(item, response)
     return store.outbox.get(key)  # type: ignore[return-value]
 
 
 async def _send(store: Store, service: RemoteService, item: OutboxItem,
                 conflict_wait: float, conflict_tries: int) -> dict[str, Any]:
-    """Send one item, waiting out 409s; every attempt counts in ``attempts``."""
+    """Send one item, waiting out 409s; every attempt counts in ``attempts``. ``{}`` when
+    another sender settled the item while this one waited."""
     for attempt in range(conflict_tries + 1):
+        if attempt and _settled(store, item.key):  # answered by another sender meanwhile
+            return {}
         store.outbox.mark_sent(item.key)
         try:
             return await service.perform(item.kind, item.payload, key=item.key)

@@ -94,6 +94,7 @@ WAGE_BLOCK_HEADER = "不是缴费工资申报模板：险种“{label}”下缺�
 NOT_INSURED = "该职工未参保{type}"
 WAGE_NOT_POSITIVE = "缴费工资必须大于0"
 WAGE_FORMAT = "缴费工资格式有误"
+WAGE_FIELD = "缴费工资"  # the field an amount error names (issue 14)
 MONTH_FORMAT = "生效年月格式应为YYYY-MM"
 FROM_REQUIRED = "生效年月起不能为空"
 MONTH_WITHOUT_WAGE = "缴费工资为空时不能填写生效年月"

@@ -26,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sbtui.domain.catalogue import catalogue
-from sbtui.domain.money import CENT, parse_money, to_money
+from sbtui.domain.money import AmountError, amount_value, parse_money, to_money
 from sbtui.domain.period import Period
 from sbtui.xlsx import strings as S
 from sbtui.xlsx.backends import open_source
@@ -98,21 +98,20 @@ class WageImport:
 # -- cells --------------------------------------------------------------------------------
 
 def parse_wage(value: Any) -> Decimal:
-    """A wage cell → Decimal with 2 places, or :class:`ValueError`. Numbers read from Excel
-    (floats) go through ``repr`` (the shortest text that reads back the same), so 8888.1 is
-    ``Decimal("8888.10")`` and 0.1 + 0.2 (three-tenths and a bit) is refused; text goes
-    through :func:`~sbtui.domain.money.parse_money` (``"8,888.00"``, ``"￥8888"``)."""
+    """A wage cell → Decimal with 2 places, or :class:`ValueError`, by the one amount rule
+    (:func:`~sbtui.domain.money.parse_money`; issue 14 finding 7): text such as ``"8,888.00"``
+    or ``"￥8888"``, never full-width or other digit sets, a sign or an exponent. Numbers read
+    from Excel (floats) go through ``repr`` (the shortest text that reads back the same), so
+    8888.1 is ``Decimal("8888.10")`` and 0.1 + 0.2 (three-tenths and a bit) is refused; a
+    number cell is held to the same 12 integer digits and 2 decimals."""
     try:
         if isinstance(value, str):
-            return parse_money(value)
-        d = None
+            return parse_money(value, S.WAGE_FIELD)
         if isinstance(value, float):
-            d = Decimal(repr(value))
-        elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-            d = Decimal(value)
-        if d is None or not d.is_finite() or d != d.quantize(CENT):
+            value = Decimal(repr(value))
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
             raise ValueError(value)
-        return d.quantize(CENT)
+        return amount_value(value, S.WAGE_FIELD)
     except InvalidOperation as e:
         raise ValueError(value) from e
 
@@ -415,8 +414,9 @@ class _RowReader:
             else:
                 try:
                     wage = parse_wage(raw[0])
-                except ValueError:
-                    errs.append((c_wage, S.WAGE_FORMAT))
+                except ValueError as exc:
+                    negative = isinstance(exc, AmountError) and exc.kind == "negative"
+                    errs.append((c_wage, S.WAGE_NOT_POSITIVE if negative else S.WAGE_FORMAT))
                     ok[0] = False
                 else:
                     if wage <= 0:

@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS idem_keys (
     uscc TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, method TEXT NOT NULL,
     path TEXT NOT NULL, status_code INTEGER NOT NULL, response TEXT NOT NULL,
-    created_at TEXT NOT NULL, PRIMARY KEY (uscc, key));
+    created_at TEXT NOT NULL, principal TEXT, PRIMARY KEY (uscc, key));
 CREATE INDEX IF NOT EXISTS idem_keys_created ON idem_keys (created_at);
 CREATE TABLE IF NOT EXISTS effects (
     id INTEGER PRIMARY KEY, uscc TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL,

@@ -34,7 +34,7 @@ from sbtui.domain import declare as rules
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.dues import employee_dues
 from sbtui.domain.models import Credit, Declaration, DeclarationEmployee
-from sbtui.domain.money import ZERO, format_money, format_rate
+from sbtui.domain.money import ZERO, AmountError, format_money, format_rate, parse_amount
 from sbtui.domain.period import month_of
 from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
 
@@ -61,7 +61,6 @@ ON_VOUCHER = "该申报已开具缴费凭证，请先作废缴费凭证"
 MAX_REMARK = 100
 STATUSES = tuple(s for s in DeclarationStatus if s is not DeclarationStatus.QUEUED)  # QUEUED is the client's
 
-_OFFSET = re.compile(r"^-?\d{1,12}(\.\d{1,2})?$")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -96,8 +95,10 @@ def check(lines_in: list[dict], kind: str, unit_number: str, current: list[dict]
         seen.add(li["key"])
         if len(li["remark"]) > MAX_REMARK:
             raise _refuse("bad_request", f"备注不能超过{MAX_REMARK}个字符", li["key"], max=MAX_REMARK)
-        if not _OFFSET.match(li["offset"].strip()):
-            raise _refuse("bad_request", "抵缴金额格式有误", li["key"], field="offset")
+        try:  # the one amount rule (issue 14); a negative offset is the 422 below
+            parse_amount(li["offset"].removeprefix("-"), "抵缴金额", shown=li["offset"])
+        except AmountError as exc:
+            raise _refuse("bad_request", str(exc), li["key"], field="offset") from None
     by_key = {d["key"]: d for d in current}
     order = {d["key"]: n for n, d in enumerate(current)}
     for li in lines_in:
@@ -127,7 +128,7 @@ def check(lines_in: list[dict], kind: str, unit_number: str, current: list[dict]
     out = []
     for li in chosen:
         d = by_key[li["key"]]
-        offset = Decimal(li["offset"].strip()).quantize(Decimal("0.01"))
+        offset = Decimal(li["offset"]).quantize(Decimal("0.01"))
         payable = Decimal(d["due"]) - Decimal(d["reduction"])
         item = (d["unit_number"], d["item"])
         limit = max(ZERO, min(payable, left.get(item, ZERO) - used[item]))

@@ -220,7 +220,7 @@ async def assign_group(employee_id: str, body: AssignIn, request: Request, who: 
 
 @router.get("/idempotency/{key}", response_model=KeyOutcome, responses=ERRORS)
 async def key_outcome(key: str, request: Request, who: Who):
-    return sandbox(request).keyed.outcome(who.uscc, key)
+    return sandbox(request).keyed.outcome(who, key)
 
 
 router.include_router(declarations.router)

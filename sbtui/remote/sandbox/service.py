@@ -11,10 +11,11 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from sbtui import clock
+from sbtui.private import private_dir, private_sqlite
 
 from . import agreements, bank, controls, dues, errors, home, payments, routes, users, wages
 from .db import Db, public_registration, registrations
-from .idempotency import Keyed
+from .idempotency import Keyed, load_secret
 from .seed import DEMO_USCC, REGION, is_seeded, local_today, upgrade
 from .seed import seed as seed_db
 
@@ -36,10 +37,10 @@ def _utc_now() -> datetime:
 class Sandbox:
     """What the routes share: the database, the clock and the keyed-mutation runner."""
 
-    def __init__(self, db: Db, clock: Callable[[], datetime]) -> None:
+    def __init__(self, db: Db, clock: Callable[[], datetime], secret: bytes | None = None) -> None:
         self.db = db
         self._clock = clock
-        self.keyed = Keyed(db, self.now)
+        self.keyed = Keyed(db, self.now, secret)
         self.feedback_delay_ms = wages.DEFAULT_FEEDBACK_DELAY_MS  # wage declaration feedback
         self.version = _version()
         self.region_id = REGION
@@ -65,7 +66,9 @@ def open_db(data_dir: Path, *, employees: int = 2000, seed_value: int = 1,
             clock: Callable[[], datetime] = _utc_now) -> Db:
     """Open ``data_dir/sandbox.db``, seeding it first when it has never been seeded."""
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    if not data_dir.is_dir():  # a folder we make is 0700; one given (say ".") keeps its mode
+        private_dir(data_dir)
+    private_sqlite(data_dir / DB_NAME)  # the registry's names and ID numbers: 0600 (issue 14)
     db = Db(data_dir / DB_NAME)
     if not is_seeded(db):
         now = clock()
@@ -80,7 +83,8 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
                clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The sandbox service as an ASGI app (no lifespan needed: works via ``ASGITransport``)."""
     clock = clock or _utc_now
-    sandbox = Sandbox(open_db(data_dir, employees=employees, seed_value=seed, clock=clock), clock)
+    db = open_db(data_dir, employees=employees, seed_value=seed, clock=clock)
+    sandbox = Sandbox(db, clock, load_secret(Path(data_dir)))
     sandbox.keyed.purge()
     dues.install(sandbox.db)
     app = FastAPI(title="sbtui sandbox", version=sandbox.version, openapi_url="/openapi.json",

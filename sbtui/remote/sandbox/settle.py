@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sbtui.domain.models import due_key
-from sbtui.domain.money import CENT, ZERO
+from sbtui.domain.money import ZERO, AmountError, parse_amount
 from sbtui.domain.vocab import DeclarationStatus, PaymentStatus
 
 from . import ledger
@@ -133,10 +133,10 @@ def mark_paid(conn: sqlite3.Connection, uscc: str, declaration_id: str, amount: 
                        {"id": declaration_id, "status": d["status"]})
     paid, actual = Decimal(d["paid"]), Decimal(d["actual_total"])
     unpaid = actual - paid
-    try:
-        pay = unpaid if amount is None else Decimal(str(amount)).quantize(CENT)
-    except ArithmeticError:
-        raise ApiError(400, "bad_request", "缴费金额格式有误", {"field": "amount"}) from None
+    try:  # the one amount rule (issue 14 finding 1): "NaN" or "1E+2" is a 400, not a 500 or 100
+        pay = unpaid if amount is None else parse_amount(amount, "缴费金额（amount）")
+    except AmountError as exc:
+        raise ApiError(400, "bad_request", str(exc), {"field": "amount"}) from None
     if pay < ZERO or pay > unpaid or (pay == ZERO and unpaid > ZERO):
         raise ApiError(400, "bad_request", f"缴费金额无效（未缴金额{ledger.money(unpaid)}元）",
                        {"unpaid": ledger.money(unpaid)})

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import json
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from pydantic import BaseModel
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END, WageDeclaration
+from sbtui.domain.money import AmountError, parse_amount
 from sbtui.domain.period import Period, PeriodError, add_months
 from sbtui.domain.vocab import DueStatus, WageSummary
 
@@ -60,7 +60,6 @@ LOWERING = "{month}已申报，不能调低该月缴费工资（请先作废申�
 
 ALL_OK, SOME_OK, NONE_OK = WageSummary.ALL_OK, WageSummary.SOME_OK, WageSummary.NONE_OK
 
-_NUMBER = re.compile(r"^[+-]?\d{1,12}(\.\d+)?$")
 _CENT = Decimal("0.01")
 _ORDER = itemgetter("type", "period_from")  # how an employee's wage periods are kept
 
@@ -284,14 +283,12 @@ def _check_item(item: dict, units: dict[str, list[str]],
     if code in seen:
         return DUPLICATE_TYPE.format(label=kind.label), None
     seen.add(code)
-    text = item["wage"].strip()
-    if not _NUMBER.match(text):
-        return WAGE_FORMAT, None
-    wage = Decimal(text)
+    try:  # the one amount rule, the client's too (issue 14 findings 1, 7): no spaces, signs,
+        wage = parse_amount(item["wage"], "缴费工资")  # exponents or other digit sets
+    except AmountError as exc:
+        return (WAGE_NOT_POSITIVE if exc.kind == "negative" else WAGE_FORMAT), None
     if wage <= 0:
         return WAGE_NOT_POSITIVE, None
-    if wage != wage.quantize(_CENT):
-        return WAGE_FORMAT, None
     start = _month(item["period_from"])
     if start is None:
         return FROM_FORMAT, None

@@ -4,7 +4,6 @@ the employees with an empty wage, 外部文件导入 and 导入模板下载.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from textual import on, work
@@ -16,7 +15,7 @@ from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from sbtui.domain.catalogue import catalogue
-from sbtui.domain.wages import bound_types, parse_month, parse_wage
+from sbtui.domain.wages import bound_types, parse_month, parse_ratio, parse_wage
 from sbtui.services import wages as svc
 from sbtui.services.wages import WagesService
 from sbtui.tui.keys import keyed
@@ -119,10 +118,9 @@ class RuleDialog(ModalScreen[dict | None]):
         text = self.query_one("#rule-value", Input).value.strip()
         try:
             if kind == "ratio":
-                pct = Decimal(text.rstrip("%"))
-                if pct <= 0:
-                    raise InvalidOperation
-                rule = ("ratio", pct)
+                if not text:
+                    raise ValueError(S.RULE_NEED.format(field=S.RULE_VALUE_RATIO))
+                rule = ("ratio", parse_ratio(text))  # the CLI's rule too (issue 14 finding 6)
             else:
                 amount = parse_wage(text)
                 if amount is None:
@@ -132,9 +130,6 @@ class RuleDialog(ModalScreen[dict | None]):
             if period_from is None:
                 raise ValueError(S.RULE_NEED.format(field=S.RULE_FROM.lstrip("* ")))
             period_to = parse_month(self.query_one("#rule-to", Input).value)
-        except InvalidOperation:
-            error.update(S.RULE_NEED.format(field=S.RULE_VALUE_RATIO))
-            return
         except ValueError as exc:
             error.update(str(exc))
             return
