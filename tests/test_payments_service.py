@@ -333,3 +333,11 @@ async def test_a_background_push_and_send_now_settle_the_same_payment_once(emp, 
     assert len([k for kind, k in bank.performs if kind == "payment.pay"]) == 1
     assert emp.store.outbox.get(ran[0]).state == "confirmed"
     assert bank.balance == Decimal("100000.00") - Decimal("1006.50")
+
+
+async def test_an_agreement_verified_at_the_service_but_not_pulled_yet_is_asked_for(emp, bank):
+    ident = await verified_agreement(emp, bank)
+    emp.store.agreements.replace([])  # as if never pulled here
+    ticket = await emp.payments.authorize("right")
+    p = await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
+    assert p.status == "缴费成功"

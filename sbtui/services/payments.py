@@ -33,7 +33,7 @@ from sbtui.domain.pay import PaymentError, PayTotals
 from sbtui.domain.vocab import AgreementStatus, PaymentResult, PayMethod, VoucherStatus, label
 from sbtui.remote.errors import OfflineError, RefusedError, ServiceError
 from sbtui.sync.declarations import pull_declarations
-from sbtui.sync.payments import pull_pay_list, pull_payments
+from sbtui.sync.payments import pull_agreements, pull_pay_list, pull_payments
 from sbtui.sync.progress import SyncResult
 from sbtui.sync.push import OFFLINE_PAY, UNKNOWN_RESULT, push, send_now
 from sbtui.store.payments import PAY as PAY_KIND
@@ -129,6 +129,12 @@ class PaymentsService:
         if not agreement_id:
             raise PaymentError(rules.NO_AGREEMENT)
         row = self.store.agreements.row(agreement_id)
+        if row is None or row["status"] != AgreementStatus.VERIFIED:  # not known verified here: ask
+            try:
+                await pull_agreements(self.store, self.area.remote())
+            except OfflineError as exc:
+                raise OfflineError(OFFLINE_PAY, code="offline") from exc
+            row = self.store.agreements.row(agreement_id)
         if row is None or row["status"] != AgreementStatus.VERIFIED or row["pending"]:
             raise PaymentError(rules.AGREEMENT_NOT_VERIFIED.format(id=agreement_id))
         code = _ticket(ticket)

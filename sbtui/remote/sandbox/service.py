@@ -80,8 +80,10 @@ def open_db(data_dir: Path, *, employees: int = 2000, seed_value: int = 1,
 
 
 def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
-               clock: Callable[[], datetime] | None = None) -> FastAPI:
-    """The sandbox service as an ASGI app (no lifespan needed: works via ``ASGITransport``)."""
+               clock: Callable[[], datetime] | None = None,
+               max_body: int = errors.MAX_BODY) -> FastAPI:
+    """The sandbox service as an ASGI app (no lifespan needed: works via ``ASGITransport``).
+    A request body over ``max_body`` bytes is answered 413 ``payload_too_large``."""
     clock = clock or _utc_now
     db = open_db(data_dir, employees=employees, seed_value=seed, clock=clock)
     sandbox = Sandbox(db, clock, load_secret(Path(data_dir)))
@@ -91,6 +93,7 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
                   description="The tax-side service sbtui talks to (see sbtui/remote/API.md).")
     app.state.sandbox = sandbox
     errors.install(app)
+    app.add_middleware(errors.BodyLimit, max_bytes=max_body)
     for router in (routes.router, users.router, home.router, wages.router,
                    controls.router, dues.router, payments.router, agreements.router,
                    bank.router):
