@@ -115,16 +115,30 @@ def wages_bench(obj, rows: int, runs: int, edits: int, submit_runs: int | None, 
 
 
 @bench.command("crash")
-@click.argument("which", type=click.Choice(["pull", "push"]))
-@click.option("--employees", default=100_000, show_default=True, help="Employees of the sandbox employer.")
-@click.option("--kills", default=None, type=int, help="SIGKILLs (default: 20 for pull, 50 for push).")
+@click.argument("which", type=click.Choice(["pull", "push", "pay"]))
+@click.option("--employees", default=None, type=int,
+              help="Employees of the sandbox employer (default: 100,000; pay: 40).")
+@click.option("--kills", default=None, type=int,
+              help="SIGKILLs (default: 20 for pull, 50 for push, 200 for pay).")
 @click.option("--operations", default=50, show_default=True, help="Keyed operations to push (push drill).")
-@click.option("--reply-delay-ms", default=300, show_default=True,
-              help="Server delay between commit and reply (push drill), to kill in that window.")
+@click.option("--reply-delay-ms", default=None, type=int,
+              help="Server delay between commit and reply, to kill in that window (default: push 300, "
+                   "pay 100).")
+@click.option("--apply-delay-ms", default=200, show_default=True,
+              help="Pay drill: server delay before a payment's commit (a disconnect check halfway), to "
+                   "kill before the commit.")
+@click.option("--months", default=36, show_default=True, help="Pay drill: months of dues in the pay list.")
+@click.option("--broken-client", is_flag=True, hidden=True,
+              help="Pay drill: a payer that forgets the keys of pending payments (the drill must fail).")
 @click.option("--seed", default=7, show_default=True, help="Random seed of the kill times.")
-def crash(which: str, employees: int, kills: int | None, operations: int, reply_delay_ms: int, seed: int) -> None:
+def crash(which: str, employees: int | None, kills: int | None, operations: int,
+          reply_delay_ms: int | None, apply_delay_ms: int, months: int, broken_client: bool,
+          seed: int) -> None:
     """Crash drill (the long version of the suite's crash tests): SIGKILL a child sbtui at random
-    points, restart it, then check the local store against the server."""
+    points, restart it, then check the local store against the server. ``pay``: a payer paying
+    the pay list by agreement, killed before and after the service's commit; every key exactly
+    one effect, the bank balance moved by the paid lines, no line paid twice, the outbox empty
+    (exit 1 when a check fails or fewer kills were made than asked)."""
     import tempfile
     from collections import Counter
     from pathlib import Path
@@ -133,6 +147,13 @@ def crash(which: str, employees: int, kills: int | None, operations: int, reply_
     from sbtui.bench.server import SandboxServer
     from sbtui.remote.sandbox import info
 
+    if which == "pay":
+        raise SystemExit(_pay_drill(kills=200 if kills is None else kills, seed=seed,
+                                    employees=employees or 40, apply_delay_ms=apply_delay_ms,
+                                    reply_delay_ms=100 if reply_delay_ms is None else reply_delay_ms,
+                                    months=months, broken=broken_client))
+    employees = employees or 100_000
+    reply_delay_ms = 300 if reply_delay_ms is None else reply_delay_ms
     with tempfile.TemporaryDirectory(prefix="sbtui-crash-") as tmp:
         with SandboxServer(Path(tmp) / "server", employees=employees) as srv:
             facts = info(Path(tmp) / "server")
@@ -159,6 +180,33 @@ def crash(which: str, employees: int, kills: int | None, operations: int, reply_
                            f"max effects for a key: {max(effects.values()) if effects else 0}")
                 ok = once and len(effects) == len(keys)
     raise SystemExit(0 if ok else 1)
+
+
+def _pay_drill(*, kills: int, seed: int, employees: int, apply_delay_ms: int, reply_delay_ms: int,
+               months: int, broken: bool) -> int:
+    """``sbtui bench crash pay``: run the drill in a fresh folder, print its report; the folder
+    is removed when every check passed and kept (its path printed) otherwise."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from sbtui.bench.pay_drill import run_pay_drill
+
+    tmp = Path(tempfile.mkdtemp(prefix="sbtui-crash-pay-"))
+    report = None
+    try:
+        report = run_pay_drill(tmp, kills=kills, seed=seed, employees=employees,
+                               apply_delay_ms=apply_delay_ms, reply_delay_ms=reply_delay_ms,
+                               months=months, broken=broken, log=lambda text: click.echo(text, err=True))
+    finally:
+        if report is not None:
+            for line in report.lines():
+                click.echo(line)
+        if report is not None and report.ok:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            click.echo(f"drill folder kept: {tmp}", err=True)
+    return 0 if report.ok else 1
 
 
 @bench.command("dues")
