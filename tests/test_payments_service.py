@@ -102,6 +102,19 @@ async def test_bad_input_is_refused_in_chinese_before_anything_is_sent(emp, bank
     assert not [k for k, _ in bank.performs if k == "payment.pay"]
 
 
+def test_parse_total_is_the_one_amount_rule():
+    """issue 14 (finding 1's rule for payments): the total a payer confirms is read by the one
+    amount rule — typing aids (thousands separators, ¥, 元) pass; NaN, exponents, signs,
+    full-width digits and more than two decimals are refused naming 缴费金额."""
+    from sbtui.domain.pay import parse_total
+    for bad in ("NaN", "1.0065E+3", "１００６.５０", "+1006.50", "-1", "1006.505", "Infinity", 1006.5):
+        with pytest.raises(PaymentError, match="缴费金额") as info:
+            parse_total(bad)
+        assert not isinstance(info.value.__cause__, ArithmeticError)
+    assert parse_total("1,006.50") == parse_total("¥1006.5元") == parse_total(Decimal("1006.50")) \
+        == Decimal("1006.50")
+
+
 async def test_offline_pay_is_refused_and_nothing_queued(emp, bank):
     ident = await verified_agreement(emp, bank)
     ticket = await emp.payments.authorize("right")

@@ -256,6 +256,37 @@ async def test_refusals_ticket_lines_total(app, c, clock):
     assert (await c.get("/payments")).json() == []
 
 
+async def test_a_total_or_balance_off_the_amount_rule_is_a_400_naming_the_field(app, c, clock):
+    """issue 14 (finding 1's rule for payments): a payment's or voucher's ``total`` and the bank
+    control's ``balance`` are parsed by the one amount rule — NaN, an exponent, full-width digits,
+    a sign or spaces are 400 ``bad_request`` naming the field, never a 422/500 or a total that
+    happens to equal the lines' 合计 once read loosely; nothing is debited."""
+    await declare(c, clock, "2026-05", "210")
+    lines = await pay_list(c)
+    tick = await ticket(c)
+    exact = Decimal(total_of(lines))
+    full_width = str(exact).translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    for bad in ("NaN", "Infinity", f"{exact:E}", full_width, f" {exact}", f"+{exact}", f"{exact}0",
+                "1,0"):
+        for r in (await pay(c, lines, VERIFIED_AGREEMENT, tick, total=bad),
+                  await c.post("/vouchers", json={"lines": [x["key"] for x in lines], "ticket": tick,
+                                                  "total": bad, "account": None},
+                               headers={"Idempotency-Key": new_key()})):
+            refusal = refused(r, 400, "bad_request")
+            assert refusal["detail"] == {"field": "total"}, (bad, refusal)
+            assert "缴费金额" in refusal["message"], refusal
+    assert balance(app, ICBC[0], ICBC[2]) == Decimal("50000000.00")
+    assert (await c.get("/payments")).json() == [] and (await c.get("/vouchers")).json() == []
+    account = {"bank": CCB[0], "branch": CCB[1], "account": CCB[2], "name": NAME}
+    for bad in ("NaN", "1E+6", "１００", "-5", " 5", "5.001", "1234567890123"):
+        refusal = refused(await c.post("/sandbox/bank/accounts", json={**account, "balance": bad}),
+                          400, "bad_request")
+        assert refusal["detail"] == {"field": "balance"} and "余额" in refusal["message"], (bad, refusal)
+    assert balance(app, CCB[0], CCB[2]) == Decimal("2000.00")
+    r = await pay(c, lines, VERIFIED_AGREEMENT, tick, total=str(exact))
+    assert r.status_code == 200 and r.json()["status"] == "缴费成功", r.text
+
+
 async def test_authorize_wrong_password_and_lockout(c):
     for left in (2, 1):
         r = await c.post("/payments/authorize", json={"password": "wrong"})

@@ -6,16 +6,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sbtui.domain.models import PayLine
+from sbtui.domain.money import AmountError, parse_money
 
 CENT = Decimal("0.01")
 NOTHING_TICKED = "请勾选需要缴费的记录"
 LINE_GONE = "所选缴费信息不存在、已缴费或正在缴费，请刷新后重试：{key}"
 TOTAL_CHANGED = "应缴金额已变化（现为{total}元），请刷新后重新缴费"
 BAD_TOTAL = "缴费金额格式不正确：{text}"
+TOTAL_FIELD = "缴费金额"
 NO_AGREEMENT = "请选择验证通过的三方协议"
 AGREEMENT_NOT_VERIFIED = "三方协议{id}未验证通过或已终止，不能用于缴费"
 CONFIRM = "扣款前请确认扣费险种、金额是否正确"
@@ -58,14 +60,17 @@ def by_declaration(lines: Iterable[PayLine]) -> dict[str, list[PayLine]]:
 
 
 def parse_total(text: Any) -> Decimal:
-    """An amount as typed or passed (``"1,234.50"``, Decimal) → Decimal with two places."""
+    """An amount as typed or passed (``"1,234.50"``, Decimal) → Decimal with two places, by the
+    one amount rule (:func:`sbtui.domain.money.parse_money`: thousands separators, ``¥`` and
+    ``元`` are typing aids; NaN, exponents, signs, full-width digits are refused — issue 14)."""
     try:
-        value = Decimal(str(text).replace(",", "").replace("，", "").strip())
-    except (InvalidOperation, ValueError):
+        if isinstance(text, str):
+            return parse_money(text.replace("，", ","), TOTAL_FIELD)
+        return parse_money(text, TOTAL_FIELD)
+    except AmountError as exc:  # its message names 缴费金额 and says why
+        raise PaymentError(str(exc)) from None
+    except TypeError:  # a float or another type from code
         raise PaymentError(BAD_TOTAL.format(text=text)) from None
-    if not value.is_finite() or value < 0:
-        raise PaymentError(BAD_TOTAL.format(text=text))
-    return value.quantize(CENT)
 
 
 def pick(lines: Iterable[PayLine], keys: Iterable[str]) -> list[PayLine]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from sbtui.domain.models import DepositAccount
-from sbtui.domain.money import CENT
+from sbtui.domain.money import CENT, AmountError, parse_amount
 from sbtui.domain.reference import fold
 
 from .auth import PayWho
@@ -115,12 +115,10 @@ async def put_account(body: AccountIn, request: Request):
         raise ApiError(400, "bad_request", "请填写银行行别和账户名称。")
     if not ACCOUNT.match(number):
         raise ApiError(400, "bad_request", BAD_ACCOUNT, {"field": "account"})
-    try:
-        balance = Decimal(body.balance.strip().replace(",", ""))
-        if not balance.is_finite() or balance < 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        raise ApiError(400, "bad_request", "余额格式有误", {"field": "balance"}) from None
+    try:  # the one amount rule (issue 14): "NaN", "1E+2", "１２３", "-5" -> 400 naming the field
+        balance = parse_amount(body.balance, "余额（balance）")
+    except AmountError as exc:
+        raise ApiError(400, "bad_request", str(exc), {"field": "balance"}) from None
     with sb.db.tx() as conn:
         conn.execute(
             "INSERT INTO bank_accounts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (bank, account) DO"

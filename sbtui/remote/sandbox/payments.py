@@ -23,7 +23,7 @@ import json
 import secrets
 import sqlite3
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from sbtui.domain.deadline import collection_deadline, days_late, late_fee
 from sbtui.domain.models import PayLine, Payment, PayTicket, Voucher
-from sbtui.domain.money import CENT, ZERO, format_money
+from sbtui.domain.money import CENT, ZERO, AmountError, format_money, parse_amount
 from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, PaymentResult, PaymentStatus,
                                 VoucherStatus)
 
@@ -139,11 +139,11 @@ def _totals(lines: list[dict]) -> tuple[Decimal, Decimal, Decimal]:
     return amount, fee, amount + fee
 
 
-def _check_total(computed: Decimal, given: str) -> None:
-    try:
-        value = Decimal(str(given).strip().replace(",", "")).quantize(CENT)
-    except (InvalidOperation, ValueError):
-        raise ApiError(400, "bad_request", "缴费金额格式有误", {"field": "total"}) from None
+def _check_total(computed: Decimal, given: object) -> None:
+    try:  # the one amount rule (issue 14): "NaN", "1E+2", "１２３", " 5", a JSON number -> 400
+        value = parse_amount(given, "缴费金额（total）")
+    except AmountError as exc:
+        raise ApiError(400, "bad_request", str(exc), {"field": "total"}) from None
     if value != computed:
         raise ApiError(400, "total_changed", TOTAL_CHANGED.format(total=format_money(computed)),
                        {"total": money(computed)})
@@ -355,7 +355,7 @@ class PayIn(BaseModel):
     lines: list[str]
     agreement_id: str
     ticket: str
-    total: Decimal
+    total: str  # text, by the one amount rule (issue 14)
 
 
 class AccountIn(BaseModel):
@@ -367,7 +367,7 @@ class AccountIn(BaseModel):
 class VoucherIn(BaseModel):
     lines: list[str]
     ticket: str
-    total: Decimal
+    total: str  # text, by the one amount rule (issue 14)
     account: AccountIn | None = None
 
 
