@@ -3,6 +3,11 @@
 ``await app.push_screen_wait(ConfirmDialog("确认删除？"))`` in a worker, or
 ``app.push_screen(ConfirmDialog(...), callback)``. Enter presses the focused button; y / n
 answer directly; Esc is "no". ``danger=True`` (deletions) or ``default=False`` puts the focus on 取消.
+
+Two rules every confirm keeps (issue 15 item 5): the focused button is visible without colour
+(bold reverse video and a ``▶`` mark, ``confirm.tcss`` and :meth:`_mark_focus`), and answering
+"no" says so — a notice ``已取消：{title}`` (or ``cancelled``; ``cancelled=""`` for an offer
+whose decline needs no word).
 """
 from __future__ import annotations
 
@@ -28,7 +33,8 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(self, message: str, *, title: str = "", ok: str = C.OK, cancel: str = C.CANCEL,
-                 default: bool | None = None, danger: bool = False) -> None:
+                 default: bool | None = None, danger: bool = False,
+                 cancelled: str | None = None) -> None:
         super().__init__()
         self.message = message
         self.title_text = title
@@ -36,6 +42,8 @@ class ConfirmDialog(ModalScreen[bool]):
         self.cancel = cancel
         self.danger = danger
         self.default = (not danger) if default is None else default
+        self.cancelled = (cancelled if cancelled is not None
+                          else C.CANCELLED_WHAT.format(what=title) if title else C.CANCELLED)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box") as box:
@@ -49,11 +57,25 @@ class ConfirmDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#confirm-ok" if self.default else "#confirm-cancel", Button).focus()
 
+    def on_descendant_focus(self) -> None:
+        self._mark_focus()
+
+    def on_descendant_blur(self) -> None:
+        self._mark_focus()
+
+    def _mark_focus(self) -> None:
+        """``▶`` before the focused button's label: seen on a terminal without colour."""
+        for button, label in ((self.query_one("#confirm-ok", Button), self.ok),
+                              (self.query_one("#confirm-cancel", Button), self.cancel)):
+            button.label = f"▶{label}" if button.has_focus else f" {label}"
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "confirm-ok")
+        self.action_answer(event.button.id == "confirm-ok")
 
     def action_answer(self, yes: bool) -> None:
+        if not yes and self.cancelled:
+            self.app.notify(self.cancelled)
         self.dismiss(yes)
 
 

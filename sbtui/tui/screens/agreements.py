@@ -212,7 +212,7 @@ class AgreementsScreen(BaseScreen):
                                                     title=S.TITLE_AGREEMENTS))
             return
         ident = self.ident_of(agreement) if agreement is not None else await self.added_id(done)
-        if ident and await app.push_screen_wait(ConfirmDialog(S.SAVED_VERIFY, title=S.SAVED)):
+        if ident and await app.push_screen_wait(ConfirmDialog(S.SAVED_VERIFY, title=S.SAVED, cancelled="")):
             await self.verify(ident)
             return
         else:

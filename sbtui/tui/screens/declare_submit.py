@@ -42,7 +42,7 @@ async def offer_payment(app: Any, declarations: DeclarationsService, kinds: tupl
     if not ids or ids <= seen:
         return False
     seen |= ids
-    if not await app.push_screen_wait(ConfirmDialog(S.PAY_OFFER, title=S.FEEDBACK_TITLE)):
+    if not await app.push_screen_wait(ConfirmDialog(S.PAY_OFFER, title=S.FEEDBACK_TITLE, cancelled="")):
         return False
     app.open_screen(PAY_SCREEN)
     return True

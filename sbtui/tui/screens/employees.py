@@ -241,7 +241,8 @@ class EmployeesScreen(ExportMixin, GridConnection, BaseScreen):
         if (result.added or result.changed or result.stopped) and self.view != "month":
             # manual 002 §2: "更新成功后 … 可以点击'是'查看更新数据明细"
             if await app.push_screen_wait(ConfirmDialog(S.UPDATE_SHOW_MONTH.format(message=message),
-                                                        title=S.KIND_FULL if full else S.KIND_INCREMENTAL)):
+                                                        title=S.KIND_FULL if full else S.KIND_INCREMENTAL,
+                                                        cancelled="")):
                 app.push_screen(EmployeesScreen("month"))
         else:
             self.notify(message, timeout=10)

@@ -170,7 +170,7 @@ class WagesScreen(AddMixin, EditMixin, SubmitMixin, ExportMixin, GridConnection[
         wages = self.employer.wages
         if not await self.host.run_in_thread(wages.has_empty_wages):
             return
-        if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE)):
+        if await self.app.push_screen_wait(ConfirmDialog(S.EMPTY_ALERT, title=S.TITLE, cancelled="")):
             n = await self.host.run_in_thread(wages.add_empty, svc.this_month())
             self.notify(S.ADDED.format(n=n))
             self.load()

@@ -3,6 +3,8 @@
 APP_TITLE = "社保费管理客户端"
 OK = "确定"
 CANCEL = "取消"
+CANCELLED = "已取消"
+CANCELLED_WHAT = "已取消：{what}"
 BACK = "返回"
 NEXT = "下一步"
 SAVE = "保存"
