@@ -59,3 +59,37 @@ async def test_an_offer_declined_with_no_word_says_nothing():
     app, answers, _ = await _confirm(ConfirmDialog("是否立即缴费？", title="反馈提示", cancelled=""), "n")
     assert answers == [False]
     assert not notified(app, "已取消")
+
+
+async def test_every_field_shows_its_edges_in_a_dialog():
+    """issue 15 item 4: the 安全认证 password field (a compact one-row input in a dialog) shows
+    ▏ … ▕ edges, not only a background colour — the rule lives in TextInput itself."""
+    from sbtui.tui.screens.pay_dialogs import PasswordDialog
+    from sbtui.tui.widgets.text_input import TextInput
+
+    app = _Bare()
+    async with run(app) as pilot:
+        app.push_screen(PasswordDialog())
+        await until(pilot, lambda: isinstance(app.screen, PasswordDialog) and app.screen.focused is not None)
+        await pilot.pause()
+        field = app.screen.query_one(TextInput)
+        assert field.styles.border_left[0] == "vkey" and field.styles.border_right[0] == "vkey"
+        row = next(line for line in screen_text(app).splitlines() if "▏" in line)
+        assert row.rstrip().count("▕") >= 1
+
+
+def test_no_stylesheet_hides_an_inputs_edges():
+    """issue 15 item 4: a screen's .tcss sets an input's width and colours, never its border
+    (a `border: none` there would beat TextInput's rule and leave a bare label)."""
+    import re
+    from pathlib import Path
+
+    import sbtui.tui as tui
+
+    offenders = []
+    for path in Path(tui.__file__).parent.rglob("*.tcss"):
+        for block in re.finditer(r"([^{}]*)\{([^}]*)\}", path.read_text(encoding="utf-8")):
+            selector, body = block.groups()
+            if "Input" in selector and re.search(r"\bborder(-left|-right)?\s*:", body):
+                offenders.append(f"{path.name}: {selector.strip()}")
+    assert offenders == []

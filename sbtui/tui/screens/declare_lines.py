@@ -69,8 +69,8 @@ class LinesScreen(DuesListMixin, BaseScreen):
             with Horizontal(id="decl-filters"):
                 yield Select([], prompt=f"{S.F_UNIT}：{S.F_ALL}", id="decl-unit", compact=True)
                 yield Select([], prompt=f"{S.F_AGENCY}：{S.F_ALL}", id="decl-agency", compact=True)
-                yield TextInput("", placeholder=S.F_FROM, id="decl-from", max_length=7)
-                yield TextInput("", placeholder=S.F_TO, id="decl-to", max_length=7)
+                yield TextInput("", placeholder=S.F_FROM, id="decl-from", max_length=7, compact=True)
+                yield TextInput("", placeholder=S.F_TO, id="decl-to", max_length=7, compact=True)
             yield Static("", id="decl-selected")
             table: DataTable = ColumnTable(id="decl-table", cursor_type="row", zebra_stripes=True)
             table.fixed_columns = self.FIXED_COLUMNS

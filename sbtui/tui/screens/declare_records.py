@@ -63,8 +63,8 @@ class RecordsScreen(FormsMixin, BaseScreen):
             with Horizontal(id="rec-filters"):
                 yield Select([(s, s) for s in S.STATUSES], prompt=f"{S.F_STATUS}：{S.F_ALL}", id="rec-status",
                              compact=True)
-                yield TextInput("", placeholder=S.F_DATE_FROM, id="rec-from", max_length=10)
-                yield TextInput("", placeholder=S.F_DATE_TO, id="rec-to", max_length=10)
+                yield TextInput("", placeholder=S.F_DATE_FROM, id="rec-from", max_length=10, compact=True)
+                yield TextInput("", placeholder=S.F_DATE_TO, id="rec-to", max_length=10, compact=True)
             table: DataTable = ColumnTable(id="rec-table", cursor_type="row", zebra_stripes=True)
             table.fixed_columns = 1
             table.add_columns(*S.RECORD_COLUMNS)

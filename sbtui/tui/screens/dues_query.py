@@ -107,8 +107,8 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
             body.border_title = f" {S.TITLE_QUERY} "
             with Horizontal(id="dues-query"):
                 yield Select([], prompt=f"{S.F_UNIT}：{S.F_ALL}", id="dues-unit", compact=True)
-                yield TextInput("", placeholder=S.F_FROM, id="dues-from", max_length=7)
-                yield TextInput("", placeholder=S.F_TO, id="dues-to", max_length=7)
+                yield TextInput("", placeholder=S.F_FROM, id="dues-from", max_length=7, compact=True)
+                yield TextInput("", placeholder=S.F_TO, id="dues-to", max_length=7, compact=True)
                 yield Select([(s, s) for s in S.STATUSES], prompt=f"{S.F_STATUS}：{S.F_ALL}", id="dues-status",
                              compact=True)
             yield Static("", id="dues-summary")

@@ -47,9 +47,9 @@ class FilterDialog(ModalScreen[EmployeeFilter | None]):
             box.border_subtitle = S.F_HINT
             with Layout(id="filter-form"):
                 yield Label(S.F_NAME)
-                yield TextInput(cur.name, id="f-name")
+                yield TextInput(cur.name, id="f-name", compact=True)
                 yield Label(S.F_ID_NUMBER)
-                yield TextInput(cur.id_number, id="f-id", max_length=18)
+                yield TextInput(cur.id_number, id="f-id", max_length=18, compact=True)
                 yield Label(S.F_UNIT)
                 yield self._select("f-unit", [(u, u) for u in self.units], cur.unit_number)
                 yield Label(S.F_AGENCY)

@@ -41,8 +41,8 @@ class DatedListScreen(BaseScreen, metaclass=AbstractScreenMeta):
         with Vertical(id="paylist-body") as body:
             body.border_title = f" {self.HEADING} "
             with Horizontal(id="paylist-filters"):
-                yield TextInput("", placeholder=self.FROM, id="paylist-from", max_length=10)
-                yield TextInput("", placeholder=self.TO, id="paylist-to", max_length=10)
+                yield TextInput("", placeholder=self.FROM, id="paylist-from", max_length=10, compact=True)
+                yield TextInput("", placeholder=self.TO, id="paylist-to", max_length=10, compact=True)
             table: DataTable = ColumnTable(id="paylist-table", cursor_type="row", zebra_stripes=True)
             table.fixed_columns = 1
             table.add_columns(*self.COLUMNS)

@@ -92,11 +92,11 @@ class RuleDialog(ModalScreen[dict | None]):
                 yield Select([(S.RULE_RATIO, "ratio"), (S.RULE_FIXED, "fixed")], id="rule-kind",
                              compact=True, allow_blank=False, value="ratio")
                 yield Label(S.RULE_VALUE_RATIO, id="rule-value-label")
-                yield TextInput("100.00", id="rule-value")
+                yield TextInput("100.00", id="rule-value", compact=True)
                 yield Label(S.RULE_FROM)
-                yield TextInput(self.month, id="rule-from", max_length=7)
+                yield TextInput(self.month, id="rule-from", max_length=7, compact=True)
                 yield Label(S.RULE_TO)
-                yield TextInput("", id="rule-to", max_length=7)
+                yield TextInput("", id="rule-to", max_length=7, compact=True)
             yield Static("", id="rule-error")
 
     def on_mount(self) -> None:
@@ -168,7 +168,7 @@ class SingleDialog(ModalScreen[None]):
             box.border_subtitle = S.SINGLE_HINT
             with Layout(id="single-head"):
                 yield Label(S.SINGLE_NAME)
-                yield TextInput("", id="single-name")
+                yield TextInput("", id="single-name", compact=True)
                 yield Label(S.SINGLE_ID)
                 yield Static("", id="single-id")
             yield OptionList(id="single-matches")
@@ -177,9 +177,9 @@ class SingleDialog(ModalScreen[None]):
                     yield Label(label, classes="single-col")
                 for code in self.type_codes:
                     yield Label(types[code].name if code in types else code, id=f"single-label-{code}")
-                    yield TextInput("", id=f"single-w{code}", classes="single-cell")
-                    yield TextInput("", id=f"single-f{code}", classes="single-cell", max_length=7)
-                    yield TextInput("", id=f"single-t{code}", classes="single-cell", max_length=7)
+                    yield TextInput("", id=f"single-w{code}", classes="single-cell", compact=True)
+                    yield TextInput("", id=f"single-f{code}", classes="single-cell", max_length=7, compact=True)
+                    yield TextInput("", id=f"single-t{code}", classes="single-cell", max_length=7, compact=True)
             yield Static("", id="single-error")
 
     def on_mount(self) -> None:

@@ -8,6 +8,11 @@ characters are inserted before the backspace or Tab before them runs: typing ``A
 open PR #6631 takes the same approach). Here the widget's own bindings, and Tab / Shift+Tab,
 run inline, in order; keys already queued here when a Tab moved the focus go on to the
 newly focused widget.
+
+It also keeps the one look of a field (issue 15 item 4): its edges show, not only a background
+colour. A one-row field is ``compact=True`` and reads ``▏value     ▕`` on any terminal (the
+three-row one has Textual's box) — in every dialog and form; a screen's .tcss sets widths and
+colours only, never an input's border (tests/test_tui_rules.py checks).
 """
 from __future__ import annotations
 
@@ -17,6 +22,17 @@ from textual.widgets import Input
 
 
 class TextInput(Input):
+    DEFAULT_CSS = """
+    TextInput.-textual-compact {
+        border-left: vkey $foreground 50% !important;
+        border-right: vkey $foreground 50% !important;
+    }
+    TextInput.-textual-compact:focus {
+        border-left: vkey $accent !important;
+        border-right: vkey $accent !important;
+    }
+    """
+
     async def _on_key(self, event: events.Key) -> None:
         focused = self.screen.focused
         if focused is not self and focused is not None:
