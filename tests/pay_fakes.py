@@ -35,6 +35,8 @@ class FakeBank(Scripted):
         self.offline_before_perform = False  # perform fails before the service sees it
         self.lose_replies = 0  # perform applies, then the reply is lost
         self.key_outcome_offline = False
+        self.in_flight = 0  # perform times out with its request still on the way: the service
+        self.landing: list[tuple[str, dict, str]] = []  # sees it only after the next key_outcome
         self.tickets: set[str] = set()
         self.vouchers_: dict[str, Voucher] = {}
         self.payments_: list[Payment] = []
@@ -111,12 +113,25 @@ class FakeBank(Scripted):
     async def key_outcome(self, key):
         if self.offline or self.key_outcome_offline:
             raise E.OfflineError("无法连接到服务：test", code="offline")
-        return self.outcomes.get(key)
+        found = self.outcomes.get(key)
+        for kind, payload, late_key in self.landing:  # the late request lands after this answer
+            self.in_flight, lose = 0, self.lose_replies
+            try:
+                await self.perform(kind, payload, key=late_key)
+            except E.ServiceError:
+                pass
+            self.lose_replies = lose
+        self.landing.clear()
+        return found
 
     async def perform(self, kind, payload, *, key):
         self._up()
         if self.offline_before_perform:
             raise E.OfflineError("无法连接到服务：test", code="offline")
+        if self.in_flight:
+            self.in_flight -= 1
+            self.landing.append((kind, payload, key))
+            raise E.OfflineError("连接服务超时：test", code="timeout")
         self.performs.append((kind, key))
         if key in self.outcomes:
             found = self.outcomes[key]

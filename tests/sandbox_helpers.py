@@ -53,6 +53,7 @@ class Faulty(RemoteService):
         self.lose_replies = lose_replies
         self.kill_after_pages = kill_after_pages
         self.offline_before_perform = offline_before_perform
+        self.offline = False  # health() fails: the service cannot be reached at all
         self.pages: list[str | None] = []
         self.performed: list[tuple[str, str]] = []
         self.answers: list[dict[str, Any]] = []
@@ -62,6 +63,8 @@ class Faulty(RemoteService):
         return self.inner.token
 
     async def health(self):
+        if self.offline:
+            raise OfflineError("无法连接到服务：test", code="offline")
         return await self.inner.health()
 
     async def region(self):

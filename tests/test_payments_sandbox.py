@@ -15,7 +15,8 @@ from sbtui.remote import errors as E
 from sbtui.remote.http import HttpService
 from sbtui.remote.sandbox import create_app, info
 from sbtui.sync import sync
-from sbtui.sync.push import OFFLINE_PAY
+from sbtui.sync.progress import SyncResult
+from sbtui.sync.push import OFFLINE_PAY, UNKNOWN_RESULT, push
 from sbtui.workspace import Workspace
 
 VERIFIED = "15069100000000001"  # the demo employer's verified agreement (ICBC)
@@ -108,13 +109,25 @@ async def test_offline_pay_refused_nothing_queued_nothing_paid(env):
     total = pay.totals(lines).total
     before = icbc(env)["balance"]
     ticket = await pay.authorize(PASSWORD)
-    env.service.offline_before_perform = True
+    env.service.offline = True  # unreachable: refused before anything is queued
     with pytest.raises(E.OfflineError) as exc:
         await pay.pay([ln.key for ln in lines], VERIFIED, ticket, total)
     assert exc.value.message == OFFLINE_PAY
     assert not env.emp.store.outbox.pending()
+    env.service.offline = False
+    env.service.offline_before_perform = True  # reachable, then the request is lost on the way
+    with pytest.raises(E.OfflineError) as exc:
+        await pay.pay([ln.key for ln in lines], VERIFIED, ticket, total)
+    assert exc.value.message == UNKNOWN_RESULT  # kept under its key, never dropped (§1)
+    [item] = env.emp.store.outbox.pending()
     assert icbc(env)["balance"] == before
     assert await env.inner.payments() == []
+    env.service.offline_before_perform = False  # back: the push resolves it by the same key
+    assert await push(env.emp.store, env.service, SyncResult(), progress=lambda e: None)
+    assert not env.emp.store.outbox.pending()
+    [paid] = await env.inner.payments()
+    assert paid.status == "缴费成功"
+    assert Decimal(icbc(env)["balance"]) == Decimal(before) - total
 
 
 async def test_lost_reply_resolved_by_key_outcome_without_a_second_debit(env):

@@ -126,9 +126,15 @@ async def test_offline_pay_is_refused_and_nothing_queued(emp, bank):
     bank.offline, bank.offline_before_perform = False, True  # reachable, then lost before the service saw it
     with pytest.raises(E.OfflineError) as info:
         await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
-    assert info.value.message == OFFLINE_PAY
-    assert not emp.store.outbox.pending() and not emp.store.outbox.items("refused")
-    assert "D1:1" in [ln.key for ln in emp.payments.due_lines()]
+    # the request may still be on its way: the item is kept under its key, never dropped
+    assert info.value.message == UNKNOWN_RESULT
+    [item] = emp.payments.pending()
+    assert item.state == "sent" and "D1:1" not in [ln.key for ln in emp.payments.due_lines()]
+    bank.offline_before_perform = False  # the next push resolves it by the same key: paid once
+    assert await push(emp.store, bank, SyncResult(), progress=lambda e: None)
+    assert not emp.store.outbox.pending()
+    assert [p.status for p in emp.payments.payments()] == ["缴费成功"]
+    assert {k for kind, k in bank.performs if kind == "payment.pay"} == {item.key}
     with pytest.raises(PaymentError, match="请输入申报密码"):
         await emp.payments.authorize("")
     bank.offline = True
@@ -144,6 +150,23 @@ async def test_lost_reply_is_resolved_by_its_key_without_a_second_debit(emp, ban
     assert p.status == "缴费成功"
     assert len([k for kind, k in bank.performs if kind == "payment.pay"]) == 1
     assert bank.balance == Decimal("100000.00") - Decimal("1006.50")
+
+
+async def test_a_request_still_on_its_way_is_never_dropped(emp, bank):
+    """§1 exactly once: the reply times out while the request is still on its way, so the key is
+    unknown when first asked and the request lands just after. The item must not be dropped
+    (its debit would land under a key the client forgot): it is sent again under the same key
+    and the service answers once."""
+    ident = await verified_agreement(emp, bank)
+    ticket = await emp.payments.authorize("right")
+    bank.in_flight = 1
+    p = await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
+    assert p.status == "缴费成功"
+    keys = [k for kind, k in bank.performs if kind == "payment.pay"]
+    assert len(set(keys)) == 1 and len(keys) == 2  # the late request and the resend, one key
+    assert [x.status for x in emp.payments.payments()] == ["缴费成功"]
+    assert bank.balance == Decimal("100000.00") - Decimal("1006.50")
+    assert not emp.store.outbox.pending()
 
 
 async def test_lost_reply_unresolved_stays_sent_then_the_push_asks_the_key_first(emp, bank):

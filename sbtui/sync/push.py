@@ -20,8 +20,10 @@ and the answer depends on the day). For those:
   ticket may have expired: then the service refuses it, and the refusal says so plainly);
 - a ``queued`` item (never sent: a crash between queueing and sending) is not sent late: it is
   refused here, nothing having been paid;
-- :func:`send_now` is how a service sends one at once: an unreachable service, or a reply
-  lost while the service says it never saw the key, drops the item (never queued blind).
+- :func:`send_now` is how a service sends one at once: an unreachable service drops the item
+  before anything is sent (never queued blind); once sent, an item is never dropped — a lost
+  reply is resolved by its key, and a key the service has not seen (yet) is sent again under
+  the same key.
 """
 from __future__ import annotations
 
@@ -164,10 +166,10 @@ async def send_now(store: Store, service: RemoteService, queue: Callable[[], str
     service's message: :meth:`Outbox.refusal`).
 
     The service unreachable → nothing is queued, :class:`OfflineError` (:data:`OFFLINE_PAY`).
-    A lost reply is resolved by the key at once: a service that never saw it → the item is
-    dropped and :data:`OFFLINE_PAY` raised; when even that cannot be asked the item stays
-    ``sent`` (the next push resolves it by its key, never paying twice) and
-    :class:`OfflineError` (:data:`UNKNOWN_RESULT`) is raised. Other errors (auth, 5xx) leave
+    A lost reply is resolved by the key at once: a stored answer settles the item; a key the
+    service has not seen (the request may still be on its way) is sent again under the same key;
+    when neither works the item stays ``sent`` (the next push resolves it by its key, never
+    paying twice) and :class:`OfflineError` (:data:`UNKNOWN_RESULT`) is raised. Other errors (auth, 5xx) leave
     the item ``sent`` and propagate."""
     try:
         await service.health()
@@ -191,18 +193,24 @@ async def send_now(store: Store, service: RemoteService, queue: Callable[[], str
             found = await service.key_outcome(key)
         except (OfflineError, ConflictError, ServerError):
             raise OfflineError(UNKNOWN_RESULT, code="unknown_result", detail={"key": key}) from exc
-        if found is None:  # the service never saw it: nothing was paid
-            if not _settled(store, key):
-                store.outbox.drop(key)
-            raise OfflineError(OFFLINE_PAY, code="offline") from exc
-        if found.state != "completed":
-            raise OfflineError(UNKNOWN_RESULT, code="unknown_result", detail={"key": key}) from exc
         try:
-            response = answer_of(found)
+            if found is None:
+                # Not seen *yet*: the lost request may still be on its way, so the item is
+                # never dropped here (that would lose the key of a debit that may still land);
+                # it is sent again under the same key — the service applies one of the two.
+                response = await _send(store, service, item, conflict_wait, conflict_tries)
+            elif found.state != "completed":
+                raise OfflineError(UNKNOWN_RESULT, code="unknown_result", detail={"key": key})
+            else:
+                response = answer_of(found)
         except RefusedError as refusal:
             if not _settled(store, key):
                 _refuse(store, item, refusal)
             return store.outbox.get(key)  # type: ignore[return-value]
+        except (OfflineError, ConflictError, ServerError) as again:
+            if _settled(store, key):
+                return store.outbox.get(key)  # type: ignore[return-value]
+            raise OfflineError(UNKNOWN_RESULT, code="unknown_result", detail={"key": key}) from again
     if not _settled(store, key):
         store.outbox.confirm(item, response)
     return store.outbox.get(key)  # type: ignore[return-value]
