@@ -188,6 +188,20 @@ async def test_lost_reply_unresolved_stays_sent_then_the_push_asks_the_key_first
     assert bank.balance == Decimal("100000.00") - Decimal("1006.50")
 
 
+async def test_refresh_settles_a_lost_reply_by_its_key(emp, bank):
+    """刷新 on 缴费 settles 暂时无法确认缴费结果: the held payment is resolved by its key first."""
+    ident = await verified_agreement(emp, bank)
+    ticket = await emp.payments.authorize("right")
+    bank.lose_replies, bank.key_outcome_offline = 1, True
+    with pytest.raises(E.OfflineError):
+        await emp.payments.pay(["D1:1"], ident, ticket, "1006.50")
+    bank.key_outcome_offline = False
+    await emp.payments.refresh()
+    assert not emp.payments.pending()
+    assert [p.status for p in emp.payments.payments()] == ["缴费成功"]
+    assert len([k for kind, k in bank.performs if kind == "payment.pay"]) == 1
+
+
 async def test_resolve_waits_for_the_key(emp, bank):
     ident = await verified_agreement(emp, bank)
     ticket = await emp.payments.authorize("right")

@@ -254,3 +254,54 @@ async def test_late_fee_rows_beside_their_dues_and_in_the_totals(sandbox):
             assert f"滞纳金 {late:,.2f}" in str(screen.query_one("#pay-selected", Static).render())
     finally:
         clock.set_clock(started)
+
+
+async def test_a_lost_reply_is_never_called_unpaid_and_f5_settles_it(sandbox, monkeypatch):
+    """§1, P2: the debit is applied but its reply is lost and the key cannot be asked either:
+    the screen says the result is not known yet (never "未缴费"), the lines are held, and 刷新
+    settles it by the key — paid once."""
+    from sbtui.remote.errors import OfflineError
+
+    ws, facts = sandbox
+    record = await declared(ws, facts)
+    service = ws.service()
+    real_perform, real_outcome = service.perform, service.key_outcome
+    lost = {"reply": True, "outcome": True}
+
+    async def perform(kind, payload, *, key):
+        answer = await real_perform(kind, payload, key=key)
+        if kind == "payment.pay" and lost["reply"]:
+            lost["reply"] = False
+            raise OfflineError("连接服务超时", code="timeout")
+        return answer
+
+    async def key_outcome(key):
+        if lost["outcome"]:
+            raise OfflineError("无法连接服务")
+        return await real_outcome(key)
+
+    monkeypatch.setattr(service, "perform", perform)
+    monkeypatch.setattr(service, "key_outcome", key_outcome)
+    app = ScreenApp(PayScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        screen = await opened(pilot, record)
+        keys = {ln.key for ln in screen.lines if ln.declaration_id == record["id"]}
+        await through_password(pilot)
+        await pilot.press("enter")  # ① 三方协议缴费
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and S.CONFIRM_OK in screen_text(app))
+        await pilot.press("y")
+        await noticed(pilot)
+        assert app.screen.title_text == S.PAY_UNKNOWN_TITLE
+        assert app.screen.message == S.PAY_UNKNOWN and "未缴费" not in app.screen.message
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PayScreen))
+        await settle(pilot)
+        assert not keys & {ln.key for ln in screen.lines}  # held while unknown
+        lost["outcome"] = False
+        await pilot.press("f5")
+        await until(pilot, lambda: not ws.employer(facts["uscc"]).payments.pending())
+        await settle(pilot)
+        assert not keys & {ln.key for ln in screen.lines}
+    payments = ws.employer(facts["uscc"]).payments.payments()
+    assert [p.status for p in payments] == ["缴费成功"]
+    assert len(await ws.service().payments()) == 1

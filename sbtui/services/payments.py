@@ -66,8 +66,15 @@ class PaymentsService:
     async def refresh(self) -> int:
         """The pay list (late fees as of the service's today), payments, vouchers and deposit
         accounts from the service into the store; returns the number of pay lines. Also keeps
-        the employer's registration (the voucher PDF, the agreements' defaults) when not known."""
+        the employer's registration (the voucher PDF, the agreements' defaults) when not known.
+        A payment or voucher whose reply was lost is resolved by its key first (the push asks
+        the service before sending anything), so 刷新 also settles 暂时无法确认缴费结果."""
         service = self.area.remote()
+        if self.pending():
+            try:
+                await push(self.store, service, SyncResult(), progress=lambda event: None)
+            except ServiceError:
+                pass  # still unknown: the lines stay held; the pull below still runs
         count = await pull_payments(self.store, service)
         if not self.store.meta_get("employer_record"):
             try:

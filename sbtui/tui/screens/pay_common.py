@@ -50,6 +50,15 @@ def service_message(exc: BaseException) -> str:
     return str(getattr(exc, "message", None) or exc)
 
 
+def not_paid(exc: BaseException, title: str) -> tuple[str, str]:
+    """``(text, title)`` of a refused payment or voucher: 未缴费：<reason> — except a lost reply,
+    whose result is not known yet (never "未缴费": it may have been paid; 刷新 settles it by
+    its key)."""
+    if getattr(exc, "code", None) == "unknown_result":
+        return S.PAY_UNKNOWN, S.PAY_UNKNOWN_TITLE
+    return S.PAY_REFUSED.format(reason=service_message(exc)), title
+
+
 def period_text(line: Any) -> str:
     a, b = line.period_from, line.period_to
     return a if a == b else f"{a}至{b}"

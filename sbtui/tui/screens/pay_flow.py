@@ -22,7 +22,7 @@ from sbtui.remote.errors import LockedError, WrongPasswordError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.screens.declare_dialogs import NoticeDialog
 from sbtui.tui.screens.home_view import value_of
-from sbtui.tui.screens.pay_common import REFUSALS, ask_path, call, money, service_message
+from sbtui.tui.screens.pay_common import REFUSALS, ask_path, call, money, not_paid, service_message
 from sbtui.tui.screens.pay_dialogs import MethodDialog, PasswordDialog
 from sbtui.tui.strings import payments as S
 
@@ -108,8 +108,8 @@ class PayFlowMixin:
         try:
             payment = await screen.employer.payments.pay(keys, facts["id"], ticket, total)
         except REFUSALS as exc:
-            await app.push_screen_wait(NoticeDialog(S.PAY_REFUSED.format(reason=service_message(exc)),
-                                                    title=S.PAY_FAILED_TITLE))
+            text, title = not_paid(exc, S.PAY_FAILED_TITLE)
+            await app.push_screen_wait(NoticeDialog(text, title=title))
             return
         if payment.status == PaymentResult.OK:
             await app.push_screen_wait(NoticeDialog(
@@ -132,8 +132,8 @@ class PayFlowMixin:
         try:
             voucher = await pay.issue_voucher(keys, ticket, total, account)
         except REFUSALS as exc:
-            await app.push_screen_wait(NoticeDialog(S.PAY_REFUSED.format(reason=service_message(exc)),
-                                                    title=S.METHOD_VOUCHER))
+            text, title = not_paid(exc, S.METHOD_VOUCHER)
+            await app.push_screen_wait(NoticeDialog(text, title=title))
             return
         facts = dict(number=voucher.number, total=money(voucher.total), deadline=voucher.deadline.isoformat())
         path = await ask_path(app, title=S.VOUCHER_SAVE_TITLE, prompt=S.VOUCHER_SAVE_PROMPT,

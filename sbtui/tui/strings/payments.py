@@ -114,6 +114,9 @@ PAY_OK = "缴费成功\n缴费金额 {total} 元，扣款账号 {account}。\n�
 PAY_FAILED_TITLE = "缴费失败"
 PAY_FAILED = "缴费失败：{reason}\n本次未扣款，可处理后再次发起扣款。"
 PAY_REFUSED = "未缴费：{reason}"
+PAY_UNKNOWN_TITLE = "缴费结果待确认"
+PAY_UNKNOWN = ("暂时无法确认缴费结果（网络中断）。请勿重复缴费：联网后在本界面按 F5 刷新，"
+               "将按原请求确认结果，不会重复扣款；确认前这些费款不在缴费列表中。")
 VOUCHER_DONE = "缴费凭证开具完成"
 VOUCHER_DONE_TEXT = ("缴费凭证开具完成\n凭证序号 {number}，金额合计 {total} 元，限缴日期 {deadline}。\n"
                      "已保存到 {path}\n加盖付款人签章后，持凭证到开户银行缴费即可。")
