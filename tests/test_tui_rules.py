@@ -129,3 +129,55 @@ async def test_a_table_column_cut_at_the_right_edge_ends_in_an_ellipsis():
     assert head.rstrip().endswith("…") and "应缴费款（元）" not in head
     assert first.rstrip().endswith("…") and "1,654,930.84" not in first
     assert "…" not in second  # an empty cell is not cut
+
+
+def test_break_lines_keeps_numbers_whole_and_closing_punctuation_off_a_line_start():
+    """issue 15 item 7: the rule itself, at every width from 16 to 60."""
+    from sbtui.tui.wrap import CLOSING, break_lines
+
+    texts = ["单位编号15069120180327存在1条未申报的征集信息（合计1,654,930.84元），可以进行申报",
+             "当前存在申报成功且未缴费或部分缴费的记录，是否立即缴费？",
+             "申报成功，请到【缴费】界面查看应缴费款，或到【申报记录】界面查看。"]
+    for text in texts:
+        for width in range(16, 61):  # 16: the widest unbreakable piece, 1,654,930.84元），
+            lines = break_lines(text, width)
+            assert "".join(lines) == text
+            assert all(line and line[0] not in CLOSING for line in lines[1:]), (width, lines)
+            for number in ("1,654,930.84", "15069120180327"):
+                if number in text and width >= len(number):
+                    assert any(number in line for line in lines), (width, lines)
+
+
+async def test_a_confirm_breaks_its_lines_by_the_rule():
+    """issue 15 item 7: the D7 offer at 80×24 — no line of the dialog starts with ？ or 】."""
+    from sbtui.tui.strings import declare as D
+    from sbtui.tui.wrap import CLOSING
+
+    text = D.PAY_OFFER + "请到【缴费】界面查看。"
+    app, _, shown = await _confirm(ConfirmDialog(text, title="反馈提示", cancelled=""), "n")
+    inside = [line.split("█")[1].strip() if line.count("█") >= 2 else "" for line in shown.splitlines()]
+    assert "".join(inside).replace(" ", "").find(text[:10]) >= 0
+    assert not [line for line in inside if line and line[0] in CLOSING]
+
+
+async def test_a_home_todo_line_never_splits_an_amount():
+    """issue 15 item 7: the home to-do (an OptionList of Prose prompts) keeps 合计1,654,930.84元
+    on one line at any width — here a 40-column list."""
+    from textual.app import ComposeResult
+    from textual.widgets import OptionList
+    from textual.widgets.option_list import Option
+
+    from sbtui.tui.wrap import Prose
+
+    text = "单位编号15069120180327存在1条未申报的征集信息（合计1,654,930.84元），可以进行申报"
+
+    class ListApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield OptionList(Option(Prose(text)))
+
+    app = ListApp()
+    async with run(app, size=(40, 8)) as pilot:
+        await pilot.pause()
+        shown = screen_text(app)
+    assert "1,654,930.84" in shown
+    assert "可以进行申报" in shown.replace("\n", "").replace("▎▊", "").replace(" ", "")

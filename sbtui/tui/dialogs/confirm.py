@@ -19,6 +19,7 @@ from textual.widgets import Button, Static
 
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
+from sbtui.tui.wrap import Prose
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -48,7 +49,7 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box") as box:
             box.border_title = self.title_text or C.APP_TITLE
-            yield Static(self.message, id="confirm-message")
+            yield Static(Prose(self.message), id="confirm-message")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.ok, id="confirm-ok", variant="error" if self.danger else "primary",
                              compact=True)

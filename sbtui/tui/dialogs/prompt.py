@@ -16,6 +16,7 @@ from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import employees as S
 from sbtui.tui.widgets.text_input import TextInput
+from sbtui.tui.wrap import Prose
 
 
 class PromptDialog(ModalScreen[str | None]):
@@ -43,7 +44,7 @@ class PromptDialog(ModalScreen[str | None]):
         with Vertical(id="prompt-box") as box:
             box.border_title = self.title_text or C.APP_TITLE
             box.border_subtitle = S.P_HINT
-            yield Static(self.message, id="prompt-message")
+            yield Static(Prose(self.message), id="prompt-message")
             yield TextInput(self.value, id="prompt-input", max_length=self.max_length)
             yield Static(self.error, id="prompt-error")
 

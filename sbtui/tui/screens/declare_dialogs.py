@@ -18,6 +18,7 @@ from textual.widgets import Button, Static
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
+from sbtui.tui.wrap import Prose
 
 if TYPE_CHECKING:
     from sbtui.services.declarations import DeclarationsService
@@ -50,7 +51,7 @@ class NoticeDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="notice-box", classes="decl-box") as box:
             box.border_title = self.title_text or C.APP_TITLE
-            yield Static(self.message, id="notice-message")
+            yield Static(Prose(self.message), id="notice-message")
             with Horizontal(classes="decl-buttons"):
                 yield Button(C.OK, id="notice-ok", variant="primary", compact=True)
 

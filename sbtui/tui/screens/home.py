@@ -27,6 +27,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.home_quick import QuickButton, QuickSettings, quick_buttons, save_quick_buttons
 from sbtui.tui.screens.home_view import HomeView, Row, value_of, view_of
 from sbtui.tui.strings import home as S
+from sbtui.tui.wrap import Prose
 
 
 class HomeScreen(BaseScreen):
@@ -168,7 +169,7 @@ class HomeScreen(BaseScreen):
         elif not rows:
             widget.add_option(Option(empty, disabled=True))
         else:
-            widget.add_options([Option(r.text, id=str(i)) for i, r in enumerate(rows)])
+            widget.add_options([Option(Prose(r.text), id=str(i)) for i, r in enumerate(rows)])
             widget.highlighted = keep if keep is not None and keep < len(rows) else 0
 
     # -- actions --------------------------------------------------------------------------

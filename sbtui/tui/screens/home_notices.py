@@ -23,6 +23,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.home_view import value_of
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import home as S
+from sbtui.tui.wrap import Prose
 
 
 def _line(item: Any) -> Text:
@@ -140,7 +141,7 @@ class ExplainScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="explain-dialog"):
             yield Static(self.title_text, id="explain-title")
-            yield Static(self.text, id="explain-text")
+            yield Static(Prose(self.text), id="explain-text")
             keys = f"Enter 前往办理 · Esc {C.CLOSE}" if self.target else f"Esc {C.CLOSE}"
             yield Label(keys, id="explain-keys")
 

@@ -25,6 +25,7 @@ from sbtui.tui.screens.pay_common import money
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import payments as S
 from sbtui.tui.widgets.text_input import TextInput
+from sbtui.tui.wrap import Prose
 
 
 class PasswordDialog(ModalScreen[str | None]):
@@ -43,7 +44,7 @@ class PasswordDialog(ModalScreen[str | None]):
         with Vertical(id="auth-box", classes="pay-box") as box:
             box.border_title = S.AUTH_TITLE
             box.border_subtitle = S.AUTH_HINT
-            yield Static(self.prompt, id="auth-prompt")
+            yield Static(Prose(self.prompt), id="auth-prompt")
             yield TextInput("", id="auth-password", password=True, max_length=32, compact=True)
             yield Static(self.error, id="auth-error", classes="pay-error")
 
