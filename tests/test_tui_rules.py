@@ -93,3 +93,39 @@ def test_no_stylesheet_hides_an_inputs_edges():
             if "Input" in selector and re.search(r"\bborder(-left|-right)?\s*:", body):
                 offenders.append(f"{path.name}: {selector.strip()}")
     assert offenders == []
+
+
+def test_a_cut_text_shows_it_is_cut():
+    """issue 15 item 3: the grid's cells (职工缴费工资查询, the wage grid) mark a cut with …"""
+    from sbtui.widgets.grid_paint import _fit, cut_to
+
+    assert cut_to("8056.75", 3) == "80…"
+    assert cut_to("8056.75", 7) == "8056.75"
+    assert cut_to("805   ", 3) == "805"  # only blanks left out: not cut
+    assert _fit("8056.75", 5, "right") == "8056…"
+    assert _fit("1", 5, "right") == "    1"
+
+
+async def test_a_table_column_cut_at_the_right_edge_ends_in_an_ellipsis():
+    """issue 15 item 3: a ColumnTable (缴费, 缴费凭证打印记录, 申报记录 …) whose last shown column
+    is cut by the screen's edge shows … on the header and on each row whose text goes on."""
+    from textual.app import ComposeResult
+
+    from sbtui.tui.widgets.column_table import ColumnTable
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            table = ColumnTable(cursor_type="row")
+            table.add_columns("序号", "所属期", "应缴费款（元）")
+            table.add_row("1", "2026-11", "1,654,930.84")
+            table.add_row("2", "2026-11", "")
+            yield table
+
+    app = TableApp()
+    async with run(app, size=(24, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ColumnTable)
+        head, first, second = (table.render_line(y).text for y in range(3))
+    assert head.rstrip().endswith("…") and "应缴费款（元）" not in head
+    assert first.rstrip().endswith("…") and "1,654,930.84" not in first
+    assert "…" not in second  # an empty cell is not cut

@@ -11,11 +11,13 @@ from typing import Any
 import click
 
 from sbtui.cli.common import (
+    EMPLOYER,
     EXIT_AUTH,
     EXIT_OFFLINE,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_USAGE,
+    JSON,
     Ctx,
     confirm,
     current_uscc,
@@ -24,12 +26,10 @@ from sbtui.cli.common import (
     info,
     run,
 )
-from sbtui.cli.payments import online
+from sbtui.cli.data import online
 from sbtui.domain.pay import ONE_BATCH, PaymentError
 from sbtui.domain.vocab import AgreementStatus
 
-EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
-JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 QUEUED = "已保存到待发送队列，联网后发送（sbtui sync）。"
 FIELDS = ("id", "status", "reason", "batch", "tax_authority", "region", "region_name", "bank", "branch",
           "account_name", "account", "created_at", "verify_at", "decided_at", "pending", "message")

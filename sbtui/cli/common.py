@@ -143,6 +143,26 @@ def run(coro_fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
+"""The ``--employer USCC`` option every per-employer command takes (into ``uscc``)."""
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+"""A command's own ``--json`` (besides the global one), into ``as_json``."""
+
+
+def day_option(value: str | None, name: str) -> str | None:
+    """A ``YYYY-MM-DD`` option's value (``None`` when not given); anything else is a usage error
+    naming the option."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        fail(f"{name} 应为 YYYY-MM-DD。", EXIT_USAGE)
+        raise AssertionError from None
+
+
 def current_uscc(ctx: Ctx, uscc: str | None) -> str:
     if uscc:
         return uscc

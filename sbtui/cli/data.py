@@ -83,6 +83,17 @@ def outbox(obj: Ctx, state: str | None, uscc: str | None) -> None:
         click.echo(line)
 
 
+async def online(obj: Ctx, uscc: str) -> bool:
+    """Log in if needed; ``False`` when the service cannot be reached."""
+    from sbtui.remote.errors import OfflineError
+
+    try:
+        await ensure_session(obj, uscc)
+    except OfflineError:
+        return False
+    return True
+
+
 def _item(i) -> dict:
     d = dict(i) if isinstance(i, dict) else i.__dict__.copy()
     return {k: d.get(k) for k in ("key", "kind", "entity", "state", "attempts", "last_error", "created_at", "updated_at")}

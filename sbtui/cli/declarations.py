@@ -8,49 +8,29 @@ from pathlib import Path
 import click
 
 from sbtui.cli.common import (
+    EMPLOYER,
     EXIT_OFFLINE,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_USAGE,
+    JSON,
     Ctx,
     current_uscc,
+    day_option,
     emit_json,
     fail,
     info,
     run,
 )
+from sbtui.cli.data import online
 from sbtui.cli.declare import KINDS, PAY_LATER, QUEUED, record_line, send
 from sbtui.domain.vocab import DeclarationStatus, ProjectState, label, values
 from sbtui.forms.common import FormError
 from sbtui.services.declarations import DeclareError
 
 STATUSES = values(DeclarationStatus)
-EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
-JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 
 
-def _day(value: str | None, name: str) -> str | None:
-    from datetime import date
-
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        fail(f"{name} 应为 YYYY-MM-DD。", EXIT_USAGE)
-        raise AssertionError from None
-
-
-async def _online(obj: Ctx, uscc: str) -> bool:
-    """Log in if needed; ``False`` when the service cannot be reached."""
-    from sbtui.cli.data import ensure_session
-    from sbtui.remote.errors import OfflineError
-
-    try:
-        await ensure_session(obj, uscc)
-    except OfflineError:
-        return False
-    return True
 
 
 @click.group()
@@ -73,12 +53,12 @@ async def list_cmd(obj: Ctx, status: str | None, date_from: str | None, date_to:
     """The declaration records (newest first) as kept locally; --refresh asks the service."""
     from sbtui.remote.errors import OfflineError
 
-    date_from, date_to = _day(date_from, "--date-from"), _day(date_to, "--date-to")
+    date_from, date_to = day_option(date_from, "--date-from"), day_option(date_to, "--date-to")
     uscc = current_uscc(obj, uscc)
     decl = obj.ws.employer(uscc).declarations
     if refresh:
         try:
-            if not await _online(obj, uscc):
+            if not await online(obj, uscc):
                 raise OfflineError("无法连接服务")
             await decl.declaration_feedback()
             await decl.refresh_declarations()
@@ -113,7 +93,7 @@ async def show(obj: Ctx, ident: str, employees: bool, line: int | None, as_json:
     if row is None:
         fail("申报记录不存在。", EXIT_USAGE)
     if (not row.get("lines") and row["status"] != DeclarationStatus.QUEUED) or employees:
-        if not await _online(obj, uscc):
+        if not await online(obj, uscc):
             fail("无法连接服务：该记录的明细需联网获取。", EXIT_OFFLINE)
         if not row.get("lines"):
             await decl.remote_declaration(ident)
@@ -150,7 +130,7 @@ async def void(obj: Ctx, ident: str, wait: bool, timeout: int, as_json: bool, us
     row = decl.declaration(ident)
     if row is None:
         fail("申报记录不存在。", EXIT_USAGE)
-    if row["status"] != DeclarationStatus.QUEUED and await _online(obj, uscc):  # the latest payment status
+    if row["status"] != DeclarationStatus.QUEUED and await online(obj, uscc):  # the latest payment status
         await decl.refresh_declaration(ident)
     try:
         ident = decl.queue_void(ident)
@@ -184,7 +164,7 @@ async def form(obj: Ctx, ident: str, form: str, path: str, as_json: bool, uscc: 
     if Path(path).suffix.lower() not in (".xlsx", ".pdf"):
         fail("--output 的文件名应以 .xlsx 或 .pdf 结尾。", EXIT_USAGE)
     uscc = current_uscc(obj, uscc)
-    await _online(obj, uscc)
+    await online(obj, uscc)
     try:
         written = await obj.ws.employer(uscc).declarations.write_declaration_form(ident, form, path)
     except DeclareError as exc:
@@ -279,7 +259,7 @@ async def link(obj: Ctx, project_id: str, tax_authority: str | None, tax_branch:
 async def list_projects(obj: Ctx, as_json: bool, uscc: str | None) -> None:
     """The linked projects (from the service when it answers, else as last seen here)."""
     uscc = current_uscc(obj, uscc)
-    if not await _online(obj, uscc):
+    if not await online(obj, uscc):
         info("无法连接服务：以下为本地保存的工程项目。")
     rows = [p.model_dump(mode="json") for p in await obj.ws.employer(uscc).declarations.projects()]
     if obj.json or as_json:

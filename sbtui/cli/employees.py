@@ -9,13 +9,22 @@ from typing import Any
 
 import click
 
-from sbtui.cli.common import EXIT_OFFLINE, EXIT_OK, EXIT_USAGE, Ctx, current_uscc, emit_json, fail, run
+from sbtui.cli.common import (
+    EMPLOYER,
+    EXIT_OFFLINE,
+    EXIT_OK,
+    EXIT_USAGE,
+    Ctx,
+    current_uscc,
+    emit_json,
+    fail,
+    run,
+)
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.vocab import EmployeeStatus, OutboxState, values
 from sbtui.services import registry as svc
 
 STATUS = svc.STATUS_LABELS
-EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
 
 
 class FileProgress:

@@ -14,52 +14,32 @@ import click
 
 from sbtui import clock
 from sbtui.cli.common import (
+    EMPLOYER,
     EXIT_OFFLINE,
     EXIT_OK,
     EXIT_REFUSED,
     EXIT_USAGE,
+    JSON,
     Ctx,
     confirm,
     current_uscc,
+    day_option,
     emit_json,
     fail,
     info,
     read_secret,
     run,
 )
+from sbtui.cli.data import online
 from sbtui.domain.models import PayLine, Payment, Voucher
 from sbtui.domain.pay import CONFIRM, PaymentError
 from sbtui.domain.vocab import PaymentResult, VoucherStatus
 
-EMPLOYER = click.option("--employer", "uscc", metavar="USCC", help="Employer (default: the current one).")
-JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 DUE_FIELDS = ("key", "declaration_id", "item", "item_name", "unit_number", "period_from", "period_to",
               "amount", "late_fee", "deadline", "days_late", "as_of")
 NOTHING = "没有待缴费的记录（申报成功后先运行 sbtui sync 或加 --refresh 更新）。"
 
 
-def _day(value: str | None, name: str) -> str | None:
-    from datetime import date
-
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        fail(f"{name} 应为 YYYY-MM-DD。", EXIT_USAGE)
-        raise AssertionError from None
-
-
-async def online(obj: Ctx, uscc: str) -> bool:
-    """Log in if needed; ``False`` when the service cannot be reached."""
-    from sbtui.cli.data import ensure_session
-    from sbtui.remote.errors import OfflineError
-
-    try:
-        await ensure_session(obj, uscc)
-    except OfflineError:
-        return False
-    return True
 
 
 def due_row(line: PayLine) -> dict[str, Any]:
@@ -126,6 +106,31 @@ async def due(obj: Ctx, refresh: bool, as_json: bool, uscc: str | None) -> None:
     click.echo(f"共 {t.count} 条  应缴 {t.amount:,.2f}  滞纳金 {t.late_fee:,.2f}  合计 {t.total:,.2f}")
 
 
+async def _records(obj: Ctx, uscc: str | None, days: tuple[str | None, str | None], refresh: bool,
+                   as_json: bool, *, kind: str) -> None:
+    """``payments list`` / ``vouchers list``: the local records in a date range (after asking
+    the service with ``--refresh``), as JSON or one line each."""
+    date_from, date_to = day_option(days[0], "--date-from"), day_option(days[1], "--date-to")
+    uscc = current_uscc(obj, uscc)
+    pay = obj.ws.employer(uscc).payments
+    if refresh:
+        if not await online(obj, uscc):
+            fail("无法连接服务。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
+        await pay.refresh()
+    rows: list[Payment] | list[Voucher]
+    if kind == "payments":
+        rows, text, empty = pay.payments(date_from, date_to), payment_text, "没有缴费记录。"
+    else:
+        rows, text, empty = pay.vouchers(date_from, date_to), voucher_text, "没有缴费凭证。"
+    if obj.json or as_json:
+        emit_json([r.model_dump(mode="json") for r in rows])
+        return
+    if not rows:
+        info(empty)
+    for r in rows:
+        click.echo(text(r))  # type: ignore[arg-type]
+
+
 @payments.command("list")
 @click.option("--date-from", metavar="YYYY-MM-DD", help="缴费日期起.")
 @click.option("--date-to", metavar="YYYY-MM-DD", help="缴费日期止.")
@@ -137,21 +142,7 @@ async def due(obj: Ctx, refresh: bool, as_json: bool, uscc: str | None) -> None:
 async def list_cmd(obj: Ctx, date_from: str | None, date_to: str | None, refresh: bool, as_json: bool,
                    uscc: str | None) -> None:
     """缴费记录 (P4), newest first."""
-    date_from, date_to = _day(date_from, "--date-from"), _day(date_to, "--date-to")
-    uscc = current_uscc(obj, uscc)
-    pay = obj.ws.employer(uscc).payments
-    if refresh:
-        if not await online(obj, uscc):
-            fail("无法连接服务。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
-        await pay.refresh()
-    rows = pay.payments(date_from, date_to)
-    if obj.json or as_json:
-        emit_json([p.model_dump(mode="json") for p in rows])
-        return
-    if not rows:
-        info("没有缴费记录。")
-    for p in rows:
-        click.echo(payment_text(p))
+    await _records(obj, uscc, (date_from, date_to), refresh, as_json, kind="payments")
 
 
 @payments.command("export")
@@ -167,7 +158,7 @@ async def export(obj: Ctx, path: str, date_from: str | None, date_to: str | None
     """缴费记录 导出: the records (as last synced) to xlsx, one row per paid line."""
     if Path(path).suffix.lower() != ".xlsx":
         fail("文件名应以 .xlsx 结尾。", EXIT_USAGE)
-    date_from, date_to = _day(date_from, "--date-from"), _day(date_to, "--date-to")
+    date_from, date_to = day_option(date_from, "--date-from"), day_option(date_to, "--date-to")
     uscc = current_uscc(obj, uscc)
     n = obj.ws.employer(uscc).payments.export_payments(path, date_from, date_to)
     if obj.json or as_json:
@@ -308,21 +299,7 @@ def vouchers() -> None:
 async def vouchers_list(obj: Ctx, date_from: str | None, date_to: str | None, refresh: bool, as_json: bool,
                         uscc: str | None) -> None:
     """The vouchers by 填开日期, newest first."""
-    date_from, date_to = _day(date_from, "--date-from"), _day(date_to, "--date-to")
-    uscc = current_uscc(obj, uscc)
-    svc = obj.ws.employer(uscc).payments
-    if refresh:
-        if not await online(obj, uscc):
-            fail("无法连接服务。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
-        await svc.refresh()
-    rows = svc.vouchers(date_from, date_to)
-    if obj.json or as_json:
-        emit_json([v.model_dump(mode="json") for v in rows])
-        return
-    if not rows:
-        info("没有缴费凭证。")
-    for v in rows:
-        click.echo(voucher_text(v))
+    await _records(obj, uscc, (date_from, date_to), refresh, as_json, kind="vouchers")
 
 
 @vouchers.command("show")

@@ -34,12 +34,24 @@ GUTTER = 2  # "✓ " before each row
 CACHE_ROWS = 2_000  # rendered rows kept (oldest dropped first)
 
 
+CUT = "…"  # the last cell of a cut text (issue 15 item 3: a cut number never reads as another)
+
+
+def cut_to(text: str, width: int) -> str:
+    """``text`` in exactly ``width`` cells; when what is left out is not blank, the last cell
+    shows :data:`CUT` — ``8056.75`` in 5 cells is ``8056…``, never ``80567``-like ``8056.``."""
+    if cell_len(text.rstrip()) <= width or width <= 0:
+        return set_cell_size(text, max(width, 0))
+    body = set_cell_size(text, width - 1).rstrip()  # a wide character split leaves a blank
+    return set_cell_size(body + CUT, width)
+
+
 def _fit(text: str, width: int, align: str) -> str:
-    """``text`` cut or padded to exactly ``width`` cells (CJK is two cells)."""
+    """``text`` cut (marked :data:`CUT`) or padded to exactly ``width`` cells (CJK is two cells)."""
     text = text.replace("\n", " ")
     pad = width - cell_len(text)
     if align == "left" or pad <= 0:
-        return set_cell_size(text, width)
+        return cut_to(text, width)
     if align == "right":
         return " " * pad + text
     return " " * (pad // 2) + text + " " * (pad - pad // 2)
@@ -178,7 +190,7 @@ class GridPainter(ScrollView):
     def _line(self, cells: tuple[str, ...], gutter: str, gutter_style: Style | None, width: int,
               style: Style | None, cursor: int = -1, cursor_style: Style | None = None) -> Strip:
         """Gutter, frozen cells, then the scrolling cells from the one at scroll x (only the
-        cell at the right edge is cut). Runs of one style are joined into one segment (a plain
+        cell at the right edge is cut, and shows it: :func:`cut_to`). Runs of one style are joined into one segment (a plain
         row is one or two), which keeps the compositor's work per line small."""
         cols = self.source.columns
         first = bisect_left(self._x, self._frozen_width + self.scroll_offset.x, lo=self.frozen)
@@ -195,7 +207,7 @@ class GridPainter(ScrollView):
             if last:
                 if used >= width:
                     break
-                text = set_cell_size(text, width - used)
+                text = cut_to(text, width - used)
             if i == cursor:
                 if run:
                     out.append(Segment("".join(run), style))

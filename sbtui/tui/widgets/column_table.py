@@ -3,17 +3,62 @@
 With fixed columns and a row cursor, Textual's DataTable scrolls ←/→/End by cells of the
 screen, so a column can be shown cut on its left: 1,219,286.26 read as "9,286.26" beside the
 fixed 单位编号. Here ←, →, Home and End stop at column edges, so what is shown of an amount is
-never its tail. (The last column may be cut on its right when the table's width does not end
-on an edge; text cut on the right reads as cut.)
+never its tail. The last column may be cut on its right when the table's width does not end
+on an edge: then its last shown cell is ``…`` wherever text is left out (issue 15 item 3:
+``应缴费款（元`` and ``315202612`` read as whole), the rule the grid keeps too
+(:func:`sbtui.widgets.grid_paint.cut_to`).
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.text import Text
+from textual.strip import Strip
 from textual.widgets import DataTable
+
+CUT = "…"
 
 
 class ColumnTable(DataTable):
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        width = strip.cell_length
+        if width < 2 or not self._cut_at_edge(y):
+            return strip
+        shown = strip.crop(0, width - 1)
+        segments = list(shown)
+        style = segments[-1].style if segments else None
+        if shown.text.endswith(" ") and not strip.text[:width - 1].endswith(" "):
+            shown = shown.crop(0, width - 2)  # a wide character was split: … right after the text
+            segments = list(shown)
+        return Strip([*segments, Segment(CUT, style)]).adjust_cell_length(width, style)
+
+    def _cut_at_edge(self, y: int) -> bool:
+        """Whether the column the right edge falls inside leaves text out on line ``y``."""
+        columns = self.ordered_columns
+        fixed = sum(c.get_render_width(self) for c in columns[:self.fixed_columns])
+        edge = round(self.scroll_x) + self.size.width  # in the row's cells, fixed ones included
+        x = fixed
+        for index in range(self.fixed_columns, len(columns)):
+            w = columns[index].get_render_width(self)
+            if x < edge < x + w:
+                break
+            x += w
+        else:
+            return False
+        header = 1 if self.show_header else 0
+        if y < header:
+            value: object = columns[index].label
+        else:
+            row = y - header + round(self.scroll_y)
+            if row >= self.row_count:
+                return False
+            value = self.get_row_at(row)[index]
+        text = value.plain if isinstance(value, Text) else str(value)
+        return cell_len(text.rstrip()) > edge - x - self.cell_padding
+
     def column_edges(self) -> list[int]:
         """Scroll offsets at which a scrolled (not fixed) column starts, up to the most the
         table can scroll."""
