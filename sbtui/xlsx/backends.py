@@ -4,6 +4,10 @@
   (0.6 s against 10 s). It loads the sheet's values at once (fine for import files).
 * ``openpyxl`` -- read-only mode, streamed; used when python-calamine is not installed.
 
+Before either loads a sheet, :func:`sbtui.xlsx.scan.scan_sheet` checks its real extent (one
+far-off cell is refused naming it, issue 14 finding 2); openpyxl is then bounded by that
+extent, not by the ``<dimension>`` tag, and calamine only ever sees a sheet within the limits.
+
 Both yield rows from Excel row 1 and column A (so positions are Excel's), values as the
 backend reads them (empty cells ``""`` or ``None``). Every failure to open is an
 :class:`~sbtui.xlsx.errors.XlsxError`.
@@ -19,6 +23,7 @@ from typing import Any, NamedTuple
 
 from sbtui.xlsx import strings as S
 from sbtui.xlsx.errors import XlsxError
+from sbtui.xlsx.scan import SheetScan, scan_sheet
 
 READER: str | None = None
 """``"calamine"``, ``"openpyxl"`` or None (calamine when installed)."""
@@ -31,6 +36,7 @@ class Source(NamedTuple):
     rows: Iterator[Sequence[Any]]  # from Excel row 1, column A
     total: int  # rows in the sheet when known, else 0
     close: Callable[[], None]
+    scan: SheetScan = SheetScan()  # merged cells, uncached formulas (an old .xls: none known)
 
 
 def reader() -> str:
@@ -50,9 +56,21 @@ def open_source(path: str | os.PathLike[str], sheet: str | None) -> Source:
             raise XlsxError(S.FILE_OLD_XLS)
     elif not head.startswith(_ZIP):
         raise XlsxError(S.FILE_NOT_XLSX)
+    scan = SheetScan() if head.startswith(_OLE) else _scan(p, sheet)
     if reader() == "calamine":
-        return _calamine(p, sheet, old=head.startswith(_OLE))
-    return _openpyxl(p, sheet)
+        return _calamine(p, sheet, old=head.startswith(_OLE))._replace(scan=scan)
+    return _openpyxl(p, sheet, scan)
+
+
+def _scan(p: Path, sheet: str | None) -> SheetScan:
+    """The sheet's real extent checked before a backend loads it (issue 14 finding 2)."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            return scan_sheet(zf, sheet)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as e:
+        raise XlsxError(S.FILE_NOT_XLSX) from e
+    except (ValueError, RuntimeError) as e:  # a corrupt or encrypted member
+        raise XlsxError(S.FILE_UNREADABLE.format(error=e)) from e
 
 
 def _calamine(p: Path, sheet: str | None, *, old: bool) -> Source:
@@ -81,7 +99,7 @@ def _calamine(p: Path, sheet: str | None, *, old: bool) -> Source:
     return Source(iter(grid), len(grid), lambda: None)
 
 
-def _openpyxl(p: Path, sheet: str | None) -> Source:
+def _openpyxl(p: Path, sheet: str | None, scan: SheetScan) -> Source:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -102,10 +120,7 @@ def _openpyxl(p: Path, sheet: str | None) -> Source:
                 ws = wb.worksheets[0]
             else:
                 raise XlsxError(S.FILE_EMPTY)
-            try:
-                total = int(ws.max_row or 0)
-            except (TypeError, ValueError):
-                total = 0
+            total = scan.max_row  # not ws.max_row: the <dimension> tag may lie
         except BaseException:
             wb.close()
             raise
@@ -117,4 +132,8 @@ def _openpyxl(p: Path, sheet: str | None) -> Source:
         wb.close()
         f.close()
 
-    return Source(ws.iter_rows(values_only=True), total, close)
+    if not total:
+        return Source(iter(()), 0, close, scan)
+    # bounded by the scan: openpyxl pads rows to the <dimension> tag otherwise
+    return Source(ws.iter_rows(max_row=total, max_col=max(scan.max_col, 1), values_only=True),
+                  total, close, scan)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sbtui.xlsx import strings as S
 from sbtui.xlsx.backends import open_source
 from sbtui.xlsx.errors import CellError, XlsxError  # CellError: for importers of this module
+from sbtui.xlsx.scan import MAX_CELL_TEXT, SheetScan
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -216,7 +217,7 @@ def read_table(path: str | os.PathLike[str], *, header_names: list[str], sheet: 
         raise
     width = max(cmap.values()) + 1
     total = max(src.total - header_row, 0)
-    rows = _rows(src.rows, head[header_row:], header_row + 1, width, src.close)
+    rows = _rows(src.rows, head[header_row:], header_row + 1, width, src.close, src.scan)
     return header_row, cmap, rows, total
 
 
@@ -240,8 +241,39 @@ def _find_header(head: list[Sequence[Any]], names: list[str]) -> tuple[int, dict
     raise XlsxError(S.MISSING_HEADER.format(header=missing))
 
 
+class Cells(tuple):  # noqa: SLOT001 - an attribute on the rare row that needs it
+    """A data row's values with ``bad``: 0-based column → why the cell is refused (merged,
+    a formula without a cached value, text too long; issue 14 finding 3). Rows without a bad
+    cell are plain tuples: use :func:`bad_cells`."""
+
+    bad: dict[int, str]
+
+
+def bad_cells(values: Sequence[Any]) -> dict[int, str]:
+    """The refused cells of a row read by :func:`read_rows` (``{}`` for most rows)."""
+    return getattr(values, "bad", None) or {}
+
+
+def refuse(r: int, errors: list[CellError], bad: dict[int, str]) -> list[CellError]:
+    """Row ``r``'s errors with its refused cells (``bad``) in place of what was said of them
+    (a merged cell's empty part is not "不能为空"), in column order."""
+    named = {column_letter(c) for c in bad}
+    kept = [e for e in errors if e.column not in named]
+    out = kept + [CellError(r, column_letter(c), why) for c, why in bad.items()]
+    return sorted(out, key=lambda e: (len(e.column), e.column))
+
+
+def check_cells(r: int, values: Sequence[Any], width: int, scan: SheetScan) -> dict[int, str]:
+    """The cells of data row ``r`` (its first ``width`` columns) a reader must refuse."""
+    bad = {c: why for c, why in scan.bad(r).items() if c < width}
+    for c, v in enumerate(values[:width]):
+        if isinstance(v, str) and len(v) > MAX_CELL_TEXT:
+            bad[c] = S.CELL_TOO_LONG.format(length=len(v), limit=MAX_CELL_TEXT)
+    return bad
+
+
 def _rows(it: Iterator[Sequence[Any]], leftover: list[Sequence[Any]], first: int, width: int,
-          close: Callable[[], None]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+          close: Callable[[], None], scan: SheetScan) -> Iterator[tuple[int, tuple[Any, ...]]]:
     clean = _clean
     try:
         r = first
@@ -250,6 +282,10 @@ def _rows(it: Iterator[Sequence[Any]], leftover: list[Sequence[Any]], first: int
                 values = tuple([clean(v) for v in row])
                 if len(values) < width:
                     values += (None,) * (width - len(values))
+                bad = check_cells(r, values, width, scan)
+                if bad:
+                    values = Cells(values)
+                    values.bad = bad  # type: ignore[attr-defined]
                 yield r, values
                 r += 1
     finally:

@@ -28,9 +28,11 @@ from sbtui.xlsx.common import (
     add_sheet,
     append_rows,
     atomic_workbook,
+    bad_cells,
     cell_text,
     column_letter,
     read_table,
+    refuse,
 )
 from sbtui.xlsx.errors import CellError
 
@@ -173,6 +175,7 @@ def read_group_assignments(path: str | os.PathLike[str], *,
     _hrow, cmap, rows, total = read_table(path, header_names=GROUP_HEADERS)
     c_name, c_type, c_num, c_group = (cmap[h] for h in GROUP_HEADERS)
     l_name, l_type, l_num, l_group = (column_letter(c) for c in (c_name, c_type, c_num, c_group))
+    used = {c_name, c_type, c_num, c_group}
     group_ids = {normalize_path(k): v for k, v in groups.items()}
     out = AssignmentImport()
     seen: dict[str, int] = {}
@@ -184,7 +187,9 @@ def read_group_assignments(path: str | os.PathLike[str], *,
             progress(done, total)
         raw_name, raw_type, raw_num, raw_group = (values[c_name], values[c_type],
                                                   values[c_num], values[c_group])
-        if raw_name is None and raw_type is None and raw_num is None and raw_group is None:
+        bad = {c: why for c, why in bad_cells(values).items() if c in used}
+        if raw_name is None and raw_type is None and raw_num is None and raw_group is None \
+                and not bad:
             out.skipped += 1
             continue
         out.rows += 1
@@ -229,6 +234,8 @@ def read_group_assignments(path: str | os.PathLike[str], *,
             group_id = group_ids.get(normalize_path(text))
             if group_id is None:
                 errors.append(CellError(r, l_group, S.GROUP_UNKNOWN.format(path=text)))
+        if bad:  # a merged cell, an uncached formula, text too long: it, not what it reads as
+            errors[n_before:] = refuse(r, errors[n_before:], bad)
         if len(errors) == n_before and employee is not None:
             out.assignments.append((employee[0], group_id))
     if progress is not None:
@@ -279,6 +286,11 @@ def read_group_tree(path: str | os.PathLike[str], *,
             progress(done, total)
         names = [cell_text(values[c]) for c in cols]
         filled = [i for i, n in enumerate(names) if n is not None]
+        bad = {c: why for c, why in bad_cells(values).items() if c in cols}
+        if bad:  # a merged cell, an uncached formula, text too long (issue 14 finding 3)
+            out.rows += 1
+            out.errors.extend(refuse(r, [], bad))
+            continue
         if not filled:
             out.skipped += 1
             continue

@@ -16,6 +16,14 @@ FILE_NO_SHEET = "文件中没有工作表“{sheet}”"
 FILE_EMPTY = "文件中没有工作表"
 MISSING_HEADER = "不是社保费管理客户端的模板：缺少表头“{header}”"
 WRITE_FAILED = "无法写入文件：{error}"
+BEYOND_LIMITS = ("第 {row} 行 {column} 列（{cell}）超出可导入的范围（最多 {max_rows} 行、{max_columns} 列，"
+                 "即 A1:{last}{max_rows}）：请删除该单元格的内容后重新导入")
+SHEET_TOO_BIG = "文件过大：工作表解压后超过 {limit} MB，无法导入"
+ROW_TOO_BIG = "文件过大：第 {row} 行的内容超过 {limit} MB，无法导入"
+MERGED_TOO_MANY = "合并单元格过多，无法导入：请取消合并后逐行填写"
+MERGED_CELL = "不能使用合并单元格（{ref}），请取消合并后逐行填写"
+FORMULA_NO_VALUE = "公式没有计算结果：请在 Excel 中打开并保存后重新导入，或直接填写数值"
+CELL_TOO_LONG = "单元格内容过长（{length} 个字符，最多 {limit} 个）"
 
 SHEET_DEFAULT = "Sheet1"
 

@@ -38,6 +38,7 @@ from sbtui.xlsx.common import (
     _clean,
     _find_header,
     atomic_workbook,
+    check_cells,
     cell_text,
     column_letter,
     header_key,
@@ -257,7 +258,7 @@ def read_wage_file(path: str | os.PathLike[str], *,
                 done += 1
                 if progress is not None and done % PROGRESS_EVERY == 0:
                     progress(done, total)
-                reader.read(r, values)
+                reader.read(r, values, check_cells(r, values, reader.width, src.scan))
     finally:
         src.close()
     if progress is not None:
@@ -324,10 +325,13 @@ class _RowReader:
         self.groups: dict[tuple[str, ...], list[list[_Block]]] = {}  # binding, per insured set
         self.months: dict[Any, str | None] = {}  # parse_month memo (None: bad)
 
-    def read(self, r: int, raw: Sequence[Any]) -> None:
+    def read(self, r: int, raw: Sequence[Any], bad: dict[int, str]) -> None:
+        """``bad``: the cells refused as such (merged, an uncached formula, too long)."""
         values = [_clean(v) for v in raw[: self.width]]
         if len(values) < self.width:
             values += [None] * (self.width - len(values))
+        for c in bad:  # filled, but unreadable: its own error below, none for its neighbours
+            values[c] = bad
         if all(v is None for v in values):
             return
         out = self.out
@@ -344,6 +348,8 @@ class _RowReader:
             parsed[b.code], good[b.code] = self._item(b, values, insured, errs)
         if insured is not None:
             self._binding(parsed, good, insured, errs)
+        if bad:  # issue 14 finding 3: the cell itself, not what it reads as
+            errs = [e for e in errs if e[0] not in bad] + list(bad.items())
         if errs:
             errs.sort(key=lambda e: e[0])
             out.errors.extend(CellError(r, column_letter(c), reason) for c, reason in errs)
