@@ -21,25 +21,34 @@ from textual.widgets import DataTable
 CUT = "…"
 
 
+def _splits_wide(text: str, cells: int) -> bool:
+    """Whether the first ``cells`` cells of ``text`` end inside a wide (CJK) character."""
+    used = 0
+    for char in text:
+        used += cell_len(char)
+        if used >= cells:
+            return used > cells
+    return False
+
+
 class ColumnTable(DataTable):
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
-        width = strip.cell_length
-        if width < 2 or not self._cut_at_edge(y):
+        width = self.scrollable_content_region.width  # what shows: a scrollbar takes a cell
+        if width < 2 or not self._cut_at_edge(y, width):
             return strip
-        shown = strip.crop(0, width - 1)
-        segments = list(shown)
+        keep = width - 1
+        if _splits_wide(strip.crop(0, width).text, keep):
+            keep -= 1  # … right after the text, not after half a character
+        segments = list(strip.crop(0, keep))
         style = segments[-1].style if segments else None
-        if shown.text.endswith(" ") and not strip.text[:width - 1].endswith(" "):
-            shown = shown.crop(0, width - 2)  # a wide character was split: … right after the text
-            segments = list(shown)
-        return Strip([*segments, Segment(CUT, style)]).adjust_cell_length(width, style)
+        return Strip([*segments, Segment(CUT, style)]).adjust_cell_length(strip.cell_length, style)
 
-    def _cut_at_edge(self, y: int) -> bool:
+    def _cut_at_edge(self, y: int, width: int) -> bool:
         """Whether the column the right edge falls inside leaves text out on line ``y``."""
         columns = self.ordered_columns
         fixed = sum(c.get_render_width(self) for c in columns[:self.fixed_columns])
-        edge = round(self.scroll_x) + self.size.width  # in the row's cells, fixed ones included
+        edge = round(self.scroll_x) + width  # in the row's cells, fixed ones included
         x = fixed
         for index in range(self.fixed_columns, len(columns)):
             w = columns[index].get_render_width(self)
