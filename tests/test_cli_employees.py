@@ -121,3 +121,33 @@ def test_units_list_update_and_export(runner, demo, tmp_path):  # noqa: F811
     assert set(demo["unit_numbers"]) <= cells
     one = js(runner, "units", "list", "--unit-number", demo["unit_numbers"][0])
     assert [u["unit_number"] for u in one] == [demo["unit_numbers"][0]]
+
+
+def test_control_characters_stored_earlier_are_escaped_in_print_and_xlsx(runner, demo, tmp_path):  # noqa: F811
+    """issue 14 finding 4: a group name holding ESC/OSC, BEL and a bidi override (stored before
+    the service refused them) no longer reaches the terminal raw from `employees groups`, and
+    `employees groups template` writes it visibly instead of failing with IllegalCharacterError."""
+    import sqlite3
+
+    r = sb(runner, "employees", "groups", "create", "响\x07铃")  # refused here, nothing queued
+    assert r.exit_code != 0 and "分组名称不能包含控制字符或双向文本控制符" in r.stderr, r.output
+    js(runner, "employees", "groups", "create", "坏名字")
+    js(runner, "sync", env={"SBTUI_PASSWORD": NEW})
+    evil = "\x1b]0;pwned\x07红\x1b[31m\u202eexe.txt\x00"
+    [db] = [p for p in (tmp_path / "home" / "sandbox").iterdir() if p.suffix in (".db", ".sqlite")]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("UPDATE groups SET name = ? WHERE name = '坏名字'", (evil,)).rowcount == 1
+    js(runner, "sync", env={"SBTUI_PASSWORD": NEW})
+    r = sb(runner, "employees", "groups")
+    assert r.exit_code == 0, r.output
+    for raw in ("\x1b", "\x07", "\u202e", "\x00"):
+        assert raw not in r.stdout, repr(r.stdout)
+    # (click itself drops the colour code "\x1b[31m" when stdout is not a terminal)
+    assert "\\u001b]0;pwned\\u0007红" in r.stdout and "\\u202eexe.txt\\u0000" in r.stdout
+    listed = js(runner, "employees", "groups")  # JSON: the escapes are JSON's own
+    assert evil in {g["path"] for g in listed}
+    template = tmp_path / "t.xlsx"
+    out = js(runner, "employees", "groups", "template", str(template))
+    assert out["rows"] > 0
+    names = [row[0] for row in openpyxl.load_workbook(template)["分组"].iter_rows(values_only=True)]
+    assert "\\u001b]0;pwned\\u0007红\\u001b[31m\\u202eexe.txt\\u0000" in names

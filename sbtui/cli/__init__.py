@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx
+from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx, safe_stdout
 
 
 @click.group(invoke_without_command=True, epilog=EXIT_CODES_HELP)
@@ -23,6 +23,8 @@ def cli(ctx: click.Context, home: str | None, remote: str | None, as_json: bool,
     --remote is given. `sbtui demo` is the command-line demo.
     """
     ctx.obj = Ctx(home=home, remote=remote, json=as_json, allow_token_file=insecure_token_file)
+    if ctx.invoked_subcommand is not None:
+        safe_stdout()  # no control or bidi character reaches the terminal (issue 14 finding 4)
     if ctx.invoked_subcommand is None:
         from sbtui.tui import run as run_tui
 

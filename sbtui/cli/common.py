@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import json
 import os
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import click
 
 from sbtui.domain.ids import InvalidIdError
+from sbtui.domain.text import escape_output
 from sbtui.remote import errors as E
 from sbtui.workspace import Workspace
 
@@ -56,6 +58,49 @@ def _default(o: Any) -> Any:
     if hasattr(o, "isoformat"):
         return o.isoformat()
     raise TypeError(type(o).__name__)
+
+
+class SafeOutput(io.TextIOBase):
+    """stdout for the commands: control and bidi characters in what is printed (a group name,
+    a remark from the service or an older store) come out as visible ``\\uXXXX`` — valid in
+    JSON too — never as escape sequences the terminal would obey (issue 14 finding 4)."""
+
+    def __init__(self, inner: Any) -> None:
+        super().__init__()
+        self._inner = inner
+
+    def write(self, s: str) -> int:
+        if not isinstance(s, str):
+            raise TypeError("SafeOutput takes str")
+        self._inner.write(escape_output(s))
+        return len(s)
+
+    def flush(self) -> None:
+        if not getattr(self._inner, "closed", False):
+            self._inner.flush()
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._inner, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        return self._inner.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._inner, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self._inner, "errors", None)
+
+
+def safe_stdout() -> None:
+    """Route the commands' stdout through :class:`SafeOutput` (once)."""
+    if not isinstance(sys.stdout, SafeOutput):
+        sys.stdout = SafeOutput(sys.stdout)
 
 
 def emit_json(data: Any) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 from .catalogue import catalogue
 from .models import due_key, due_tick
 from .money import ZERO, AmountError, parse_money, to_money
+from .text import TextError, check_text
 from .vocab import DeclarationStatus, DueStatus, PaymentStatus
 
 # Sources each kind of declaration takes (SPEC D6, D9, D10).
@@ -250,7 +251,10 @@ def check_remark(text: str | None) -> str:
     value = (text or "").strip()
     if len(value) > REMARK_MAX:
         raise DeclareError(REMARK_TOO_LONG)
-    return value
+    try:  # the service's text rule (issue 14 finding 4)
+        return check_text(value, "备注")
+    except TextError as exc:
+        raise DeclareError(str(exc)) from None
 
 
 # -- refusals and confirms (D3, D6, D9) ------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from sbtui.domain.models import PayLine
 from sbtui.domain.money import AmountError, parse_money
+from sbtui.domain.text import TextError, check_text
 
 CENT = Decimal("0.01")
 NOTHING_TICKED = "请勾选需要缴费的记录"
@@ -141,6 +142,10 @@ def clean_form(form: AgreementForm) -> AgreementForm:
     for name, title in REQUIRED:
         if not values[name]:
             raise PaymentError(f"请输入{title}")
+        try:  # the service's text rule (issue 14 finding 4)
+            check_text(values[name], title)
+        except TextError as exc:
+            raise PaymentError(str(exc)) from None
     if not values["account"].isdigit() or not 6 <= len(values["account"]) <= 32:
         raise PaymentError("缴费账号只能包含数字（6–32位）")
     if len(values["account_name"]) > 100:

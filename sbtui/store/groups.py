@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from sbtui.domain.models import Employee, Group
+from sbtui.domain.text import check_text
 from sbtui.domain.vocab import OutboxState
 
 if TYPE_CHECKING:
@@ -375,6 +376,7 @@ def _clean_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise ValueError(EMPTY_NAME)
+    check_text(name, "分组名称")  # the service's text rule, before anything is queued (issue 14)
     if PATH_SEP in name:
         raise ValueError(f"分组名称不能包含“{PATH_SEP}”。")
     return name

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sbtui.domain.text import escape_text
 from sbtui.xlsx import strings as S
 from sbtui.xlsx.backends import open_source
 from sbtui.xlsx.errors import CellError, XlsxError  # CellError: for importers of this module
@@ -148,7 +149,9 @@ def append_rows(ws: Any, rows: Iterable[Sequence[Any]], *, total: int = 0,
     n = 0
     append = ws.append
     for row in rows:
-        append(row if isinstance(row, (list, tuple)) else list(row))
+        # control and bidi characters as visible \uXXXX: openpyxl refuses some (its
+        # IllegalCharacterError) and the others would mislead in Excel (issue 14 finding 4)
+        append([escape_text(v) if isinstance(v, str) else v for v in row])
         n += 1
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(n, total)

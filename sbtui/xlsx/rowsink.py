@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from sbtui.domain.text import escape_text
 from sbtui.xlsx.common import column_letter
 
 FAST_WRITE = True
@@ -52,8 +53,8 @@ class RowSink:
 
     def append(self, values: list[Any]) -> None:
         for i, v in enumerate(values):
-            if isinstance(v, str):
-                values[i] = self._illegal.sub("", v)
+            if isinstance(v, str):  # control/bidi characters visible, never an openpyxl error
+                values[i] = self._illegal.sub("", escape_text(v))
         if self._orig is None:
             self._ws.append(self._styled(values))
             return

@@ -18,6 +18,7 @@ from .db import Db, public_registration, registrations
 from .idempotency import Keyed, load_secret
 from .seed import DEMO_USCC, REGION, is_seeded, local_today, upgrade
 from .seed import seed as seed_db
+from .textguard import TextGuard
 
 DB_NAME = "sandbox.db"
 API_PREFIX = "/api/v1"
@@ -93,6 +94,7 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
                   description="The tax-side service sbtui talks to (see sbtui/remote/API.md).")
     app.state.sandbox = sandbox
     errors.install(app)
+    app.add_middleware(TextGuard)  # inside BodyLimit: it reads bodies already limited
     app.add_middleware(errors.BodyLimit, max_bytes=max_body)
     for router in (routes.router, users.router, home.router, wages.router,
                    controls.router, dues.router, payments.router, agreements.router,
