@@ -184,3 +184,30 @@ async def test_a_home_todo_line_never_splits_an_amount():
         shown = screen_text(app)
     assert "1,654,930.84" in shown
     assert "可以进行申报" in shown.replace("\n", "").replace("▎▊", "").replace(" ", "")
+
+
+async def test_a_wide_table_has_no_stray_block_under_a_short_list_and_still_scrolls_by_column():
+    """issue 15 item 9: a ColumnTable wider than the screen (特殊缴费申报, 缴费凭证打印记录) with
+    few rows shows nothing under them — no scrollbar thumb — and → still goes column by column."""
+    from textual.app import ComposeResult
+
+    from sbtui.tui.widgets.column_table import ColumnTable
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            table = ColumnTable(cursor_type="row")
+            table.fixed_columns = 1
+            table.add_columns("序号", "单位编号", "费款所属期", "征收品目", "征集通知单号")
+            table.add_row("1", "66259112241843", "2024-01至2024-12", "职工基本养老保险(单位缴纳)", "2241843200001")
+            yield table
+
+    app = TableApp()
+    async with run(app, size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one(ColumnTable)
+        assert table.max_scroll_x > 0
+        below = screen_text(app).splitlines()[2:]
+        assert all(not line.strip() for line in below), below
+        await pilot.press("right")
+        await until(pilot, lambda: table.scroll_x > 0)
+        assert round(table.scroll_x) in table.column_edges()

@@ -118,7 +118,7 @@ async def test_disable_enable_and_reset_ask_first(sandbox):
         await settle(pilot)
         assert rows(app)[0][3] == S.STATUS_NORMAL
         await pilot.press("r")
-        assert "初始密码与用户名相同" in str(app.screen.query_one("#confirm-message", Static).render())
+        assert "初始密码与用户名相同" in app.screen.message
         await pilot.press("y")
         await settle(pilot)
         assert S.RESET_DONE.format(username="CaiWuJiaoFei") in notes(app)

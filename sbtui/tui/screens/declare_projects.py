@@ -23,6 +23,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import money
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import declare as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 
@@ -51,7 +52,7 @@ class LinksScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="links-body") as body:
             body.border_title = f" {S.TITLE_LINKS} "
-            table: DataTable = DataTable(id="links-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="links-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*S.LINK_COLUMNS)
             yield table
             yield Static("", id="links-note")

@@ -27,6 +27,7 @@ from sbtui.tui.screens.employees_export import ExportMixin
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import dues as S
 from sbtui.tui.widgets.text_input import TextInput
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 def _months(a: str, b: str) -> int:
@@ -112,7 +113,7 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
                 yield Select([(s, s) for s in S.STATUSES], prompt=f"{S.F_STATUS}：{S.F_ALL}", id="dues-status",
                              compact=True)
             yield Static("", id="dues-summary")
-            table: DataTable = DataTable(id="dues-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="dues-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*S.COLUMNS)
             yield table
         yield Footer()
@@ -221,7 +222,7 @@ class DueDetail(ModalScreen[None]):
         with Vertical(id="due-detail-box") as box:
             box.border_title = f"{S.DETAIL_TITLE} {self.line['unit_number']} {self.line['period_from']} {self.line['item_name']}"
             box.border_subtitle = "Esc " + C.CLOSE
-            table: DataTable = DataTable(id="due-detail-table", cursor_type="row")
+            table: DataTable = ColumnTable(id="due-detail-table", cursor_type="row")
             table.add_columns(*S.DETAIL_COLUMNS)
             for r in self.rows:
                 table.add_row(r.name, r.id_number, r.person_number or "", str(r.wage), str(r.base),

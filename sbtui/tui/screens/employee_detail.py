@@ -14,6 +14,7 @@ from sbtui.domain.catalogue import catalogue
 from sbtui.domain.models import OPEN_END
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import employees as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 def _type_name(code: str) -> str:
@@ -57,7 +58,7 @@ class EmployeeDetail(ModalScreen[None]):
             yield Static(S.D_WAGES, classes="detail-caption")
             wages = r.get("wages", [])
             if wages:
-                table: DataTable = DataTable(id="detail-wages", cursor_type="row", show_cursor=False)
+                table: DataTable = ColumnTable(id="detail-wages", cursor_type="row", show_cursor=False)
                 table.add_columns(*S.D_WAGE_COLUMNS)
                 for w in sorted(wages, key=lambda w: (w["type"], w["period_from"])):
                     end = w.get("period_to") or OPEN_END

@@ -15,6 +15,7 @@ from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import shell as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 FILTERS = ("all", "pending", "confirmed", "refused")
 STATES_OF = {"all": None, "pending": OUTBOX_PENDING, "confirmed": (OutboxState.CONFIRMED,),
@@ -44,7 +45,7 @@ class OutboxScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="outbox-box"):
-            table = DataTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
+            table = ColumnTable(id="outbox-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*S.OUTBOX_COLS)
             yield table
             yield Static(S.OUTBOX_EMPTY, id="outbox-empty")

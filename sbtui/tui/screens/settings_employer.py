@@ -17,6 +17,7 @@ from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.home_view import value_of
 from sbtui.tui.strings import settings as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 def type_names(codes: list[str]) -> str:
@@ -48,7 +49,7 @@ class EmployerInfoScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="employer-body"):
             yield Static(S.EMPLOYER_LOADING, id="employer-fields")
-            yield DataTable(id="employer-regs", cursor_type="row", zebra_stripes=True)
+            yield ColumnTable(id="employer-regs", cursor_type="row", zebra_stripes=True)
             yield Static("", id="reg-detail")
             yield Static("", id="employer-state")
 

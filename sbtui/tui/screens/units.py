@@ -21,6 +21,7 @@ from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.employees_export import ExportMixin
 from sbtui.tui.strings import employees as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 def type_names(codes: list[str]) -> str:
@@ -50,7 +51,7 @@ class UnitsScreen(ExportMixin, BaseScreen):
             with Horizontal(id="units-query"):
                 yield Select([], prompt=f"{S.F_UNIT}：{S.U_ALL}", id="units-unit", compact=True)
                 yield Select([], prompt=f"{S.F_AGENCY}：{S.U_ALL}", id="units-agency", compact=True)
-            table: DataTable = DataTable(id="units-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="units-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*S.U_COLUMNS)
             yield table
             yield Static("", id="units-detail")

@@ -23,6 +23,7 @@ from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.users_form import UserDraft, UserForm
 from sbtui.tui.strings import users as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 def _status_label(user: Any) -> str:
@@ -57,7 +58,7 @@ class UsersScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="users-body"):
-            table: DataTable = DataTable(id="users-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="users-table", cursor_type="row", zebra_stripes=True)
             table.border_title = f" {S.TITLE} "
             yield table
             yield Static("", id="users-detail")

@@ -19,6 +19,7 @@ from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import wages as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 def state_label(record: dict[str, Any]) -> str:
@@ -41,7 +42,7 @@ class WageRecordsScreen(BaseScreen):
     def compose(self) -> ComposeResult:
         with Vertical(id="records-body") as body:
             body.border_title = f" {S.TITLE_RECORDS} "
-            table: DataTable = DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
+            table: DataTable = ColumnTable(id="records-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*S.R_COLUMNS)
             yield table
             yield Static("", id="records-empty")
@@ -103,7 +104,7 @@ class SubmissionRows(ModalScreen[None]):
         with Vertical(id="rows-box") as box:
             box.border_title = S.R_ROWS_TITLE
             box.border_subtitle = "Esc " + C.CLOSE
-            table: DataTable = DataTable(id="rows-table", cursor_type="row")
+            table: DataTable = ColumnTable(id="rows-table", cursor_type="row")
             table.add_columns(*S.R_ROW_COLUMNS)
             for r in self.rows:
                 table.add_row(r["name"], r["id_number"], label(r.get("result"), WageResult),

@@ -22,6 +22,7 @@ from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import wages as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 class SubmitMixin:
@@ -81,7 +82,7 @@ class ProblemList(ModalScreen[None]):
             box.border_title = S.KEY_SUBMIT
             box.border_subtitle = "Enter/Esc " + C.CLOSE
             yield Static(S.SUBMIT_PROBLEMS)
-            table: DataTable = DataTable(id="problems-table", cursor_type="row")
+            table: DataTable = ColumnTable(id="problems-table", cursor_type="row")
             table.add_columns(*S.R_ROW_COLUMNS[:2], S.R_ROW_COLUMNS[3])
             yield table
 

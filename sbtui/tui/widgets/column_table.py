@@ -32,6 +32,14 @@ def _splits_wide(text: str, cells: int) -> bool:
 
 
 class ColumnTable(DataTable):
+    """Keys scroll sideways by whole columns, a cut column ends in …, and there is no
+    horizontal scrollbar: at the bottom of a short list its thumb read as a stray cursor block
+    (``▊`` in the middle of nothing, issue 15 item 9); the … says there is more to the right."""
+
+    DEFAULT_CSS = """
+    ColumnTable { scrollbar-size-horizontal: 0; }
+    """
+
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
         width = self.scrollable_content_region.width  # what shows: a scrollbar takes a cell
