@@ -211,3 +211,45 @@ async def test_a_wide_table_has_no_stray_block_under_a_short_list_and_still_scro
         await pilot.press("right")
         await until(pilot, lambda: table.scroll_x > 0)
         assert round(table.scroll_x) in table.column_edges()
+
+
+def _our_widget_classes():
+    from textual.widget import Widget
+
+    from sbtui.tui.app import import_screens
+
+    import_screens()
+    found, todo = [], list(Widget.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("sbtui.") and cls not in found:
+            found.append(cls)
+    return found
+
+
+def test_every_binding_of_every_screen_and_widget_is_keyed_so_f1_lists_it():
+    """issue 15 item 2: F1 (dialogs/help.py screen_keys) lists every active binding that has an
+    id and a description — so every binding of our screens, dialogs and widgets has both (made
+    with keys.keyed), and none can be left out of F1."""
+    from textual.binding import Binding
+
+    missing = []
+    for cls in _our_widget_classes():
+        for binding in cls.__dict__.get("BINDINGS", []):
+            if not isinstance(binding, Binding) or not binding.id or not binding.description:
+                missing.append(f"{cls.__module__}.{cls.__name__}: {binding}")
+    assert missing == []
+
+
+async def test_f1_lists_a_screens_hidden_keys_too():
+    """issue 15 item 2: the keys not in the footer (show=False) are in F1, from the bindings."""
+    from sbtui.tui.dialogs.help import screen_keys
+
+    app = _Bare()
+    async with run(app) as pilot:
+        app.push_screen(ConfirmDialog("提交吗？", title="提交申报"))
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.focused is not None)
+        described = {d for _, d in screen_keys(app.screen)}
+        for binding in ConfirmDialog.BINDINGS:
+            assert binding.description in described

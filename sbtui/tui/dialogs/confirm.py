@@ -29,8 +29,8 @@ class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
         keyed("confirm", "yes", "y", "answer(True)", C.OK, show=False),
         keyed("confirm", "no", "n,escape", "answer(False)", C.CANCEL, show=False),
-        keyed("confirm", "left", "left", "app.focus_previous", "", show=False),
-        keyed("confirm", "right", "right", "app.focus_next", "", show=False),
+        keyed("confirm", "left", "left", "app.focus_previous", C.KEY_PREV_BUTTON, show=False),
+        keyed("confirm", "right", "right", "app.focus_next", C.KEY_NEXT_BUTTON, show=False),
     ]
 
     def __init__(self, message: str, *, title: str = "", ok: str = C.OK, cancel: str = C.CANCEL,

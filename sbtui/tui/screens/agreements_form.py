@@ -45,8 +45,8 @@ class AgreementForm(ModalScreen[object | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         keyed("agreements.form", "save", "ctrl+s", "save", C.SAVE, priority=True),
         keyed("agreements.form", "cancel", "escape", "cancel", C.CANCEL),
-        keyed("agreements.form", "down", "down", "move(1)", "", show=False),
-        keyed("agreements.form", "up", "up", "move(-1)", "", show=False),
+        keyed("agreements.form", "down", "down", "move(1)", C.KEY_NEXT_FIELD, show=False),
+        keyed("agreements.form", "up", "up", "move(-1)", C.KEY_PREV_FIELD, show=False),
     ]
 
     def __init__(self, service: Any, submit: Submit, *, agreement: Any = None,

@@ -74,8 +74,8 @@ class SummaryDialog(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         keyed("declare.summary", "submit", "ctrl+s", "answer(True)", S.SUBMIT_NOW, show=False),
         keyed("declare.summary", "cancel", "escape,n", "answer(False)", C.CANCEL, show=False),
-        keyed("declare.summary", "left", "left", "app.focus_previous", "", show=False),
-        keyed("declare.summary", "right", "right", "app.focus_next", "", show=False),
+        keyed("declare.summary", "left", "left", "app.focus_previous", C.KEY_PREV_BUTTON, show=False),
+        keyed("declare.summary", "right", "right", "app.focus_next", C.KEY_NEXT_BUTTON, show=False),
     ]
 
     def __init__(self, units: list[Any]) -> None:

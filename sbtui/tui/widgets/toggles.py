@@ -5,14 +5,16 @@ monochrome terminal, a screen reader or a plain-text capture cannot see ("我已
 be visibly ticked, SPEC L2)."""
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.widgets import Checkbox, RadioButton
+
+from sbtui.tui.keys import keyed
+from sbtui.tui.strings import common as C
 
 
 class TickBox(Checkbox, inherit_bindings=False):
     """Space ticks; Enter is left to the screen (its 确定), as the step hints say."""
 
-    BINDINGS = [Binding("space", "toggle_button", "勾选", show=False)]
+    BINDINGS = [keyed("tickbox", "toggle", "space", "toggle_button", C.KEY_TICK, show=False)]
 
     @property
     def BUTTON_INNER(self) -> str:  # noqa: N802 (Textual's name)
