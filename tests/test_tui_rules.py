@@ -253,3 +253,29 @@ async def test_f1_lists_a_screens_hidden_keys_too():
         described = {d for _, d in screen_keys(app.screen)}
         for binding in ConfirmDialog.BINDINGS:
             assert binding.description in described
+
+
+async def test_a_screen_showing_shared_data_rereads_it_when_another_changed_it():
+    """issue 15 item 1: declaring in 日常申报 (or a sync, or a payment) says data_changed; 首页
+    beneath does not re-read while hidden, re-reads when shown again, and at once when shown."""
+    from textual.screen import Screen
+    from tui_fakes import FakeWorkspace, ScreenApp
+    from tui_pilot import posted, settle
+
+    from sbtui.tui.screens.home import HomeScreen
+
+    app = ScreenApp(HomeScreen, FakeWorkspace())
+    async with run(app) as pilot:
+        await until(pilot, lambda: posted(app, HomeScreen.Loaded))
+        await settle(pilot)
+        loads = len(posted(app, HomeScreen.Loaded))
+        await app.push_screen(Screen())  # 日常申报 over 首页
+        app.data_changed()  # its submit
+        await settle(pilot)
+        assert len(posted(app, HomeScreen.Loaded)) == loads
+        app.pop_screen()
+        await until(pilot, lambda: len(posted(app, HomeScreen.Loaded)) > loads)
+        await settle(pilot)
+        loads = len(posted(app, HomeScreen.Loaded))
+        app.data_changed()  # a sync while 首页 is shown
+        await until(pilot, lambda: len(posted(app, HomeScreen.Loaded)) > loads)

@@ -82,6 +82,7 @@ class ScreenApp(App):
     """Shows one screen with what the shell's app gives every screen."""
 
     online = reactive(True)
+    data_version = reactive(0)
 
     def __init__(self, screen_factory, ws: Any, *, role: str = "admin", uscc: str = USCC,
                  name: str = NAME, unit: str | None = "66259112241843") -> None:
@@ -109,6 +110,9 @@ class ScreenApp(App):
 
     def refresh_outbox(self) -> None:
         pass
+
+    def data_changed(self) -> None:
+        self.data_version += 1
 
     def send_queued(self) -> bool:
         return False  # the tests check what was queued; sync is theirs to run

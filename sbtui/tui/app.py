@@ -69,6 +69,7 @@ class SbtuiApp(App[float | None]):
     outbox_counts: reactive[OutboxCounts] = reactive(OutboxCounts)
     sync_text: reactive[str] = reactive("")
     session_rev: reactive[int] = reactive(0)  # bumped when the session changes
+    data_version: reactive[int] = reactive(0)  # bumped when the employer's data changed (issue 15 item 1)
 
     def __init__(self, ws, *, health_interval: float | None = None) -> None:
         super().__init__()
@@ -191,6 +192,11 @@ class SbtuiApp(App[float | None]):
 
     def refresh_outbox(self) -> None:
         self.background.refresh_outbox()
+
+    def data_changed(self) -> None:
+        """A sync, a submit, a payment or a void changed what screens show: the screens that
+        show shared data re-read it — now if shown, else when shown again."""
+        self.data_version += 1
 
     def send_queued(self) -> bool:
         """A screen queued work in the outbox: send it now when online (True), else it waits

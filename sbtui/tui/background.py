@@ -124,6 +124,8 @@ class Background:
         if result.refused:
             app.notify(S.SYNC_REFUSED.format(n=result.refused), severity="error", timeout=10)
         self.refresh_outbox()
+        if not result.offline:
+            app.data_changed()
 
     # -- outbox ---------------------------------------------------------------------------
     def refresh_outbox(self) -> None:

@@ -43,6 +43,10 @@ class Host(Protocol):
     def refresh_outbox(self) -> None:
         """Re-read the outbox counts of the status bar."""
 
+    def data_changed(self) -> None:
+        """Say that the employer's data changed (a sync, a submit, a payment, a void): the
+        screens with ``SHOWS_SHARED_DATA`` re-read it (``data_version``, a reactive, goes up)."""
+
     def send_queued(self) -> bool:
         """Start sending what the outbox holds (False when offline or already sending)."""
 

@@ -19,8 +19,9 @@ Contract (for everyone writing screens):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import events, on
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
@@ -77,6 +78,31 @@ class BaseScreen(Screen):
         return self.host.session
 
     LIST = ""  # the screen's list, when it has query fields above it (a selector)
+
+    # -- shared data (issue 15 item 1) ------------------------------------------------------
+    SHOWS_SHARED_DATA: ClassVar[bool] = False
+    """True on a screen that shows what another screen or a sync changes (首页's to-do, the
+    declaration and payment lists): when the host says :meth:`~sbtui.tui.host.Host.data_changed`
+    it re-reads (its ``load`` worker) — at once if shown, else when shown again."""
+    _data_seen = 0
+
+    @on(events.Mount)
+    def _follow_shared_data(self) -> None:
+        if self.SHOWS_SHARED_DATA and hasattr(self.app, "data_version"):
+            self._data_seen = self.app.data_version
+            self.watch(self.app, "data_version", self._shared_data_changed, init=False)
+
+    def _shared_data_changed(self, version: int) -> None:
+        if self.app.screen is self:  # else (under another screen or a dialog): when resumed
+            self._data_seen = version
+            self.load()  # type: ignore[attr-defined]
+
+    @on(events.ScreenResume)
+    def _reread_when_stale(self) -> None:
+        version = getattr(self.app, "data_version", self._data_seen)
+        if self.SHOWS_SHARED_DATA and version != self._data_seen:
+            self._data_seen = version
+            self.load()  # type: ignore[attr-defined]
 
     def go_back(self) -> None:
         """Esc: from a query field back to the screen's :attr:`LIST`; from the list (or on a

@@ -44,6 +44,7 @@ def payable(line: dict[str, Any]) -> Decimal:
 
 class LinesScreen(DuesListMixin, BaseScreen):
     """Base of the three declaration lists; subclasses set the kind, columns and texts."""
+    SHOWS_SHARED_DATA = True  # re-read when a sync, submit or payment changed the data
 
     KIND = "daily"
     HEADING = S.TITLE_DAILY

@@ -45,6 +45,7 @@ def _keys(scope: str) -> list:
 
 class RecordsScreen(FormsMixin, BaseScreen):
     """申报记录 of 日常申报 and 特殊缴费申报."""
+    SHOWS_SHARED_DATA = True  # re-read when a sync, submit or payment changed the data
 
     SCREEN_ID = "declare.records"
     KINDS: tuple[str, ...] = ("daily", "special")

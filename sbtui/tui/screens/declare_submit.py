@@ -84,7 +84,7 @@ class SubmitMixin:
             return
         screen.notify(S.SUBMITTED)
         records = await app.push_screen_wait(DeclFeedback(ids, void=False))
-        screen.load()
+        screen.host.data_changed()  # this list, 首页's to-do, 缴费 … re-read (issue 15 item 1)
         if records is None:  # Esc: the feedback comes with the next look at 申报记录
             return
         await self.tell_result(records)

@@ -32,6 +32,7 @@ from sbtui.tui.wrap import Prose
 
 class HomeScreen(BaseScreen):
     """The page every session starts on."""
+    SHOWS_SHARED_DATA = True  # re-read when a sync, submit or payment changed the data
 
     SCREEN_ID = "home"
     CSS_PATH = "home.tcss"

@@ -28,6 +28,7 @@ from sbtui.tui.widgets.column_table import ColumnTable
 
 class PayScreen(PayFlowMixin, BaseScreen):
     """缴费: the pay list, its ticks and totals, and 立即缴费."""
+    SHOWS_SHARED_DATA = True  # re-read when a sync, submit or payment changed the data
 
     SCREEN_ID = "pay"
     CSS_PATH = "pay.tcss"

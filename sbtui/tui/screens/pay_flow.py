@@ -69,6 +69,7 @@ class PayFlowMixin:
         else:
             await self.issue_voucher(keys, method.account, ticket, amount, late, total)
         await screen.reload()  # paid or on a voucher: out of the list (and its ticks); failed: still ticked
+        screen.host.data_changed()  # 首页's to-do, 申报记录's 缴费状态 …
 
     async def authorize(self) -> Any | None:
         """安全认证 until the password is right (the ticket), or None (Esc, lock, offline)."""

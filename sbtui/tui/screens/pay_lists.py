@@ -23,6 +23,7 @@ from sbtui.tui.widgets.text_input import TextInput
 
 
 class DatedListScreen(BaseScreen, metaclass=AbstractScreenMeta):
+    SHOWS_SHARED_DATA = True  # re-read when a sync, submit or payment changed the data
     CSS_PATH = "pay_lists.tcss"
     LIST = "#paylist-table"
     HEADING = ""
