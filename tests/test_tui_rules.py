@@ -279,3 +279,31 @@ async def test_a_screen_showing_shared_data_rereads_it_when_another_changed_it()
         loads = len(posted(app, HomeScreen.Loaded))
         app.data_changed()  # a sync while 首页 is shown
         await until(pilot, lambda: len(posted(app, HomeScreen.Loaded)) > loads)
+
+
+def test_every_outbox_kind_has_a_chinese_label():
+    """issue 15 item 8: the 待发送队列 never shows an internal kind (wages.submit): every kind
+    the store queues has a label."""
+    import re
+    from pathlib import Path
+
+    import sbtui
+    from sbtui.tui.strings.shell import OUTBOX_KINDS
+
+    root = Path(sbtui.__file__).parent
+    kinds = set()
+    for folder in ("store", "services", "sync"):
+        for path in (root / folder).rglob("*.py"):
+            kinds |= set(re.findall(r'"((?:group|wages|declaration|project|payment|voucher|agreement)\.[a-z_]+)"',
+                                    path.read_text(encoding="utf-8")))
+    assert kinds and kinds <= set(OUTBOX_KINDS), sorted(kinds - set(OUTBOX_KINDS))
+
+
+def test_an_id_type_reads_as_its_name():
+    """issue 15 item 8: 证件类型 201 is shown as 居民身份证 (the employee list's column)."""
+    from sbtui.domain.vocab import id_type_label
+    from sbtui.tui.screens.employees_columns import employee_columns
+
+    assert id_type_label("201") == "居民身份证" and id_type_label(None) == ""
+    [column] = [c for c in employee_columns([], {}) if c.key == "id_type"]
+    assert column.format is not None and column.format("201") == "居民身份证"

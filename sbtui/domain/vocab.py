@@ -257,3 +257,14 @@ def values(kind: type[StrEnum]) -> tuple[str, ...]:
 def labels(kind: type[StrEnum]) -> dict[str, str]:
     """``{value: label}`` of every member of ``kind``, in declaration order (for choices)."""
     return {m.value: label(m) for m in kind}
+
+
+# 证件类型 (the official client's codes; issue 15 item 8: a code is never shown bare)
+ID_TYPES = {"201": "居民身份证", "208": "外国护照", "210": "港澳居民来往内地通行证",
+            "213": "台湾居民来往大陆通行证"}
+
+
+def id_type_label(code: object) -> str:
+    """``201`` → ``居民身份证``; an unknown code as it is; None → ""."""
+    text = "" if code is None else str(code)
+    return ID_TYPES.get(text, text)

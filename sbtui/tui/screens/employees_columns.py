@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from sbtui.domain.vocab import id_type_label
 from sbtui.services.registry import change_kind_sql
 from sbtui.tui.strings import employees as S
 from sbtui.widgets.grid_source import Column
@@ -34,7 +35,7 @@ def employee_columns(type_codes: list[str], group_paths: dict[str, str], *,
     if changed_since:
         columns.append(Column("change", S.COL_CHANGE, 8, sql=change_kind_sql(changed_since)))
     columns += [
-        Column("id_type", S.COL_ID_TYPE, 8),
+        Column("id_type", S.COL_ID_TYPE, 10, format=id_type_label),
         Column("unit_numbers", S.COL_UNITS, 30),
         *(type_column(code) for code in type_codes),
         Column("status", S.COL_STATUS, 8, format=_status),

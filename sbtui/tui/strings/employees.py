@@ -1,4 +1,5 @@
 """Text of the employee screens (SPEC E1–E8; manual 000 §2, 002 §2, 004 §3)."""
+from sbtui.domain import vocab
 from sbtui.domain.vocab import EmployeeStatus, labels
 
 MENU_GROUP = "参保信息管理"
@@ -40,7 +41,7 @@ TYPE_SHORT = {  # the ✓ column headers: short names of the insurance types
     "110": "企业养老", "120": "机关养老", "130": "职业年金", "210": "失业",
     "310": "基本医疗", "320": "公务员补助", "330": "大额医疗", "360": "长期护理", "410": "工伤",
 }
-ID_TYPES = {"201": "居民身份证"}
+ID_TYPES = vocab.ID_TYPES
 TICK = "✓"
 STATUS = labels(EmployeeStatus)  # 参保状态, as sbtui employees prints it
 

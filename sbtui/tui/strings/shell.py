@@ -53,7 +53,10 @@ OUTBOX_TITLE = "待发送队列"
 OUTBOX_EMPTY = "待发送队列为空：没有需要发送的数据。"
 OUTBOX_COLS = ("序号", "状态", "业务", "对象", "次数", "时间", "原因")
 OUTBOX_STATES = labels(OutboxState)
-OUTBOX_KINDS = {"group.create": "新建分组", "group.assign": "调整分组",
+OUTBOX_KINDS = {"group.create": "新建分组", "group.assign": "调整分组", "group.rename": "重命名分组",
+                "group.delete": "删除分组", "group.assign_many": "批量调整分组",
+                "wages.submit": "缴费工资申报", "wages.declare": "缴费工资申报",
+                "project.link": "承建单位关联",
                 "declaration.submit": "社保费申报", "declaration.void": "作废申报",
                 "payment.pay": "三方协议缴费", "voucher.issue": "开具缴费凭证", "voucher.void": "作废缴费凭证",
                 "agreement.add": "新增三方协议", "agreement.modify": "修改三方协议",
