@@ -189,7 +189,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
             self.notify(S.VOID_QUEUED_OFFLINE, severity="warning", timeout=10)
             return
         records = await app.push_screen_wait(DeclFeedback([r["id"]], void=True))
-        self.load()
+        self.host.data_changed()  # this list, 首页's to-do, the declaration lists (issue 15 item 1)
         if not records:
             return
         done = records[0]

@@ -106,6 +106,7 @@ class VouchersScreen(DatedListScreen):
             await self.reload()
             return
         await self.reload()
+        self.host.data_changed()  # 缴费 gets the voided voucher's lines back (issue 15 item 1)
         await app.push_screen_wait(NoticeDialog(S.VOID_DONE, title=S.VOID_TITLE))
 
 
