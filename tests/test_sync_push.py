@@ -260,3 +260,63 @@ async def test_push_progress_and_result_totals(store):
     assert pushes == [(0, 2), (1, 2), (2, 2)]
     assert result.total == 5
     assert datetime.fromisoformat(store.sync_get("last_sync_at")).tzinfo == timezone.utc
+
+
+async def test_an_item_settled_by_another_process_mid_request_is_left_alone(store, monkeypatch):
+    """issue 14 finding 5: while this push awaits the service, another process on the same home
+    (its own connection) confirms the item, just after this push looked (the first look is
+    made to miss it: the race between two processes); this push accepts the settled state
+    instead of failing with "outbox item … is confirmed, not queued or sent"."""
+    import importlib
+
+    push_module = importlib.import_module("sbtui.sync.push")
+
+    real, looks = push_module._settled, []
+
+    def late(store_, key_):  # the first look happens before the other process's write
+        looks.append(key_)
+        return False if len(looks) == 1 else real(store_, key_)
+
+    monkeypatch.setattr(push_module, "_settled", late)
+    key = store.groups.assign("E0000001", "G2")
+    other = open_store(store.path)
+
+    class OtherSettles(Scripted):
+        async def perform(self, kind, payload, *, key):
+            answer = await super().perform(kind, payload, key=key)
+            other.outbox.mark_confirmed(key, {**answer, "replayed": True})  # the other sender's
+            return answer
+
+    try:
+        result = await sync(store, OtherSettles())
+    finally:
+        other.close()
+    item = store.outbox.get(key)
+    assert item.state == "confirmed" and item.response["replayed"] is True
+    assert result.pushed == 0 and result.refused == 0
+
+
+def test_another_process_syncing_is_refused_with_a_clear_message(store, tmp_path):
+    """issue 14 finding 5: a second process finds the store's sync lock taken: SyncBusy
+    ("另一个 sbtui 进程正在同步…", a ConflictError: the CLI's exit 5), nothing sent."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from sbtui.store.synclock import BUSY, SyncBusy, sync_lock
+
+    code = textwrap.dedent(f"""
+        import asyncio, sys
+        from sbtui.store import open_store
+        from sbtui.store.synclock import SyncBusy
+        from sbtui.sync import sync
+        store = open_store({str(store.path)!r})
+        try:
+            asyncio.run(sync(store, None))
+        except SyncBusy as e:
+            print("BUSY", e.message)
+    """)
+    with sync_lock(store.path), sync_lock(store.path):  # re-entrant within this process
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == f"BUSY {BUSY}", out.stderr[-2000:]
+    assert BUSY.startswith("另一个 sbtui 进程正在同步") and issubclass(SyncBusy, E.ConflictError)

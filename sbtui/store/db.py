@@ -7,8 +7,10 @@ opened in WAL mode with ``synchronous=FULL`` (a committed transaction survives a
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -29,14 +31,45 @@ from sbtui.store.wage_query import WageQuery
 from sbtui.store.wage_submit import WageSubmissions
 
 
+class StoreDatabase(Database):
+    """sqlite-utils' Database whose outermost :meth:`atomic` begins IMMEDIATE: the write lock
+    is taken (waiting up to the busy timeout for another process) before the first read, so
+    a transaction that reads then writes never fails with ``database is locked`` because
+    another process committed in between (a deferred transaction cannot wait then; issue 14
+    finding 5)."""
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic() as db:  # a savepoint inside the caller's transaction
+                yield db
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
+BUSY_TIMEOUT_MS = 30_000  # another process's transaction is waited for this long
+
+
 def open_store(path: Path) -> Store:
     """Open (creating it and its folder if needed) the store at ``path`` and migrate it."""
     path = Path(path)
     private_dir(path.parent)  # personal data: folder 0700, the store and its WAL 0600 (issue 14)
     private_sqlite(path)
     # check_same_thread=False: a worker thread may use the store; one at a time.
-    conn = sqlite3.connect(str(path), timeout=30.0, check_same_thread=False)
-    db = Database(conn)
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = StoreDatabase(conn)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.enable_wal()
     db.execute("PRAGMA synchronous=FULL")
     db.execute("PRAGMA foreign_keys=ON")

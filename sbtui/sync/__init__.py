@@ -11,6 +11,7 @@ from sbtui import clock
 from sbtui.remote.errors import OfflineError, ProtocolError, ServerError
 from sbtui.remote.interface import RemoteService
 from sbtui.store import Store
+from sbtui.store.synclock import sync_lock
 from sbtui.sync.declarations import (
     fetch_declaration_feedback,
     fetch_declaration_feedback_once,
@@ -54,7 +55,19 @@ async def sync(
 
     ``payments_only`` (a 缴费 sub-user, SPEC P5: the service refuses it everything else): push,
     the agreements' verifications, then only the pay list, payments, vouchers, accounts and
-    agreements."""
+    agreements.
+
+    Another process syncing or pushing this store → :class:`~sbtui.store.synclock.SyncBusy`
+    (a ConflictError: "另一个 sbtui 进程正在同步…") before anything is sent or pulled."""
+    with sync_lock(store.path):  # one process syncs a store at a time (issue 14 finding 5)
+        return await _sync(store, service, full=full, progress=progress, page_size=page_size,
+                           conflict_wait=conflict_wait, conflict_tries=conflict_tries,
+                           payments_only=payments_only)
+
+
+async def _sync(store: Store, service: RemoteService, *, full: bool, progress: ProgressCallback | None,
+                page_size: int, conflict_wait: float, conflict_tries: int,
+                payments_only: bool) -> SyncResult:
     emit: ProgressCallback = progress or (lambda event: None)
     result = SyncResult()
     online = await push(store, service, result, progress=emit,

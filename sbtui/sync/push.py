@@ -36,6 +36,7 @@ from sbtui.domain.vocab import OUTBOX_PENDING
 from sbtui.remote.errors import ConflictError, OfflineError, RefusedError, ServerError
 from sbtui.remote.interface import ONLINE_ONLY, RemoteService
 from sbtui.store import OutboxItem, Store
+from sbtui.store.synclock import sync_lock
 from sbtui.sync.progress import ProgressCallback, Refusal, SyncProgress, SyncResult
 
 OFFLINE_PAY = "当前无法连接服务，缴费需要联网。未扣款，请联网后重试。"
@@ -54,7 +55,16 @@ async def push(
     conflict_wait: float = 0.25,
     conflict_tries: int = 8,
 ) -> bool:
-    """Send pending outbox items; returns ``False`` when the service could not be reached."""
+    """Send pending outbox items; returns ``False`` when the service could not be reached.
+    Another process pushing this store → :class:`~sbtui.store.synclock.SyncBusy` before
+    anything is sent (issue 14 finding 5)."""
+    with sync_lock(store.path):
+        return await _push(store, service, result, progress=progress,
+                           conflict_wait=conflict_wait, conflict_tries=conflict_tries)
+
+
+async def _push(store: Store, service: RemoteService, result: SyncResult, *,
+                progress: ProgressCallback, conflict_wait: float, conflict_tries: int) -> bool:
     done = 0
     while (item := store.outbox.next_pending()) is not None:
         counts = store.outbox.counts()
@@ -66,6 +76,8 @@ async def push(
             if _settled(store, item.key):  # answered meanwhile by another sender (send_now)
                 continue
             message = _refuse(store, item, exc)
+            if message is None:  # settled by another sender as this one refused it
+                continue
             result.refused += 1
             result.refusals.append(Refusal(item.key, item.kind, item.entity, exc.code, message))
             progress(SyncProgress("push", done + 1, total, f"被拒绝：{message}"))
@@ -83,9 +95,9 @@ async def push(
                 _note(store, item.key, str(exc))
             raise
         else:
-            if _settled(store, item.key):
+            if _settled(store, item.key) or not _settle(store, item.key,
+                                                        lambda: store.outbox.confirm(item, response)):
                 continue
-            store.outbox.confirm(item, response)
             result.pushed += 1
         done += 1
     if done:
@@ -101,18 +113,35 @@ def _settled(store: Store, key: str) -> bool:
     return item is None or not item.pending
 
 
+def _settle(store: Store, key: str, apply: Callable[[], Any]) -> bool:
+    """Apply a change of ``key``'s state unless another sender — in this process or another
+    one on the same home — settled it first (between our check and our write): the later
+    sender accepts the settled state instead of failing with "is confirmed, not queued or
+    sent" (issue 14 finding 5). False when it was settled already."""
+    try:
+        apply()
+    except ValueError:
+        if _settled(store, key):
+            return False
+        raise
+    return True
+
+
 def _note(store: Store, key: str, message: str) -> None:
     if not _settled(store, key):
-        store.outbox.note_error(key, message)
+        _settle(store, key, lambda: store.outbox.note_error(key, message))
 
 
-def _refuse(store: Store, item: OutboxItem, exc: RefusedError) -> str:
-    """Refuse ``item`` for good with the service's reason; returns the message kept."""
+def _refuse(store: Store, item: OutboxItem, exc: RefusedError) -> str | None:
+    """Refuse ``item`` for good with the service's reason; returns the message kept (None:
+    another sender settled it first)."""
     message = exc.message
     if item.kind in ONLINE_ONLY and exc.code == "ticket_invalid":
         message = TICKET_EXPIRED
     body = {"code": exc.code, "message": message, "detail": exc.detail}
-    store.outbox.mark_refused(item.key, exc.code, message, {"status": exc.status, "body": body})
+    if not _settle(store, item.key, lambda: store.outbox.mark_refused(
+            item.key, exc.code, message, {"status": exc.status, "body": body})):
+        return None
     return message
 
 
@@ -175,12 +204,14 @@ async def send_now(store: Store, service: RemoteService, queue: Callable[[], str
         await service.health()
     except OfflineError as exc:
         raise OfflineError(OFFLINE_PAY, code="offline") from exc
-    key = queue()  # no await between queueing and marking it sent: no push sees it queued
+    with store.db.atomic():  # queued and claimed (sent) in one transaction: no push, in this
+        key = queue()  # process or another, ever sees it queued (issue 14 finding 5)
+        store.outbox.mark_sent(key)
     item = store.outbox.get(key)
     if item is None:
         raise KeyError(key)
     try:
-        response = await _send(store, service, item, conflict_wait, conflict_tries)
+        response = await _send(store, service, item, conflict_wait, conflict_tries, claimed=True)
     except RefusedError as exc:
         if not _settled(store, key):
             _refuse(store, item, exc)
@@ -212,18 +243,22 @@ async def send_now(store: Store, service: RemoteService, queue: Callable[[], str
                 return store.outbox.get(key)  # type: ignore[return-value]
             raise OfflineError(UNKNOWN_RESULT, code="unknown_result", detail={"key": key}) from again
     if not _settled(store, key):
-        store.outbox.confirm(item, response)
+        _settle(store, key, lambda: store.outbox.confirm(item, response))
     return store.outbox.get(key)  # type: ignore[return-value]
 
 
 async def _send(store: Store, service: RemoteService, item: OutboxItem,
-                conflict_wait: float, conflict_tries: int) -> dict[str, Any]:
-    """Send one item, waiting out 409s; every attempt counts in ``attempts``. ``{}`` when
-    another sender settled the item while this one waited."""
+                conflict_wait: float, conflict_tries: int, *, claimed: bool = False) -> dict[str, Any]:
+    """Send one item, waiting out 409s; every attempt counts in ``attempts`` (``claimed``: the
+    first one was counted when the item was queued). ``{}`` when another sender settled the
+    item while this one waited."""
     for attempt in range(conflict_tries + 1):
         if attempt and _settled(store, item.key):  # answered by another sender meanwhile
             return {}
-        store.outbox.mark_sent(item.key)
+        if attempt == 0 and claimed:
+            pass
+        elif not _settle(store, item.key, lambda: store.outbox.mark_sent(item.key)):
+            return {}  # settled by another sender (another process) before this one sent it
         try:
             return await service.perform(item.kind, item.payload, key=item.key)
         except ConflictError:
