@@ -307,3 +307,53 @@ def test_an_id_type_reads_as_its_name():
     assert id_type_label("201") == "居民身份证" and id_type_label(None) == ""
     [column] = [c for c in employee_columns([], {}) if c.key == "id_type"]
     assert column.format is not None and column.format("201") == "居民身份证"
+
+
+async def test_a_key_typed_before_the_offer_is_not_taken_by_the_list(tmp_path, monkeypatch):
+    """issue 15 item 6: 申报记录 opens with an unpaid successful declaration: the 是否立即缴费？
+    offer comes before the list takes keys — `v` typed at once does not start a void behind
+    it; the offer is answered, then the list has the focus."""
+    import threading
+
+    from textual.widgets import DataTable
+    from tui_fakes import ScreenApp
+    from tui_pilot import settle
+    from tui_sandbox import sandbox_workspace
+
+    from sbtui.tui.screens.declare_records import RecordsScreen
+    from sbtui.tui.strings import declare as D
+
+    ws, facts = await sandbox_workspace(tmp_path / "home")
+    try:
+        emp = ws.employer(facts["uscc"])
+        lines = emp.declarations.open_lines("daily")
+        tick = next(ln["tick"] for ln in lines if ln["source"] == "tax")
+        emp.declarations.queue("daily", [ln for ln in lines if ln["tick"] == tick])
+        await emp.declarations.declaration_feedback(wait=True)
+        assert emp.declarations.unpaid()
+
+        from sbtui.services.declarations import DeclarationsService
+
+        asked = threading.Event()
+        unpaid = DeclarationsService.unpaid
+
+        def slow_unpaid(self):  # the offer is decided only once the test lets it
+            asked.wait(10)
+            return unpaid(self)
+
+        monkeypatch.setattr(DeclarationsService, "unpaid", slow_unpaid)
+        app = ScreenApp(RecordsScreen, ws, uscc=facts["uscc"], name=facts["name"])
+        async with run(app) as pilot:
+            await until(pilot, lambda: app.screen.query(DataTable) and app.screen.query_one(DataTable).row_count)
+            await pilot.press("v")  # meant for the list, typed before the offer shows
+            assert not isinstance(app.screen, ConfirmDialog)  # no void confirm behind the offer
+            asked.set()
+            await until(pilot, lambda: isinstance(app.screen, ConfirmDialog) and app.screen.focused is not None)
+            assert app.screen.message == D.PAY_OFFER
+            await pilot.press("n")
+            await until(pilot, lambda: isinstance(app.screen, RecordsScreen)
+                        and isinstance(app.screen.focused, DataTable))
+            await settle(pilot)
+            assert isinstance(app.screen, RecordsScreen)  # no void confirm came up
+    finally:
+        await ws.aclose()

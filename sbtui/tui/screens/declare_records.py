@@ -73,15 +73,33 @@ class RecordsScreen(FormsMixin, BaseScreen):
             yield Static("", id="rec-note")
         yield Footer()
 
+    offering = True  # the D7 offer is being decided: the list and the screen's keys wait
+
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
         self.load()
         self.offer()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # a key typed while the offer is being decided is not taken by the list behind it
+        # (issue 15 item 6): the offer comes first, then the list takes keys
+        return not self.offering or action == "app.back"
+
+    def on_screen_resume(self) -> None:
+        if not self.offering and self.focused is None:
+            self.query_one(DataTable).focus()
+
     @work(exclusive=True, group="rec-offer")
     async def offer(self) -> None:
-        """D7 (manual 001 §2.2.3 step 1): unpaid successful declarations → offer to pay."""
-        await offer_payment(self.app, self.employer.declarations, self.KINDS)
+        """D7 (manual 001 §2.2.3 step 1): unpaid successful declarations → offer to pay —
+        before the list takes keys (issue 15 item 6: a late pop-up must not swallow a key
+        meant for the list)."""
+        try:
+            await offer_payment(self.app, self.employer.declarations, self.KINDS)
+        finally:
+            self.offering = False
+            self.refresh_bindings()
+            if self.is_attached and self.app.screen is self:
+                self.query_one(DataTable).focus()
 
     # -- the list -------------------------------------------------------------------------------
     def _filters(self) -> tuple[str | None, str | None, str | None] | None:
