@@ -34,6 +34,12 @@ def home_dir(explicit: str | os.PathLike | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
+def exports_dir() -> Path:
+    """Where exports and saved forms go by default (issue 15 item 10): an ``sbtui`` folder in
+    the user's documents folder (platformdirs), not wherever sbtui was started."""
+    return Path(platformdirs.user_documents_dir()) / APP
+
+
 # SPEC H5: the home page's quick buttons, as action ids (labels in sbtui.services.home.QUICK_ACTIONS):
 # 日常申报 / 特殊缴费申报 / 缴费 / 完税证明开具.
 DEFAULT_QUICK_BUTTONS = ("declare.daily", "declare.special", "pay", "certificate")
@@ -57,6 +63,7 @@ class Config:
     quick_buttons: list[str] = field(default_factory=lambda: list(DEFAULT_QUICK_BUTTONS))
     keymap: dict[str, str] = field(default_factory=dict)  # TUI binding id -> key(s)
     theme: str | None = None  # TUI theme name (light/dark toggle)
+    export_dir: str | None = None  # the folder last saved to (issue 15 item 10); None: exports_dir()
 
     @property
     def path(self) -> Path:

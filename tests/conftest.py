@@ -33,6 +33,7 @@ def pytest_report_header(config):
 def _isolate(tmp_path, monkeypatch):
     """Never touch the user's real data dir, keyring or environment secrets."""
     monkeypatch.setenv("SBTUI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(tmp_path / "documents"))  # exports_dir()
     for var in ("SBTUI_PASSWORD", "SBTUI_NEW_PASSWORD", "SBTUI_REMOTE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")

@@ -2,11 +2,14 @@
 that keeps it — so every screen built on it, the payment screens included, keeps it too."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.widgets import Button
 from tui_pilot import notified, run, screen_text, until
 
 from sbtui.tui.dialogs.confirm import ConfirmDialog
+from sbtui.tui.widgets.text_input import TextInput
 
 
 class _Bare(App[None]):
@@ -357,3 +360,39 @@ async def test_a_key_typed_before_the_offer_is_not_taken_by_the_list(tmp_path, m
             assert isinstance(app.screen, RecordsScreen)  # no void confirm came up
     finally:
         await ws.aclose()
+
+
+async def test_a_save_is_offered_in_the_exports_folder_then_in_the_folder_last_used(tmp_path):
+    """issue 15 item 10: the first save is offered in documents/sbtui (platformdirs), not the
+    directory sbtui started in; a folder chosen is remembered (in the config) for the next."""
+    from types import SimpleNamespace
+
+    from sbtui.config import Config, exports_dir
+    from sbtui.tui.dialogs.prompt import PromptDialog
+    from sbtui.tui.screens.pay_common import ask_path
+
+    chosen = tmp_path / "elsewhere"
+    chosen.mkdir()
+
+    class SaveApp(App[None]):
+        ws = SimpleNamespace(config=Config(home=tmp_path / "home"))
+
+    app = SaveApp()
+    async with run(app) as pilot:
+        offered: list[str] = []
+
+        async def save_once(answer: Path | None) -> None:
+            worker = app.run_worker(ask_path(app, title="保存", prompt="保存到", name="凭证.pdf"))
+            await until(pilot, lambda: isinstance(app.screen, PromptDialog) and app.screen.focused is not None)
+            field = app.screen.query_one(TextInput)
+            offered.append(field.value)
+            if answer is not None:
+                field.value = str(answer)
+            await pilot.press("enter")
+            await worker.wait()
+
+        await save_once(chosen / "凭证.pdf")
+        await save_once(None)
+    assert offered[0] == str(exports_dir() / "凭证.pdf") and exports_dir().is_dir()
+    assert offered[1] == str(chosen / "凭证.pdf")
+    assert Config.load(tmp_path / "home").export_dir == str(chosen)

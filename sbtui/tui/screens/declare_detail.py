@@ -18,6 +18,7 @@ from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.services.registry import default_path
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
+from sbtui.tui.save_paths import remember, suggest
 from sbtui.tui.screens.declare_dialogs import declarations_of, money
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
@@ -53,10 +54,11 @@ class FormsMixin:
             return
         default = str(Path(default_path(f"{title}_{record['unit_number']}")).with_suffix(f".{suffix}"))
         path = await app.push_screen_wait(PromptDialog(S.FORM_PATH.format(title=title), title=title,
-                                                    value=default, empty=S.FORM_BAD_SUFFIX.format(suffix=suffix),
+                                                    value=suggest(app, default), empty=S.FORM_BAD_SUFFIX.format(suffix=suffix),
                                                     check=_check_path(suffix)))
         if path is None:
             return
+        remember(app, path)
         app.notify(S.FORM_WRITING)
         try:
             written = await declarations_of(app).write_declaration_form(record["id"], form,

@@ -13,6 +13,7 @@ from textual import work
 from sbtui.tui.dialogs.import_result import ImportResult
 from sbtui.tui.dialogs.progress import Cancelled, Progressing
 from sbtui.tui.dialogs.prompt import PromptDialog
+from sbtui.tui.save_paths import remember, suggest
 from sbtui.tui.strings import employees as S
 
 WriteJob = Callable[[str, Callable[[int, int], None]], int]
@@ -51,11 +52,12 @@ class ExportMixin:
     @work(exclusive=True, group="xlsx")
     async def _write_flow(self, message: str, default: str, job: WriteJob, title: str, done: str) -> None:
         app: Any = self.app  # type: ignore[attr-defined]
-        path = await app.push_screen_wait(PromptDialog(message, title=title, value=default,
+        path = await app.push_screen_wait(PromptDialog(message, title=title, value=suggest(app, default),
                                                        check=check_writable))
         if path is None:
             return
         path = _xlsx_path(path)
+        remember(app, path)
         progress = Progressing(S.EXPORTING, title=title)
         await app.push_screen(progress)
         try:
@@ -80,10 +82,11 @@ class ExportMixin:
         from sbtui.xlsx.common import XlsxError
 
         app: Any = self.app  # type: ignore[attr-defined]
-        path = await app.push_screen_wait(PromptDialog(message, title=title, value=default,
+        path = await app.push_screen_wait(PromptDialog(message, title=title, value=suggest(app, default),
                                                        check=check_readable))
         if path is None:
             return
+        remember(app, path)
         progress = Progressing(S.IMPORTING, title=title)
         await app.push_screen(progress)
         try:

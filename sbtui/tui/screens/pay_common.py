@@ -21,6 +21,7 @@ from sbtui.remote.errors import ServiceError
 from sbtui.services.payments import PaymentError
 from sbtui.tui.dialogs.prompt import PromptDialog
 from sbtui.tui.keys import keyed
+from sbtui.tui.save_paths import remember, suggest
 from sbtui.tui.screens.declare_dialogs import money
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import payments as S
@@ -71,9 +72,13 @@ def parse_day(text: str) -> str | None:
 
 
 async def ask_path(app: Any, *, title: str, prompt: str, name: str) -> Path | None:
-    """Where to save a file: a prompt with ``name`` in the working directory (editable)."""
-    text = await app.push_screen_wait(PromptDialog(prompt, title=title, value=str(Path.cwd() / name)))
-    return Path(text).expanduser() if text else None
+    """Where to save a file: a prompt with ``name`` in the folder last saved to, else the
+    exports folder (editable; issue 15 item 10)."""
+    text = await app.push_screen_wait(PromptDialog(prompt, title=title, value=suggest(app, name)))
+    if not text:
+        return None
+    remember(app, text)
+    return Path(text).expanduser()
 
 
 def decimal(value: Any) -> Decimal:
