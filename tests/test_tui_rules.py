@@ -396,3 +396,39 @@ async def test_a_save_is_offered_in_the_exports_folder_then_in_the_folder_last_u
     assert offered[0] == str(exports_dir() / "凭证.pdf") and exports_dir().is_dir()
     assert offered[1] == str(chosen / "凭证.pdf")
     assert Config.load(tmp_path / "home").export_dir == str(chosen)
+
+
+async def test_a_cut_footer_never_runs_under_the_palette_key():
+    """issue 15 item 7: at 80 columns a screen with many keys never shows ``^p   令面板``: the
+    palette key is the footer's last, cut off whole with the keys that do not fit (F1 lists them)."""
+    from textual.app import ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer
+    from tui_fakes import FakeWorkspace, ScreenApp
+
+    from sbtui.tui.screens.base import BaseScreen
+
+    for shift in range(4):  # the cut falls on each cell of a wide character in turn
+        keys = [("space", "勾选" + "x" * shift), ("p", "提交申报"), ("o", "抵缴金额"), ("m", "备注"),
+                ("f5", "刷新"), ("f1", "帮助"), ("f2", "功能菜单"), ("x", "导出")]
+
+        class ManyKeys(BaseScreen):
+            BINDINGS = [Binding(k, f"app.bell_{i}", d, id=f"t.{i}") for i, (k, d) in enumerate(keys)]
+
+            def compose(self) -> ComposeResult:
+                yield Footer()
+
+        class KeysApp(ScreenApp):
+            BINDINGS = [Binding("ctrl+p", "command_palette", "命令面板", show=False)]
+
+            def __getattr__(self, name: str):
+                if name.startswith("action_bell_"):
+                    return lambda: None
+                raise AttributeError(name)
+
+        app = KeysApp(ManyKeys, FakeWorkspace())
+        async with run(app) as pilot:
+            await until(pilot, lambda: "提交申报" in screen_text(app))
+            await pilot.pause()
+            last = screen_text(app).splitlines()[-1]
+        assert "^p" not in last or "^p 命令面板" in last, last  # whole, or cut off whole
