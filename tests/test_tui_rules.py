@@ -432,3 +432,16 @@ async def test_a_cut_footer_never_runs_under_the_palette_key():
             await pilot.pause()
             last = screen_text(app).splitlines()[-1]
         assert "^p" not in last or "^p 命令面板" in last, last  # whole, or cut off whole
+
+
+def test_every_table_is_a_column_table():
+    """issue 15 items 3 and 9: every table the TUI builds is a ColumnTable (… on a cut column,
+    no horizontal scrollbar thumb), so a new screen cannot miss the rule."""
+    import re
+    from pathlib import Path
+
+    import sbtui.tui as tui
+
+    plain = [f"{p.relative_to(Path(tui.__file__).parent)}" for p in Path(tui.__file__).parent.rglob("*.py")
+             if re.search(r"(?<![A-Za-z])DataTable\(id=", p.read_text(encoding="utf-8"))]
+    assert plain == []

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import REGISTRY
 from sbtui.tui.strings import shell as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 def screen_help(screen: Screen) -> tuple[str, str]:
@@ -63,7 +64,7 @@ class HelpDialog(ModalScreen[None]):
                 if self.text:
                     yield Static(self.text, id="help-text")
                 yield Static(S.HELP_KEYS, classes="help-heading")
-                table = DataTable(id="help-keys", cursor_type="row", show_cursor=False)
+                table = ColumnTable(id="help-keys", cursor_type="row", show_cursor=False)
                 table.add_columns(S.HELP_KEY, S.HELP_ACTION)
                 table.add_rows(self.keys)
                 yield table

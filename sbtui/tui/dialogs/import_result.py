@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from sbtui.tui.keys import keyed
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import employees as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 class ImportResult(ModalScreen[None]):
@@ -31,7 +32,7 @@ class ImportResult(ModalScreen[None]):
             yield Static(self.summary, id="result-summary")
             yield Static(S.R_ERRORS if self.errors else S.R_NONE, id="result-hint")
             if self.errors:
-                table: DataTable = DataTable(id="result-errors", cursor_type="row")
+                table: DataTable = ColumnTable(id="result-errors", cursor_type="row")
                 table.add_columns(*S.R_ERROR_COLUMNS)
                 for e in self.errors:
                     table.add_row(str(e.row), e.column, e.reason)

@@ -16,6 +16,7 @@ from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
 from sbtui.tui.strings import shell as SH
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 class ChooseUnitScreen(BaseScreen):
@@ -44,7 +45,7 @@ class ChooseUnitScreen(BaseScreen):
             box.border_subtitle = S.HINT_OK
             if self.switch:
                 yield Static(S.CHOOSE_TITLE, classes="step-lead")
-            table = DataTable(id="units", cursor_type="row", zebra_stripes=True)
+            table = ColumnTable(id="units", cursor_type="row", zebra_stripes=True)
             table.add_columns(S.COL_UNIT, S.COL_SYSTEM, S.COL_AGENCY)
             yield table
             yield Static("", id="unit-detail")

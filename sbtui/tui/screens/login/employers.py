@@ -15,6 +15,7 @@ from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
 from sbtui.tui.strings import shell as SH
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 class EmployerListScreen(BaseScreen):
@@ -40,7 +41,7 @@ class EmployerListScreen(BaseScreen):
         with Vertical(id="employers-box") as box:
             box.border_title = S.EMPLOYERS_TITLE
             box.border_subtitle = S.HINT_EMPLOYERS
-            table = DataTable(id="employers-table", cursor_type="row", zebra_stripes=True)
+            table = ColumnTable(id="employers-table", cursor_type="row", zebra_stripes=True)
             table.add_column(S.COL_NO, key="no")
             table.add_column(S.COL_USCC, key="uscc")
             table.add_column(S.COL_STATE, key="state")

@@ -14,6 +14,7 @@ from sbtui.tui.widgets.toggles import TickBox
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
+from sbtui.tui.widgets.column_table import ColumnTable
 
 
 class RegistrationInfoScreen(BaseScreen):
@@ -41,7 +42,7 @@ class RegistrationInfoScreen(BaseScreen):
             yield Static(S.REGINFO_LEAD, id="reginfo-lead")
             yield Static(f"{S.COL_NAME}：{self.record.name}　{S.COL_USCC}：{self.record.uscc}",
                          id="reginfo-who")
-            table = DataTable(id="reginfo-table", cursor_type="row")
+            table = ColumnTable(id="reginfo-table", cursor_type="row")
             table.add_columns(S.REGINFO_UNIT, S.REGINFO_AGENCY, S.REGINFO_PAYER)
             yield table
             yield Static(S.REGINFO_LOADING, id="reginfo-detail")
