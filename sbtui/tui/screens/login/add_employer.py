@@ -15,6 +15,7 @@ from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
 from sbtui.tui.widgets.column_table import ColumnTable
+from sbtui.tui.wrap import Prose
 
 
 def uscc_problem(text: str, *, typing: bool) -> tuple[str, str]:
@@ -184,7 +185,7 @@ class ConfirmEmployerScreen(StepScreen):
         with Vertical(id="confirm-employer-box", classes="step-box") as box:
             box.border_title = S.CONFIRM_TITLE
             box.border_subtitle = S.HINT_NEXT
-            yield Static(S.CONFIRM_TIP, id="confirm-tip")
+            yield Static(Prose(S.CONFIRM_TIP), id="confirm-tip")
             table = ColumnTable(id="records", cursor_type="row")
             table.add_columns(S.COL_NO, S.COL_NAME, S.COL_USCC)
             for n, r in enumerate(self.records, start=1):

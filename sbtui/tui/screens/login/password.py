@@ -13,6 +13,7 @@ from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
+from sbtui.tui.wrap import Prose
 
 
 def change_problem(new: str, again: str, old: str) -> str | None:
@@ -53,7 +54,7 @@ class ForcedChangeScreen(BaseScreen):
             yield Label(S.CHANGE_AGAIN)
             yield TextInput(password=True, id="again", max_length=20)
             yield Static("", id="change-msg", classes="step-status")
-            yield Static(S.CHANGE_NOTE, classes="step-hint")
+            yield Static(Prose(S.CHANGE_NOTE), classes="step-hint")
 
     def on_mount(self) -> None:
         self.query_one("#new", Input).focus()

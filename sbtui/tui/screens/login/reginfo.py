@@ -15,6 +15,7 @@ from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
 from sbtui.tui.widgets.column_table import ColumnTable
+from sbtui.tui.wrap import Prose
 
 
 class RegistrationInfoScreen(BaseScreen):
@@ -39,7 +40,7 @@ class RegistrationInfoScreen(BaseScreen):
         with Vertical(id="reginfo-box", classes="step-box") as box:
             box.border_title = S.REGINFO_TITLE
             box.border_subtitle = S.HINT_TICK
-            yield Static(S.REGINFO_LEAD, id="reginfo-lead")
+            yield Static(Prose(S.REGINFO_LEAD), id="reginfo-lead")
             yield Static(f"{S.COL_NAME}：{self.record.name}　{S.COL_USCC}：{self.record.uscc}",
                          id="reginfo-who")
             table = ColumnTable(id="reginfo-table", cursor_type="row")
@@ -50,7 +51,7 @@ class RegistrationInfoScreen(BaseScreen):
                 yield TickBox(S.REGINFO_TICK, id="tick", compact=True)
                 yield Button(S.KEY_OK, id="reginfo-ok", variant="primary", compact=True)
             yield Static("", id="reginfo-msg", classes="step-status")
-            yield Static(S.REGINFO_WRONG, classes="step-hint")
+            yield Static(Prose(S.REGINFO_WRONG), classes="step-hint")
 
     def on_mount(self) -> None:
         self.load()

@@ -18,6 +18,7 @@ from sbtui.remote.errors import LockedError, OfflineError, ServiceError, WrongPa
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
+from sbtui.tui.wrap import Prose
 
 
 @dataclass
@@ -81,7 +82,7 @@ class SecurityScreen(BaseScreen):
             yield TextInput(password=True, id="password", max_length=20)
             yield Static("", id="security-msg", classes="step-status")
             if self.first_time:
-                yield Static(S.SECURITY_HINT, classes="step-hint")
+                yield Static(Prose(S.SECURITY_HINT), classes="step-hint")
 
     def on_mount(self) -> None:
         self.query_one("#password", Input).focus()
