@@ -8,12 +8,16 @@ from textual.app import App
 from textual.widgets import Button
 from tui_pilot import notified, run, screen_text, until
 
+from sbtui.tui.app import SbtuiApp
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.widgets.text_input import TextInput
 
 
 class _Bare(App[None]):
-    """An empty app to push one dialog on."""
+    """An empty app to push one dialog on, with the app's focus-mark rule (sbtui.tui.focus)."""
+
+    on_descendant_focus = SbtuiApp.on_descendant_focus
+    on_descendant_blur = SbtuiApp.on_descendant_blur
 
 
 async def _confirm(dialog: ConfirmDialog, *keys: str) -> tuple[App, list[bool | None], str]:
