@@ -2,8 +2,8 @@
 
 A paid line (:class:`sbtui.domain.models.PaymentLine` as a dict, booked: ``ticket_number`` and
 ``booked_on`` set) gives one row — 原凭证号 (the 电子税票号码), 税种 (征收项目), 品目名称 (征收品目),
-税款所属时期, 入(退)库日期, 实缴(退)金额 — and, when it carried a late fee, a second row 品目名称
-"滞纳金" for it.
+税款所属时期, 入(退)库日期, 实缴(退)金额 — and, when it carried a late fee, a second row whose
+品目名称 is the item's followed by "滞纳金" (e.g. 失业保险(单位缴纳)滞纳金).
 
 **separate** mode: the rows as they are, one certificate per paid record (per 电子税票号码).
 **merged** mode: rows with the same 原凭证号, 税种, 品目名称 and 入库日期, in one year (of the 所属
@@ -36,7 +36,7 @@ def rows_of(lines: Iterable[dict]) -> list[dict]:
         out.append({**base, "item_name": ln["item_name"], "amount": _money(Decimal(str(ln["amount"])))})
         fee = Decimal(str(ln.get("late_fee") or "0"))
         if fee:
-            out.append({**base, "item_name": LATE_FEE_ITEM, "amount": _money(fee),
+            out.append({**base, "item_name": ln["item_name"] + LATE_FEE_ITEM, "amount": _money(fee),
                         "of": ln["item_name"]})  # a late fee joins the late fees of its item
     return out
 
