@@ -28,7 +28,7 @@ HIGHLIGHT = {
 }
 # the table kinds have their own cursor rules (ColumnTable, Grid); the others are not lists
 NOT_LISTS = {"DataTable", "Button", "Footer", "Header", "Input", "Label", "Static", "RadioSet",
-             "RadioButton", "Checkbox", "Option", "TextArea", "ProgressBar", "LoadingIndicator", "Rule",
+             "RadioButton", "Checkbox", "Option", "FooterKey", "TextArea", "ProgressBar", "LoadingIndicator", "Rule",
              "Markdown", "Log", "RichLog", "Switch", "TabbedContent", "TabPane", "Tabs",
              "ContentSwitcher", "Collapsible", "Placeholder", "Pretty", "Digits", "Sparkline"}
 
