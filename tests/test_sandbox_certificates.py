@@ -129,3 +129,54 @@ async def test_reprint_counts_up_and_verify_C2_C3(app, c, clock):
         assert r.status_code == 200 and r.json() == {"genuine": False}
     r = await c.post("/certificates/399/reprint", headers={"Idempotency-Key": new_key()})
     assert r.status_code == 404
+
+
+async def test_a_special_dues_remark_is_the_certificates_remark_D9(app, c, clock, tmp_path):
+    from test_sandbox_declarations import dues, submit
+
+    special = await dues(c, source="special")
+    valid = next(d for d in special if d["valid_until"] >= "2026-05-15")
+    r = await submit(c, "special", valid["unit_number"], [valid["key"]],
+                     remarks={valid["key"]: "补缴2024年度"})
+    assert r.status_code == 202, r.text
+    clock.advance(seconds=4)
+    assert (await c.get(f"/declarations/{r.json()['id']}")).json()["status"] == "申报成功"
+    lines = [x for x in await pay_list(c) if x["declaration_id"] == r.json()["id"]]
+    paid = await pay(c, lines, VERIFIED_AGREEMENT, await ticket(c))
+    assert paid.json()["status"] == "缴费成功", paid.text
+    got = await issue(c, {"keys": [x["key"] for x in paid.json()["lines"]]})
+    assert got.status_code == 200, got.text
+    [cert] = [Certificate.model_validate(x) for x in got.json()]
+    assert cert.remark == "补缴2024年度"
+    from sbtui.forms.certificate import write_certificate_pdf
+
+    path = write_certificate_pdf(cert, tmp_path / "special.pdf")
+    import shutil
+    import subprocess
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "补缴2024年度" in text and cert.number in text and "第 1 次打印" in text
+
+
+async def test_http_client_parses_the_certificates(app, c, clock):
+    from sbtui.domain.models import Certificate as Cert
+    from sbtui.remote.http import HttpService
+
+    await paid_three_months(app, c, clock)
+    service = HttpService.in_process(app, retries=0)
+    try:
+        service.token = c.headers["Authorization"].split()[1]
+        answer = await service.perform("certificate.issue", {"body": {
+            "period_from": "2026-02", "period_to": "2026-04", "keys": [], "mode": "merged"}},
+            key=new_key())
+        [cert] = [Cert.model_validate(x) for x in answer["body"]]
+        assert (await service.certificate(cert.number)) == cert
+        assert [x.number for x in await service.certificates(date_from="2026-05-15")] == [cert.number]
+        again = await service.perform("certificate.reprint", {"number": cert.number}, key=new_key())
+        assert again["body"]["print_count"] == 2
+        check = await service.verify_certificate(cert.number, cert.code)
+        assert check.genuine and check.print_count == 2
+        assert not (await service.verify_certificate(cert.number, "x")).genuine
+    finally:
+        await service.aclose()
