@@ -180,3 +180,45 @@ async def test_http_client_parses_the_certificates(app, c, clock):
         assert not (await service.verify_certificate(cert.number, "x")).genuine
     finally:
         await service.aclose()
+
+
+async def test_paid_on_two_days_stays_apart_merged_and_is_two_certificates_separate(app, c, clock):
+    from test_sandbox_payments import login
+
+    for period in ("2026-02", "2026-03", "2026-04"):
+        unpay(app, period)
+    for period in ("2026-02", "2026-03"):
+        await declare(c, clock, period, "210")
+    lines = await pay_list(c)
+    feb = [x for x in lines if x["period_from"] == "2026-02"]
+    mar = [x for x in lines if x["period_from"] == "2026-03"]
+    assert (await pay(c, feb, VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    clock.advance(days=1)
+    await login(c)
+    mar = [x for x in await pay_list(c) if x["period_from"] == "2026-03"]
+    assert (await pay(c, mar, VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    r = await issue(c, {"period_from": "2026-02", "period_to": "2026-03", "mode": "merged"})
+    [cert] = r.json()
+    fees = [x for x in cert["rows"] if not x["item_name"].endswith("滞纳金")]
+    # another 电子税票号码 and 入库日期 (2026-05-15, 2026-05-16): nothing joined
+    assert sorted((x["period_from"], x["period_to"], x["booked_on"]) for x in fees) == sorted(
+        [("2026-02", "2026-02", "2026-05-15")] * len(feb) + [("2026-03", "2026-03", "2026-05-16")] * len(mar))
+
+
+async def test_separate_gives_one_certificate_per_ticket_and_bad_bodies_are_400(app, c, clock):
+    from test_sandbox_payments import login
+
+    for period in ("2026-02", "2026-03", "2026-04"):
+        unpay(app, period)
+    for period in ("2026-02", "2026-03"):
+        await declare(c, clock, period, "210")
+    lines = await pay_list(c)
+    for period in ("2026-02", "2026-03"):
+        mine = [x for x in lines if x["period_from"] == period]
+        assert (await pay(c, mine, VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    assert (await issue(c, {"period_from": "2026-02", "mode": "both"})).json()["code"] == "bad_request"
+    assert (await issue(c, {})).json()["code"] == "bad_request"
+    r = await issue(c, {"period_from": "2026-02", "period_to": "2026-03"})
+    certs = r.json()
+    assert len(certs) == 2 and len({x["rows"][0]["ticket_number"] for x in certs}) == 2
+    assert len({x["code"] for x in certs}) == 2
