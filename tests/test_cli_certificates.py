@@ -93,3 +93,20 @@ def test_issue_separate_by_lines_into_a_folder_and_usage_errors(paid, tmp_path):
     assert "已开具完税证明" in err
     _, err = run("certificates", "verify", cert["number"], code=2)
     assert "验证码" in err
+
+
+def test_issue_offline_exits_3_and_queues_nothing(paid, monkeypatch):
+    from sbtui.remote.errors import OfflineError
+
+    async def down(self):
+        raise OfflineError("无法连接到服务：test", code="offline")
+
+    run("certificates", "list", "--refresh")  # logged in, synced
+    with monkeypatch.context() as m:
+        m.setattr(HttpService, "health", down)
+        m.setattr(HttpService, "login", lambda *a, **k: down(None))
+        _, err = run("certificates", "issue", "--period-from", "2026-02", "--period-to", "2026-04",
+                     code=3)
+    assert "需要联网" in err and "Traceback" not in err
+    out, _ = run("outbox")
+    assert not [i for i in out["items"] if i["kind"].startswith("certificate.")]

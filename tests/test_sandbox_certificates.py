@@ -129,3 +129,96 @@ async def test_reprint_counts_up_and_verify_C2_C3(app, c, clock):
         assert r.status_code == 200 and r.json() == {"genuine": False}
     r = await c.post("/certificates/399/reprint", headers={"Idempotency-Key": new_key()})
     assert r.status_code == 404
+
+
+async def test_a_special_dues_remark_is_the_certificates_remark_D9(app, c, clock, tmp_path):
+    from test_sandbox_declarations import dues, submit
+
+    special = await dues(c, source="special")
+    valid = next(d for d in special if d["valid_until"] >= "2026-05-15")
+    r = await submit(c, "special", valid["unit_number"], [valid["key"]],
+                     remarks={valid["key"]: "补缴2024年度"})
+    assert r.status_code == 202, r.text
+    clock.advance(seconds=4)
+    assert (await c.get(f"/declarations/{r.json()['id']}")).json()["status"] == "申报成功"
+    lines = [x for x in await pay_list(c) if x["declaration_id"] == r.json()["id"]]
+    paid = await pay(c, lines, VERIFIED_AGREEMENT, await ticket(c))
+    assert paid.json()["status"] == "缴费成功", paid.text
+    got = await issue(c, {"keys": [x["key"] for x in paid.json()["lines"]]})
+    assert got.status_code == 200, got.text
+    [cert] = [Certificate.model_validate(x) for x in got.json()]
+    assert cert.remark == "补缴2024年度"
+    from sbtui.forms.certificate import write_certificate_pdf
+
+    path = write_certificate_pdf(cert, tmp_path / "special.pdf")
+    import shutil
+    import subprocess
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "补缴2024年度" in text and cert.number in text and "第 1 次打印" in text
+
+
+async def test_http_client_parses_the_certificates(app, c, clock):
+    from sbtui.domain.models import Certificate as Cert
+    from sbtui.remote.http import HttpService
+
+    await paid_three_months(app, c, clock)
+    service = HttpService.in_process(app, retries=0)
+    try:
+        service.token = c.headers["Authorization"].split()[1]
+        answer = await service.perform("certificate.issue", {"body": {
+            "period_from": "2026-02", "period_to": "2026-04", "keys": [], "mode": "merged"}},
+            key=new_key())
+        [cert] = [Cert.model_validate(x) for x in answer["body"]]
+        assert (await service.certificate(cert.number)) == cert
+        assert [x.number for x in await service.certificates(date_from="2026-05-15")] == [cert.number]
+        again = await service.perform("certificate.reprint", {"number": cert.number}, key=new_key())
+        assert again["body"]["print_count"] == 2
+        check = await service.verify_certificate(cert.number, cert.code)
+        assert check.genuine and check.print_count == 2
+        assert not (await service.verify_certificate(cert.number, "x")).genuine
+    finally:
+        await service.aclose()
+
+
+async def test_paid_on_two_days_stays_apart_merged_and_is_two_certificates_separate(app, c, clock):
+    from test_sandbox_payments import login
+
+    for period in ("2026-02", "2026-03", "2026-04"):
+        unpay(app, period)
+    for period in ("2026-02", "2026-03"):
+        await declare(c, clock, period, "210")
+    lines = await pay_list(c)
+    feb = [x for x in lines if x["period_from"] == "2026-02"]
+    mar = [x for x in lines if x["period_from"] == "2026-03"]
+    assert (await pay(c, feb, VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    clock.advance(days=1)
+    await login(c)
+    mar = [x for x in await pay_list(c) if x["period_from"] == "2026-03"]
+    assert (await pay(c, mar, VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    r = await issue(c, {"period_from": "2026-02", "period_to": "2026-03", "mode": "merged"})
+    [cert] = r.json()
+    fees = [x for x in cert["rows"] if not x["item_name"].endswith("滞纳金")]
+    # another 电子税票号码 and 入库日期 (2026-05-15, 2026-05-16): nothing joined
+    assert sorted((x["period_from"], x["period_to"], x["booked_on"]) for x in fees) == sorted(
+        [("2026-02", "2026-02", "2026-05-15")] * len(feb) + [("2026-03", "2026-03", "2026-05-16")] * len(mar))
+
+
+async def test_separate_gives_one_certificate_per_ticket_and_bad_bodies_are_400(app, c, clock):
+    from test_sandbox_payments import login
+
+    for period in ("2026-02", "2026-03", "2026-04"):
+        unpay(app, period)
+    for period in ("2026-02", "2026-03"):
+        await declare(c, clock, period, "210")
+    lines = await pay_list(c)
+    for period in ("2026-02", "2026-03"):
+        mine = [x for x in lines if x["period_from"] == period]
+        assert (await pay(c, mine, VERIFIED_AGREEMENT, await ticket(c))).json()["status"] == "缴费成功"
+    assert (await issue(c, {"period_from": "2026-02", "mode": "both"})).json()["code"] == "bad_request"
+    assert (await issue(c, {})).json()["code"] == "bad_request"
+    r = await issue(c, {"period_from": "2026-02", "period_to": "2026-03"})
+    certs = r.json()
+    assert len(certs) == 2 and len({x["rows"][0]["ticket_number"] for x in certs}) == 2
+    assert len({x["code"] for x in certs}) == 2
