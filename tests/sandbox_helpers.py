@@ -187,6 +187,15 @@ class Faulty(RemoteService):
     async def agreement(self, agreement_id):
         return await self.inner.agreement(agreement_id)
 
+    async def certificates(self, *, date_from=None, date_to=None):
+        return await self.inner.certificates(date_from=date_from, date_to=date_to)
+
+    async def certificate(self, number):
+        return await self.inner.certificate(number)
+
+    async def verify_certificate(self, number, code):
+        return await self.inner.verify_certificate(number, code)
+
     async def perform(self, kind, payload, *, key):
         self.performed.append((kind, key))
         if self.offline_before_perform:

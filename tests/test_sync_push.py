@@ -138,6 +138,15 @@ class Scripted(RemoteService):
     async def agreement(self, agreement_id):
         raise NotImplementedError
 
+    async def certificates(self, *, date_from=None, date_to=None):
+        return []
+
+    async def certificate(self, number):
+        raise NotImplementedError
+
+    async def verify_certificate(self, number, code):
+        raise NotImplementedError
+
     async def wage_declaration(self, declaration_id):
         raise NotImplementedError
 

@@ -8,12 +8,16 @@ from textual.app import App
 from textual.widgets import Button
 from tui_pilot import notified, run, screen_text, until
 
+from sbtui.tui.app import SbtuiApp
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.widgets.text_input import TextInput
 
 
 class _Bare(App[None]):
-    """An empty app to push one dialog on."""
+    """An empty app to push one dialog on, with the app's focus-mark rule (sbtui.tui.focus)."""
+
+    on_descendant_focus = SbtuiApp.on_descendant_focus
+    on_descendant_blur = SbtuiApp.on_descendant_blur
 
 
 async def _confirm(dialog: ConfirmDialog, *keys: str) -> tuple[App, list[bool | None], str]:
@@ -445,3 +449,52 @@ def test_every_table_is_a_column_table():
     plain = [f"{p.relative_to(Path(tui.__file__).parent)}" for p in Path(tui.__file__).parent.rglob("*.py")
              if re.search(r"(?<![A-Za-z])DataTable\(id=", p.read_text(encoding="utf-8"))]
     assert plain == []
+
+
+async def test_a_cut_footer_shows_the_most_used_keys_first_and_no_key_in_part():
+    """issue 15 item 2: the screen's own keys come first in the order it declares them, then
+    esc 返回, F2 功能菜单, F1 帮助, ^p 命令面板; at 80 columns the keys that do not fit are left
+    off whole (no ``▏^p 命`` cut) — F1 lists them; at 200 columns every key shows."""
+    from textual.app import ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+    from tui_fakes import FakeWorkspace, ScreenApp
+
+    from sbtui.tui.screens.base import BaseScreen
+
+    declared = [("escape", "返回"), ("f1", "帮助"), ("f2", "功能菜单"), ("space", "勾选"), ("p", "提交申报"),
+                ("o", "抵缴金额"), ("m", "备注"), ("f5", "刷新"), ("x", "导出"), ("i", "导入数据")]
+    expected = ["勾选", "提交申报", "抵缴金额", "备注", "刷新", "导出", "导入数据", "返回",
+                "功能菜单", "帮助", "命令面板"]
+
+    class ManyKeys(BaseScreen):
+        BINDINGS = [Binding(k, f"app.bell_{i}", d, id=f"t.{i}") for i, (k, d) in enumerate(declared)]
+
+        def compose(self) -> ComposeResult:
+            yield Footer()
+
+    class KeysApp(ScreenApp):
+        BINDINGS = [Binding("ctrl+p", "command_palette", "命令面板", show=False)]
+
+        def __getattr__(self, name: str):
+            if name.startswith("action_bell_"):
+                return lambda: None
+            raise AttributeError(name)
+
+    for size in ((80, 24), (200, 50)):
+        app = KeysApp(ManyKeys, FakeWorkspace())
+        async with run(app, size=size) as pilot:
+            await until(pilot, lambda: "提交申报" in screen_text(app))
+            await pilot.pause()
+            keys = list(app.screen.query(FooterKey))
+            assert [k.description for k in keys] == expected
+            shown = [k.description for k in keys if k.display]
+            last = screen_text(app).splitlines()[-1]
+        assert shown == expected[:len(shown)], shown  # the ones left off are the last
+        assert all(d in last for d in shown) and "命" not in last.replace("命令面板", ""), last
+        assert ("^p 命令面板" in last) == ("命令面板" in shown), last
+        if size == (80, 24):
+            assert shown[:4] == ["勾选", "提交申报", "抵缴金额", "备注"] and "帮助" not in shown, last
+        else:
+            assert shown == expected, last

@@ -35,6 +35,7 @@ def _register() -> None:
     from sbtui.cli import (
         agreements,
         bench,
+        certificates,
         data,
         declarations,
         demo,
@@ -51,7 +52,8 @@ def _register() -> None:
 
     for group in (sandbox.sandbox, employer.employer, employees.employees, employees.units, wages.wages, bench.bench, settings.users,
                   settings.password, home.home, dues.dues, declarations.declarations,
-                  declarations.projects, payments.payments, payments.vouchers, agreements.agreements):
+                  declarations.projects, payments.payments, payments.vouchers, agreements.agreements,
+                  certificates.certificates):
         cli.add_command(group)
     employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)

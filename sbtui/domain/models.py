@@ -618,3 +618,51 @@ class Voucher(_Model):
     booked_on: date | None = None
     voided_at: datetime | None = None
     lines: list[PaymentLine] = Field(default_factory=list)
+
+
+CertificateMode = Literal["separate", "merged"]
+
+
+class CertificateRow(_Model):
+    """One row of 税收完税证明（非印刷） (SPEC C1): 原凭证号 | 税种 | 品目名称 | 税款所属时期 |
+    入(退)库日期 | 实缴(退)金额; ``keys`` are the paid lines (PaymentLine keys) it covers."""
+
+    ticket_number: str  # 原凭证号 (the 电子税票号码)
+    tax_type: str  # 税种 (征收项目)
+    item_name: str  # 品目名称 (征收品目, or 滞纳金)
+    period_from: str
+    period_to: str
+    booked_on: date  # 入(退)库日期
+    amount: Decimal  # 实缴(退)金额
+    keys: list[str] = Field(default_factory=list)
+
+
+class Certificate(_Model):
+    """税收完税证明（非印刷） (SPEC C1, C2): issued once per paid record (separate) or for joined
+    lines (merged); 补开 prints it again with ``print_count`` one higher."""
+
+    number: str  # No.
+    issued_on: date  # 填发日期
+    mode: CertificateMode
+    tax_authority: str  # 税务机关
+    uscc: str  # 纳税人识别号
+    taxpayer_name: str  # 纳税人名称
+    rows: list[CertificateRow] = Field(default_factory=list)
+    total: Decimal  # 金额合计
+    remark: str = ""  # 备注 (a special due's remark, D9)
+    print_count: int = 1  # 第 N 次打印
+    code: str  # 验证码 (查验, C3)
+    issuer: str = ""  # 填票人
+
+
+class CertificateCheck(_Model):
+    """查验 (SPEC C3): genuine or not; what a genuine one covers (never an error)."""
+
+    genuine: bool
+    number: str | None = None
+    issued_on: date | None = None
+    uscc: str | None = None
+    taxpayer_name: str | None = None
+    total: Decimal | None = None
+    print_count: int | None = None
+    rows: list[CertificateRow] = Field(default_factory=list)

@@ -96,3 +96,23 @@ V_BAD_SUFFIX = "不支持的文件类型“{suffix}”：缴税凭证只能保�
 NO_FONT = "找不到打印申报表所需的中文字体文件（{name}），请重新安装社保费管理客户端"
 WRITE_FAILED = "无法写入文件：{error}"
 NO_FOLDER = "无法写入文件：文件夹不存在：{folder}"
+
+# -- 税收完税证明（非印刷） (SPEC C1–C3; issue 13) ------------------------------------------------
+CERT_TITLE = "中华人民共和国税收完税证明"
+CERT_SUBTITLE = "（非印刷）"
+C_NUMBER = "No."
+C_ISSUED_ON = "填发日期："
+C_TAX_AUTHORITY = "税务机关："
+C_TAXPAYER_ID = "纳税人识别号："
+C_TAXPAYER_NAME = "纳税人名称："
+C_HEADERS = ("原凭证号", "税种", "品目名称", "税款所属时期", "入(退)库日期", "实缴(退)金额")
+C_TOTAL_WORDS = "金额合计（大写）："
+C_TAX_SEAL = "税务机关（盖章）"
+C_ISSUER = "填票人："
+C_REMARK = "备注："
+C_PRINT_COUNT = "第 {n} 次打印"
+C_CODE = "验证码："
+C_NOTE = ("本证明可凭证明号码和验证码查验真伪（sbtui certificates verify）。"
+          "本证明不作纳税人记账、抵扣凭证。")
+C_CONTINUED = "税收完税证明（续）"
+C_BAD_SUFFIX = "不支持的文件类型“{suffix}”：完税证明只能保存为 .pdf 文件"

@@ -21,6 +21,8 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 
 from sbtui.domain.models import (
     Agreement,
+    Certificate,
+    CertificateCheck,
     ChangesPage,
     Credit,
     Declaration,
@@ -104,6 +106,9 @@ _VOUCHERS = TypeAdapter(list[Voucher])
 _ACCOUNTS = TypeAdapter(list[DepositAccount])
 _AGREEMENT = TypeAdapter(Agreement)
 _AGREEMENTS = TypeAdapter(list[Agreement])
+_CERTIFICATE = TypeAdapter(Certificate)
+_CERTIFICATES = TypeAdapter(list[Certificate])
+_CERTIFICATE_CHECK = TypeAdapter(CertificateCheck)
 _ANY = TypeAdapter(Any)
 
 
@@ -302,6 +307,18 @@ class HttpService(RemoteService):
 
     async def deposit_accounts(self) -> list[DepositAccount]:
         return _parse(_ACCOUNTS, await self._get("/deposit-accounts"))
+
+    async def certificates(self, *, date_from: str | None = None,
+                           date_to: str | None = None) -> list[Certificate]:
+        params = {k: v for k, v in (("date_from", date_from), ("date_to", date_to)) if v}
+        return _parse(_CERTIFICATES, await self._get("/certificates", params=params))
+
+    async def certificate(self, number: str) -> Certificate:
+        return _parse(_CERTIFICATE, await self._get(f"/certificates/{_segment(number)}"))
+
+    async def verify_certificate(self, number: str, code: str) -> CertificateCheck:
+        return _parse(_CERTIFICATE_CHECK, await self._get(
+            "/certificates/verify", params={"number": number, "code": code}))
 
     async def agreements(self) -> list[Agreement]:
         return _parse(_AGREEMENTS, await self._get("/agreements"))

@@ -15,6 +15,8 @@ from typing import Any
 
 from sbtui.domain.models import (
     Agreement,
+    Certificate,
+    CertificateCheck,
     ChangesPage,
     Credit,
     Declaration,
@@ -66,6 +68,10 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     "agreement.verify": ("POST", "/agreements/{agreement_id}/verify"),  # -> Agreement (验证中)
     "agreement.void": ("POST", "/agreements/{agreement_id}/void"),  # -> Agreement (协议终止)
     "agreement.revoke": ("POST", "/agreements/{agreement_id}/revoke"),  # -> Agreement (协议终止)
+    # SPEC C1: body {"period_from", "period_to"} or {"keys": [PaymentLine.key …]}, "mode"
+    # ("separate" | "merged") -> list[Certificate]
+    "certificate.issue": ("POST", "/certificates"),
+    "certificate.reprint": ("POST", "/certificates/{number}/reprint"),  # SPEC C2 -> Certificate
 }
 """Kinds whose item must not wait in the outbox: sent at once or refused (SPEC §1: a payment's
 late fee depends on the day it is made)."""
@@ -246,6 +252,19 @@ class RemoteService(ABC):
 
     @abstractmethod
     async def agreement(self, agreement_id: str) -> Agreement: ...
+
+    # -- certificates (SPEC C1–C3); issue / reprint are outbox kinds ---------------------------
+    @abstractmethod
+    async def certificates(self, *, date_from: str | None = None,
+                           date_to: str | None = None) -> list[Certificate]:
+        """税收完税证明 issued, by 填发日期, newest first."""
+
+    @abstractmethod
+    async def certificate(self, number: str) -> Certificate: ...
+
+    @abstractmethod
+    async def verify_certificate(self, number: str, code: str) -> CertificateCheck:
+        """查验 (C3): genuine or not, never an error for a forged number or a wrong code."""
 
     @abstractmethod
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:

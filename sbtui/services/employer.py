@@ -6,6 +6,7 @@ from typing import Any
 
 from sbtui.services.agreements import AgreementsService
 from sbtui.services.area import Area
+from sbtui.services.certificates import CertificatesService
 from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
 from sbtui.services.payments import PaymentsService
@@ -25,6 +26,7 @@ class Employer:
         self.declarations = DeclarationsService(area)
         self.payments = PaymentsService(area)
         self.agreements = AgreementsService(area)
+        self.certificates = CertificatesService(area)
         self.home = HomeService(area)
 
     # -- this employer on this machine (login, 待发送队列, the status bar) ---------------------

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 from sbtui.private import private_dir, private_sqlite
 
 from sbtui.store.agreements import Agreements
+from sbtui.store.certificates import Certificates
 from sbtui.store.declarations import Declarations, Projects
 from sbtui.store.dues import Dues
 from sbtui.store.groups import Groups
@@ -93,6 +94,7 @@ class Store:
     ``store.projects``           construction projects (D10)
     ``store.payments``           the pay list, payments, vouchers, deposit accounts (P1–P4)
     ``store.agreements``         three-party agreements (A1)
+    ``store.certificates``       税收完税证明 issued (C1–C3)
     ============================ =====================================================
 
     A part that queues outbox items registers their kinds with the handlers that apply the
@@ -113,6 +115,7 @@ class Store:
         self.projects = Projects(db, self.outbox)
         self.payments = Payments(db, self.outbox)
         self.agreements = Agreements(db, self.outbox)
+        self.certificates = Certificates(db, self.outbox)
 
     def close(self) -> None:
         self.db.close()

@@ -422,3 +422,20 @@ def m006_payments(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m007_certificates(db: Database) -> None:
+    # 证明打印 (SPEC C1–C3; issue 13): the service's 税收完税证明 (JSON Certificate).
+    db.execute(
+        """
+        CREATE TABLE certificates (
+            number TEXT PRIMARY KEY,
+            issued_on TEXT NOT NULL,
+            print_count INTEGER NOT NULL,
+            doc TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_certificates_issued_on ON certificates (issued_on)")

@@ -18,6 +18,7 @@ from sbtui.sync.declarations import (
     pull_declarations,
 )
 from sbtui.sync.dues import pull_dues
+from sbtui.sync.certificates import pull_certificates
 from sbtui.sync.payments import fetch_agreement_feedback_once, pull_agreements, pull_payments
 from sbtui.sync.feedback import fetch_feedback_once, fetch_wage_feedback
 from sbtui.sync.progress import ProgressCallback, Refusal, SyncProgress, SyncResult
@@ -77,6 +78,7 @@ async def _sync(store: Store, service: RemoteService, *, full: bool, progress: P
             result.agreement_feedback = len(await fetch_agreement_feedback_once(store, service, progress=emit))
             await pull_payments(store, service, progress=emit)
             await pull_agreements(store, service, progress=emit)
+            await pull_certificates(store, service, progress=emit)
         except OfflineError as exc:
             result.offline = True
             result.error = exc.message
@@ -99,6 +101,7 @@ async def _sync(store: Store, service: RemoteService, *, full: bool, progress: P
             try:  # after the declarations (SPEC P1, A1); the rest of the sync does not wait on them
                 await pull_payments(store, service, progress=emit)
                 await pull_agreements(store, service, progress=emit)
+                await pull_certificates(store, service, progress=emit)
             except (ServerError, ProtocolError) as exc:
                 result.error = exc.message
         except OfflineError as exc:

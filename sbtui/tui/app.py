@@ -18,6 +18,7 @@ import pkgutil
 import time
 from typing import Any, Callable
 
+from textual import events
 from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -25,6 +26,7 @@ from textual.screen import Screen
 from sbtui.domain.vocab import Role
 from sbtui.tui.background import Background
 from sbtui.tui.commands import SbtuiCommands
+from sbtui.tui.focus import mark_focus
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import REGISTRY
 from sbtui.tui.screens.base import SessionState
@@ -96,6 +98,12 @@ class SbtuiApp(App[float | None]):
             self.theme = self.ws.config.theme
         self.push_screen(self.flow.first_screen())
         self.background.start()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        mark_focus(event.widget, True)  # the focused button's ▶, for every button (issue 15 item 1)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        mark_focus(event.widget, False)
 
     async def on_unmount(self) -> None:
         self.workers.cancel_all()

@@ -87,6 +87,12 @@ CREATE TABLE IF NOT EXISTS vouchers (
     tax_authority TEXT NOT NULL, amount TEXT NOT NULL, late_fee TEXT NOT NULL,
     total TEXT NOT NULL, booked_on TEXT, voided_at TEXT, lines TEXT NOT NULL,
     PRIMARY KEY (uscc, number));
+CREATE TABLE IF NOT EXISTS certificates (
+    uscc TEXT NOT NULL, number TEXT NOT NULL, seq INTEGER NOT NULL, key TEXT NOT NULL,
+    issued_on TEXT NOT NULL, print_count INTEGER NOT NULL, code TEXT NOT NULL,
+    doc TEXT NOT NULL, PRIMARY KEY (uscc, number));
+CREATE TABLE IF NOT EXISTS certificate_lines (
+    uscc TEXT NOT NULL, key TEXT NOT NULL, number TEXT NOT NULL, PRIMARY KEY (uscc, key));
 CREATE TABLE IF NOT EXISTS line_payments (
     uscc TEXT NOT NULL, declaration_id TEXT NOT NULL, n INTEGER NOT NULL, state TEXT NOT NULL,
     ref TEXT NOT NULL, PRIMARY KEY (uscc, declaration_id, n));

@@ -5,7 +5,8 @@
 answer directly; Esc is "no". ``danger=True`` (deletions) or ``default=False`` puts the focus on 取消.
 
 Two rules every confirm keeps (issue 15 item 5): the focused button is visible without colour
-(bold reverse video and a ``▶`` mark, ``confirm.tcss`` and :meth:`_mark_focus`), and answering
+(bold reverse video and a ``▶`` mark: the app's one rule, :mod:`sbtui.tui.focus`; the labels
+keep a space for the mark so the buttons do not move), and answering
 "no" says so — a notice ``已取消：{title}`` (or ``cancelled``; ``cancelled=""`` for an offer
 whose decline needs no word).
 """
@@ -51,24 +52,12 @@ class ConfirmDialog(ModalScreen[bool]):
             box.border_title = self.title_text or C.APP_TITLE
             yield Static(Prose(self.message), id="confirm-message")
             with Horizontal(id="confirm-buttons"):
-                yield Button(self.ok, id="confirm-ok", variant="error" if self.danger else "primary",
+                yield Button(f" {self.ok}", id="confirm-ok", variant="error" if self.danger else "primary",
                              compact=True)
-                yield Button(self.cancel, id="confirm-cancel", compact=True)
+                yield Button(f" {self.cancel}", id="confirm-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm-ok" if self.default else "#confirm-cancel", Button).focus()
-
-    def on_descendant_focus(self) -> None:
-        self._mark_focus()
-
-    def on_descendant_blur(self) -> None:
-        self._mark_focus()
-
-    def _mark_focus(self) -> None:
-        """``▶`` before the focused button's label: seen on a terminal without colour."""
-        for button, label in ((self.query_one("#confirm-ok", Button), self.ok),
-                              (self.query_one("#confirm-cancel", Button), self.cancel)):
-            button.label = f"▶{label}" if button.has_focus else f" {label}"
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

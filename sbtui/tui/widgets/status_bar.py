@@ -14,8 +14,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from sbtui.domain.vocab import OUTBOX_PENDING, OutboxState
+from sbtui.tui.keys import FOOTER_ORDER, default_order
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import shell as S
 
@@ -106,6 +108,60 @@ class StatusBar(Widget):
         return Text("\n").join([who, state])
 
 
+class KeyFooter(Footer):
+    """The footer of every screen (issue 15 item 2): the keys in :data:`FOOTER_ORDER` (a
+    screen's most used keys first, Esc then F2 菜单 and F1 帮助 last, ``^p 命令面板`` after
+    them), and a key that does not fit whole at the right edge is not shown at all (no
+    ``▏^p 命`` cut) — F1 lists every key."""
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        palette_key = self.app.COMMAND_PALETTE_BINDING
+        seen: set[str] = set()
+        shown = []
+        for key, (_node, binding, enabled, tooltip) in active.items():
+            if not binding.show or binding.action in seen or key == palette_key:
+                continue
+            seen.add(binding.action)
+            shown.append((binding, enabled, tooltip))
+        shown.sort(key=lambda item: FOOTER_ORDER.get(item[0].id or "", default_order(item[0].key)))
+        self.styles.grid_size_columns = len(shown)
+        for binding, enabled, tooltip in shown:
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                            binding.action, disabled=not enabled,
+                            tooltip=tooltip).data_bind(compact=Footer.compact)
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE and palette_key in active:
+            _node, binding, enabled, tooltip = active[palette_key]
+            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description,
+                            binding.action, classes="-command-palette", disabled=not enabled,
+                            tooltip=binding.tooltip or binding.description)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self._fit)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Hide every key from the first one that would not fit whole (measured from what each
+        key draws, so it holds before the keys are laid out)."""
+        room = self.content_region.width
+        if not room:
+            return
+        used, cut = 0, False
+        for key in self.query(FooterKey):
+            used += (cell_len(key.render().plain) + key.styles.gutter.width
+                     + key.styles.margin.width)
+            cut = cut or used > room
+            key.display = not cut
+
+
 class BottomBar(Vertical):
     """The status bar above the footer, docked at the bottom of every screen."""
 
@@ -125,7 +181,7 @@ class BottomBar(Vertical):
 
     def __init__(self, footer: Footer | None = None) -> None:
         super().__init__()
-        self.footer = footer or Footer()
+        self.footer = KeyFooter()  # the one footer rule, whatever the screen composed
 
     def compose(self) -> ComposeResult:
         yield StatusBar()

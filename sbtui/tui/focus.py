@@ -1,0 +1,26 @@
+"""The focused button is marked ``▶`` before its label — seen on a terminal without colour
+(issue 15 items 1 and 5). One rule for every :class:`~textual.widgets.Button` of the app: the
+app calls :func:`mark_focus` on every focus change (``SbtuiApp.on_descendant_focus`` / ``_blur``),
+so no screen or dialog can opt out; ``app.tcss`` makes the focused button bold reverse too.
+
+A label that starts with a space (ConfirmDialog keeps one so its buttons do not move) has the
+space replaced by the mark; any other label is prefixed with it.
+"""
+from __future__ import annotations
+
+from textual.widget import Widget
+from textual.widgets import Button
+
+MARK = "▶"
+
+
+def mark_focus(widget: Widget, focused: bool) -> None:
+    """Put the ``▶`` on a button that has the focus, take it off one that lost it."""
+    if not isinstance(widget, Button):
+        return
+    label = str(widget.label)
+    if focused and not label.startswith(MARK):
+        widget.label = MARK + (label[1:] if label.startswith(" ") else label)
+        widget._sbtui_unmarked = label  # type: ignore[attr-defined]
+    elif not focused and label.startswith(MARK):
+        widget.label = getattr(widget, "_sbtui_unmarked", label[1:])
