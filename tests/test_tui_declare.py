@@ -224,3 +224,28 @@ async def test_esc_in_a_query_field_goes_back_to_the_list(sandbox):
         assert app.screen is screen
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is not screen)
+
+
+async def test_the_list_behind_the_feedback_is_re_read(sandbox):
+    """issue 15 item 8: when 反馈提示 says the declaration succeeded, the list behind the notice
+    is already re-read — the declared lines are gone, no row still says 待发送."""
+    ws, facts = sandbox
+    app = app_for(DailyScreen, ws, facts)
+    async with run(app) as pilot:
+        screen = await loaded(pilot)
+        notice = next(ln for ln in screen.lines if ln["source"] == "collection")
+        screen.query_one("#decl-table").move_cursor(row=row_of(screen, notice["key"]))
+        await pilot.press("space")
+        keys = set(screen.ticked)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, SummaryDialog))
+        await pilot.press("enter")  # 立即提交
+        await until(pilot, lambda: isinstance(app.screen, NoticeDialog), timeout=30)
+        assert app.screen.message == S.DAILY_DONE
+        await until(pilot, lambda: not keys & {ln["key"] for ln in screen.lines})
+        table = screen.query_one("#decl-table")
+        rows = [" ".join(map(str, table.get_row_at(i))) for i in range(table.row_count)]
+        assert not any("待发送" in r for r in rows), rows
+        assert isinstance(app.screen, NoticeDialog)  # still behind the notice

@@ -221,3 +221,46 @@ async def test_wage_query_shows_every_period_and_exports_them(sandbox, tmp_path)
     assert screen._conn is None  # closed when the screen went
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet.max_row - 2 == total  # title and header rows, then one row per period
+
+
+async def test_the_grid_behind_the_feedback_is_re_read_when_it_is_in(sandbox):
+    """issue 15 item 8: when 反馈提示 says the submission is done (全部申报成功 …), the grid
+    behind it is re-read then — not left saying 待发送 until the dialog is closed."""
+    ws, facts = sandbox
+    store = ws.store(facts["uscc"])
+    wages = ws.employer(facts["uscc"]).wages
+    wages.add_all_normal(clock.this_month())
+    [rowid] = [r for (r,) in store.db.execute(
+        "SELECT rowid FROM wage_draft WHERE ',' || insured || ',' LIKE '%,110,%' ORDER BY rowid LIMIT 1")]
+    app = app_for(ws, facts)
+    async with run(app) as pilot:
+        grid = await grid_ready(pilot)
+        screen = app.screen
+        loads: list[object] = []
+        load = screen.load
+        screen.load = lambda: (loads.append(app.screen), load())[1]
+        grid.move_to(grid.source.index_of(rowid))
+        await pilot.press("space", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await until(pilot, lambda: isinstance(app.screen, FeedbackDialog), timeout=20)
+        await until(pilot, lambda: "全部获取反馈成功" in str(app.screen.query_one("#feedback-text").render()),
+                    timeout=30)
+        await until(pilot, lambda: any(isinstance(s, FeedbackDialog) for s in loads))
+        assert isinstance(app.screen, FeedbackDialog)  # re-read while the feedback is still shown
+
+
+def test_a_sync_after_a_submit_counts_what_the_submit_sent():
+    """issue 15 item 8: the submit's feedback sends its item before the sync that follows; that
+    sync's 同步完成 counts it (items confirmed since the last report), not 已确认0项."""
+    from types import SimpleNamespace
+
+    from sbtui.sync.progress import SyncResult
+    from sbtui.tui.background import Background
+
+    app = SimpleNamespace(session=SimpleNamespace(uscc="U"))
+    bg = Background(app, health_interval=1)  # type: ignore[arg-type]
+    assert bg.confirmed_since_told(SyncResult(pushed=0), confirmed=4) == 0  # the first: a baseline
+    assert bg.confirmed_since_told(SyncResult(pushed=0), confirmed=5) == 1  # the submit sent one
+    assert bg.confirmed_since_told(SyncResult(pushed=2), confirmed=7) == 2  # the sync's own
+    assert bg.confirmed_since_told(SyncResult(pushed=0), confirmed=3) == 0  # pruned: never below

@@ -29,6 +29,9 @@ class Background:
         env = os.environ.get("SBTUI_HEALTH_INTERVAL")
         self.health_interval = health_interval or (float(env) if env else HEALTH_INTERVAL)
         self._health: Worker | None = None
+        # per employer: the outbox items confirmed when the last sync was reported, so that a
+        # report counts what a submit sent itself just before (issue 15 item 8)
+        self._confirmed_told: dict[str, int] = {}
 
     def start(self) -> None:
         app = self.app
@@ -108,18 +111,36 @@ class Background:
             return
         finally:
             app.sync_text = ""
-        self.after_sync(result)
+        uscc = app.session.uscc
+        confirmed = (await app.run_in_thread(self._confirmed, uscc)) if uscc else None
+        self.after_sync(result, confirmed=confirmed)
 
-    def after_sync(self, result: SyncResult, *, quiet: bool = False) -> None:
-        """Say what a sync did (``quiet``: the caller shows it, e.g. the initialization)."""
+    def _confirmed(self, uscc: str) -> int:
+        return OutboxCounts.from_states(self.app.ws.employer(uscc).outbox_counts()).confirmed
+
+    def confirmed_since_told(self, result: SyncResult, confirmed: int | None) -> int:
+        """The items confirmed since the last report: the sync's own, and those a submit's
+        feedback sent just before (its 同步完成 said 0 right after a submit that sent one)."""
+        uscc = self.app.session.uscc
+        if confirmed is None or uscc is None:
+            return result.pushed
+        before = self._confirmed_told.get(uscc)
+        self._confirmed_told[uscc] = confirmed
+        return result.pushed if before is None else max(result.pushed, confirmed - before)
+
+    def after_sync(self, result: SyncResult, *, quiet: bool = False,
+                   confirmed: int | None = None) -> None:
+        """Say what a sync did (``quiet``: the caller shows it, e.g. the initialization);
+        ``confirmed``: the employer's confirmed outbox items now (:meth:`confirmed_since_told`)."""
         app = self.app
+        pushed = self.confirmed_since_told(result, confirmed)
         if result.offline:
             self.went_offline()
             app.notify(S.SYNC_OFFLINE, severity="warning")
         else:
             app.online = True
             if not quiet:
-                app.notify(S.SYNC_DONE.format(pushed=result.pushed, added=result.added,
+                app.notify(S.SYNC_DONE.format(pushed=pushed, added=result.added,
                                               changed=result.changed, stopped=result.stopped))
         if result.refused:
             app.notify(S.SYNC_REFUSED.format(n=result.refused), severity="error", timeout=10)
@@ -138,4 +159,5 @@ class Background:
         if uscc is None:
             return
         counts = OutboxCounts.from_states(app.ws.employer(uscc).outbox_counts())
+        self._confirmed_told.setdefault(uscc, counts.confirmed)  # the first count is the baseline
         app.call_from_thread(setattr, app, "outbox_counts", counts)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -93,9 +93,17 @@ class BaseScreen(Screen):
             self.watch(self.app, "data_version", self._shared_data_changed, init=False)
 
     def _shared_data_changed(self, version: int) -> None:
-        if self.app.screen is self:  # else (under another screen or a dialog): when resumed
+        if self.in_view():  # else (under another screen): when resumed
             self._data_seen = version
             self.load()  # type: ignore[attr-defined]
+
+    def in_view(self) -> bool:
+        """Shown: the top screen, or seen behind the dialogs over it — a feedback that says
+        全部申报成功 has the list behind it re-read, not still 待发送 (issue 15 item 8)."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        return all(isinstance(s, ModalScreen) for s in stack[stack.index(self) + 1:])
 
     @on(events.ScreenResume)
     def _reread_when_stale(self) -> None:

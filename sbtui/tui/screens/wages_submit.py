@@ -7,7 +7,7 @@ the submit is queued and says so.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from textual import work
 from textual.app import ComposeResult
@@ -63,7 +63,7 @@ class SubmitMixin:
             self.notify(S.SUBMITTED_OFFLINE, severity="warning", timeout=10)  # type: ignore[attr-defined]
             return
         self.notify(S.SUBMITTED)  # type: ignore[attr-defined]
-        await app.push_screen_wait(FeedbackDialog(wages, submission))
+        await app.push_screen_wait(FeedbackDialog(wages, submission, applied=self.load))  # type: ignore[attr-defined]
         self.load()  # type: ignore[attr-defined]
 
 
@@ -110,10 +110,12 @@ class FeedbackDialog(CountdownDialog):
     POLLING = S.FEEDBACK_POLLING
     OFFLINE = S.FEEDBACK_OFFLINE
 
-    def __init__(self, wages: WagesService, submission: str) -> None:
+    def __init__(self, wages: WagesService, submission: str, *,
+                 applied: Callable[[], object] | None = None) -> None:
         super().__init__()
         self.wages = wages
         self.submission = submission
+        self.applied = applied  # re-reads the grid behind once the feedback is in
 
     async def fetch(self) -> WageFeedbackState:
         return await self.wages.feedback(submission=self.submission)
@@ -125,6 +127,8 @@ class FeedbackDialog(CountdownDialog):
             return False
         self.say(S.FEEDBACK_DONE.format(summary=record["summary"], accepted=record["accepted"],
                                         refused=record["refused"]))
+        if self.applied is not None:  # not 待发送 behind 全部申报成功 (issue 15 item 8)
+            self.applied()
         app.send_queued()  # pull the accepted wages (W9) with the next sync
         return True
 
