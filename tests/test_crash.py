@@ -1,8 +1,8 @@
-"""Crash tests (SPEC §1; short versions — `sbtui bench crash pull|push` runs the long ones):
-a child `sbtui sync` is SIGKILLed at random points against a real server on loopback."""
+"""Crash tests (SPEC §1; short versions — `sbtui bench crash pull|push|pay` runs the long ones):
+a child `sbtui sync` is SIGKILLed at random points against a real server on loopback; each
+drill is shown to fail on a deliberately broken client (issue 14 finding 10)."""
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -32,32 +32,107 @@ def test_killed_full_pull_resumes_and_ends_equal(crash_server, tmp_path):
     assert drill.local_registry(db) == drill.server_registry(crash_server.url, facts["uscc"], facts["unit_numbers"][0])
 
 
-@pytest.mark.slow
-def test_killed_push_applies_every_key_exactly_once(crash_server, tmp_path):
-    """Every key applied exactly once, whatever the kills hit. The kills are timed from a
-    measured start-up, which a loaded machine (the suite runs in parallel) can throw off: a
-    round whose kills all landed before any request went out tested nothing, so it is run
-    again with the next seed (three rounds at most; none cutting a request is a failure)."""
+def test_killed_full_pull_that_skips_a_page_on_resume_fails_the_drill(crash_server, tmp_path):
+    """The pull drill can fail (issue 14 finding 10): a client that skips the next page when it
+    resumes a killed download is caught — the ids it lost are named, and the drill does not say
+    the registries are equal."""
     facts = crash_server.facts
     for round_ in range(3):
         home = tmp_path / f"home{round_}"
-        before = Counter(e["key"] for e in drill.server_effects(crash_server.url, "group.assign"))
-        report, keys = drill.drill_push(crash_server.url, home, facts["uscc"], facts["unit_numbers"][0],
-                                        operations=20, kills=8, seed=5 + round_, span=0.5,
-                                        reply_delay_ms=150)
-        drill.set_reply_delay(crash_server.url, 0)
-        effects = Counter(e["key"] for e in drill.server_effects(crash_server.url, "group.assign")) - before
-        assert sorted(effects) == sorted(keys)
-        assert set(effects.values()) == {1}
-        if report.resent >= 1:  # some request was cut by a kill and sent again with its key
+        report = drill.drill_pull(crash_server.url, home, facts["uscc"], facts["unit_numbers"][0],
+                                  kills=3, seed=3 + round_, span=1.0, broken="skip-page")
+        ok, lines = drill.pull_ok(crash_server.url, home, facts["uscc"], facts["unit_numbers"][0],
+                                  report, 3)
+        text = "\n".join(lines)
+        if not ok:
             break
-    else:
-        pytest.fail(f"no round cut a request: {report}")
-    db = drill.store_path(home, facts["uscc"])
-    assert drill.integrity(db) == "ok"
-    local = drill.local_registry(db)
-    server = drill.server_registry(crash_server.url, facts["uscc"], facts["unit_numbers"][0])
-    assert local == server
+    assert not ok, text
+    assert "offending id:" in text
+    assert "after every kill: False" in text and "after every kill: True" not in text
+
+
+def test_pull_drill_enforces_the_kill_count(monkeypatch, tmp_path):
+    """Fewer kills than asked fail the pull drill, even with equal registries; an id that
+    differs is named."""
+    monkeypatch.setattr(drill, "local_registry", lambda db: {"E1": (1, "normal", None, "x")})
+    monkeypatch.setattr(drill, "server_registry", lambda *a: {"E1": (1, "normal", None, "x")})
+    monkeypatch.setattr(drill, "integrity", lambda db: "ok")
+    ok, lines = drill.pull_ok("http://x", tmp_path, "U", "1", drill.DrillReport(kills=2), 5)
+    assert not ok and "FAIL: only 2 of 5 kills were made" in lines
+    assert ok is False and lines[-1].endswith("False")
+    ok, lines = drill.pull_ok("http://x", tmp_path, "U", "1", drill.DrillReport(kills=5), 5)
+    assert ok and lines[-1].endswith("True")
+    monkeypatch.setattr(drill, "server_registry", lambda *a: {})
+    ok, lines = drill.pull_ok("http://x", tmp_path, "U", "1", drill.DrillReport(kills=5), 5)
+    assert not ok and "  offending id: E1" in lines
+
+
+# -- push (issue 14 finding 10: every group kind, kills before and after the commit) ---------
+
+def _push_drill(tmp_path, **kw):
+    from sbtui.bench.push_drill import run_push_drill
+
+    return run_push_drill(tmp_path, employees=200, operations=20, **kw)
+
+
+@pytest.mark.slow
+def test_killed_push_applies_every_key_exactly_once(tmp_path):
+    """`sbtui sync` pushing group operations of every kind, SIGKILLed 8 times (before, at and
+    after the service's commit), resumed by key: every key one effect, none under a key the
+    client does not hold, local registry and groups equal the service's, integrity ok."""
+    report = _push_drill(tmp_path / "drill", kills=8, seed=11)
+    text = "\n".join(report.lines())
+    assert report.made == 8 and report.ok, text
+    assert set(report.queued) == {"group.create", "group.assign", "group.assign_many",
+                                  "group.rename", "group.delete"}, text
+    assert report.kills.count(commit="before") + report.kills.count(commit="after") >= 1, text
+    assert "every key exactly one effect: True" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mutant, check", [
+    ("drop", "every confirmed key has its effect on the service (none lost)"),
+    ("newkey", "no effect under a key the client does not hold (no new key on resend)"),
+])
+def test_push_drill_catches_a_broken_client(tmp_path, mutant, check):
+    """The push drill can fail: a client that drops a re-sent item without sending it, or
+    sends it again under a new key, is caught, the offending keys printed, and the drill never
+    says "every key exactly one effect: True"."""
+    for round_ in range(3):
+        report = _push_drill(tmp_path / f"{mutant}{round_}", kills=6, seed=11 + round_, broken=mutant)
+        text = "\n".join(report.lines())
+        if not report.ok:
+            break
+    assert not report.ok, text
+    assert "offending key:" in text
+    assert "every key exactly one effect: False" in text and "exactly one effect: True" not in text
+    if mutant == "drop":
+        assert not report.checks[check], text
+    else:  # a new key: an effect under a key the client lacks, or its own key without one
+        assert not (report.checks[check] and report.checks[
+            "every confirmed key has its effect on the service (none lost)"]), text
+
+
+def test_push_drill_cli_fails_when_fewer_kills_were_made(monkeypatch):
+    """`sbtui bench crash push` exits 1 on fewer kills than asked, all checks passing."""
+    from click.testing import CliRunner
+
+    from sbtui.bench import push_drill
+    from sbtui.bench.killing import Kill, Kills
+    from sbtui.cli import cli
+
+    def fake(workdir, *, kills, **kw):
+        report = push_drill.PushReport(asked=kills, kills=Kills(kills))
+        report.kills.kills = [Kill(n=1, phase="first", commit="before", applied=False)]
+        report.checks = {"every check": True}
+        return report
+
+    monkeypatch.setattr(push_drill, "run_push_drill", fake)
+    result = CliRunner().invoke(cli, ["bench", "crash", "push", "--kills", "5"])
+    assert result.exit_code == 1, result.output
+    assert "kills made: 1 of 5 asked" in result.output
+    assert "every key exactly one effect: True" not in result.output
+    assert "every key exactly one effect: False" in result.output
 
 
 # -- payment (issue 12 "exactly once, proven"; `sbtui bench crash pay` runs the long one) -------

@@ -1,7 +1,9 @@
 """Crash drills: a child ``sbtui`` process SIGKILLed at random points, then checked.
 
 Used by the test suite (short) and by ``sbtui bench crash`` (long). Each drill runs the real
-command line in a child process against a real sandbox server on loopback.
+command line in a child process against a real sandbox server on loopback. The pull drill is
+here; the push drill is :mod:`sbtui.bench.push_drill`, the payment drill
+:mod:`sbtui.bench.pay_drill` (their kills classed by :mod:`sbtui.bench.killing`).
 """
 from __future__ import annotations
 
@@ -45,6 +47,22 @@ def _sbtui(home: Path, url: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "sbtui", "--home", str(home), "--remote", url, *args]
 
 
+def _drilled(home: Path, url: str, *args: str) -> list[str]:
+    """The killed child: ``sbtui`` through :mod:`sbtui.bench.sync_child` (a broken client
+    under ``SBTUI_BENCH_CRASH_BROKEN``, to show the drill can fail)."""
+    return [sys.executable, "-m", "sbtui.bench.sync_child", "--home", str(home), "--remote", url, *args]
+
+
+def _child_env(broken: str | None) -> dict[str, str]:
+    from sbtui.bench.sync_child import BROKEN_ENV
+
+    env = _env(PASSWORD)
+    env.pop(BROKEN_ENV, None)
+    if broken:
+        env[BROKEN_ENV] = broken
+    return env
+
+
 def add_employer(url: str, home: Path, uscc: str, unit_number: str, *, sync: bool) -> None:
     """``sbtui employer add`` non-interactively: the initial password the first time on this
     server, the drill password after that."""
@@ -64,7 +82,8 @@ def store_path(home: Path, uscc: str) -> Path:
 
 
 def _read_int(db: Path, sql: str) -> int:
-    """One number read from the child's store while it runs (read-only; 0 until it exists)."""
+    """One value (a number) read from the child's store while it runs (read-only; 0 until it
+    exists)."""
     if not db.exists():
         return 0
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
@@ -74,6 +93,11 @@ def _read_int(db: Path, sql: str) -> int:
         return 0
     finally:
         con.close()
+
+
+# moves with each committed page of a download (a first one or a --full one)
+PAGE_MARK = ("select (select count(*) from employees) || ':' || coalesce("
+             "(select value from sync_state where key = 'full_after'), '')")
 
 
 def local_count(db: Path) -> int:
@@ -160,76 +184,52 @@ def local_registry(db: Path) -> dict[str, tuple]:
 
 
 def drill_pull(url: str, home: Path, uscc: str, unit_number: str, *, kills: int, seed: int = 7,
-               span: float = 1.5) -> DrillReport:
+               span: float = 1.5, broken: str | None = None) -> DrillReport:
     """SIGKILL the first (full) ``sbtui sync`` ``kills`` times at random points, restarting it
     each time (it resumes); should it finish first, ``sync --full`` gives it new work. Then let
-    it finish."""
+    it finish. ``broken="skip-page"``: a client that skips a page on resume (must fail the
+    drill's check, :func:`pull_ok`)."""
     rng = random.Random(seed)
     report = DrillReport()
     add_employer(url, home, uscc, unit_number, sync=False)
     db = store_path(home, uscc)
-    start = startup_seconds(home, url)
-    window = (0.8 * start, start + span)
+    # each kill's delay runs from the child's first committed page (a busy machine's slow
+    # start-up does not use up the kills, and every kill leaves a download to resume)
+    window = (0.0, span)
 
     def after() -> None:
         report.local_rows_after_kill.append(local_count(db))
 
-    _kill_loop(_sbtui(home, url, "sync"), _env(PASSWORD), kills, window, rng, report, after,
-               cmd_when_done=_sbtui(home, url, "sync", "--full"))
-    cmd = _sbtui(home, url, "sync")
-    done = subprocess.run(cmd, env=_env(PASSWORD), capture_output=True, text=True, timeout=900)
+    env = _child_env(broken)
+    _kill_loop(_drilled(home, url, "sync"), env, kills, window, rng, report, after,
+               cmd_when_done=_drilled(home, url, "sync", "--full"),
+               progress=lambda: _read_int(db, PAGE_MARK))
+    cmd = _drilled(home, url, "sync")
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:
         raise RuntimeError(f"final sync failed ({done.returncode}): {done.stderr[-1500:]}")
     return report
 
 
-def drill_push(url: str, home: Path, uscc: str, unit_number: str, *, operations: int, kills: int,
-               seed: int = 11, span: float = 0.6, reply_delay_ms: int = 300) -> tuple[DrillReport, list[str]]:
-    """Queue ``operations`` group assignments, SIGKILL ``sbtui sync`` ``kills`` times while it
-    pushes them (each run within ``span`` seconds of its first request), then let it finish.
-    Returns the report and the outbox keys."""
-    from sbtui.store import open_store
-
-    rng = random.Random(seed)
-    report = DrillReport()
-    set_reply_delay(url, 0)
-    add_employer(url, home, uscc, unit_number, sync=True)
+def pull_ok(url: str, home: Path, uscc: str, unit_number: str, report: DrillReport,
+            asked: int) -> tuple[bool, list[str]]:
+    """The pull drill's checks and what it prints: the kills made (enforced), the local
+    registry equal to the service's (the ids missing or different named), integrity."""
     db = store_path(home, uscc)
-    store = open_store(db)
-    try:
-        groups = [g["id"] if isinstance(g, dict) else g.id for g in store.groups.rows()]
-        people = [r["id"] for r in store.registry.employees(status="normal", limit=operations * 2)]
-        keys = []
-        for i, emp in enumerate(people[:operations]):
-            keys.append(store.groups.assign(emp, groups[i % len(groups)]))
-    finally:
-        store.close()
-    set_reply_delay(url, reply_delay_ms)  # widen the window between the server's commit and its reply
-    cmd = _sbtui(home, url, "sync")
-
-    def attempts() -> int:  # requests started: each kill's delay runs from the child's first
-        return _read_int(db, "select coalesce(sum(attempts), 0) from outbox")
-
-    def pending_left() -> None:
-        con = sqlite3.connect(db)
-        try:
-            n = con.execute("select count(*) from outbox where state in ('queued','sent')").fetchone()[0]
-        finally:
-            con.close()
-        report.local_rows_after_kill.append(n)
-
-    _kill_loop(cmd, _env(PASSWORD), kills, (0, span), rng, report, pending_left, progress=attempts)
-    done = subprocess.run(cmd, env=_env(PASSWORD), capture_output=True, text=True, timeout=900)
-    if done.returncode != 0:
-        raise RuntimeError(f"final sync failed ({done.returncode}): {done.stderr[-1500:]}")
-    con = sqlite3.connect(db)
-    try:
-        report.resent = con.execute("select count(*) from outbox where attempts > 1").fetchone()[0]
-        report.replayed = con.execute(
-            "select count(*) from outbox where json_extract(response, '$.replayed') = 1").fetchone()[0]
-    finally:
-        con.close()
-    return report, keys
+    local, server = local_registry(db), server_registry(url, uscc, unit_number)
+    differ = sorted(k for k in set(local) | set(server) if local.get(k) != server.get(k))
+    check = integrity(db)
+    ok = report.kills >= asked and not differ and check == "ok"
+    out = [f"kills made: {report.kills} of {asked} asked; runs that finished first: {report.finished_early}",
+           f"rows after each kill {report.local_rows_after_kill}",
+           f"local registry equals the service's: {not differ} ({len(local)} local, {len(server)} on "
+           f"the service, {len(differ)} differing); integrity_check: {check}"]
+    out += [f"  offending id: {k}" for k in differ[:20]]
+    out += [f"note: {n}" for n in report.notes]
+    if report.kills < asked:
+        out.append(f"FAIL: only {report.kills} of {asked} kills were made")
+    out.append(f"local registry equals the service's after every kill: {ok}")
+    return ok, out
 
 
 def server_effects(url: str, kind: str) -> list[dict]:
@@ -240,5 +240,5 @@ def set_reply_delay(url: str, ms: int) -> None:
     httpx.post(f"{url}/api/v1/sandbox/settings", json={"reply_delay_ms": ms}, timeout=10).raise_for_status()
 
 
-__all__ = ["drill_pull", "drill_push", "server_registry", "local_registry", "integrity", "server_effects",
+__all__ = ["drill_pull", "pull_ok", "server_registry", "local_registry", "integrity", "server_effects",
            "set_reply_delay", "store_path", "DrillReport"]

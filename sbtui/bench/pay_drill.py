@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -43,23 +42,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-from sbtui.bench import crash
-from sbtui.bench.server import SandboxServer
+from sbtui.bench import crash, killing
+from sbtui.bench.killing import DelayServer, Kill, Kills, Service
 
 PASSWORD = crash.PASSWORD
 BALANCE = Decimal("900000000.00")  # the agreement's account, topped up before the drill
 ZERO = Decimal("0.00")
-
-
-@dataclass
-class Kill:
-    n: int
-    phase: str  # idle | queued | first | resume
-    commit: str | None = None  # before | after | at (a payment sent)
-    applied: bool | None = None
-    key: str | None = None
+PAY_KINDS = ("payment.pay",)
 
 
 @dataclass
@@ -93,18 +82,11 @@ class PayReport:
     def lines(self) -> list[str]:
         """What the drill prints."""
         c = self.count
-        before, after, at = c(commit="before"), c(commit="after"), c(commit="at")
         out = [
             f"kills made: {self.made} of {self.asked} asked ({self.runs} payer runs; "
             f"{self.finished_early} ended before their kill time; then {self.resume_runs} "
             f"resume-only runs)",
-            f"kills with a payment sent: {before + after + at} — before the service's commit: "
-            f"{before} (the key then applied: {c(commit='before', applied=True)}, not applied: "
-            f"{c(commit='before', applied=False)}), after the commit: {after}, at the commit "
-            f"(between the reads just before and after the kill): {at}",
-            f"  of which while resuming an earlier killed payment: {c(phase='resume')}",
-            f"kills with a payment queued but not sent: {c(phase='queued')}; with none in "
-            f"flight (start-up, between payments): {c(phase='idle')}",
+            *Kills(self.asked, self.kills).lines("a payment"),
             f"keys applied when the service was quiet: {c(applied=True)}, not applied: "
             f"{c(applied=False)} (never sent: {c(phase='queued')}, refused by the next run with "
             f"nothing paid; the others sent again with the same key)",
@@ -129,68 +111,11 @@ class PayReport:
         return out
 
 
-class PayServer(SandboxServer):
-    """The sandbox server with the drill's commit delay (:mod:`sbtui.bench.pay_server`)."""
-
-    def __init__(self, data_dir: Path, *, employees: int, apply_delay_ms: int, seed: int = 1) -> None:
-        super().__init__(data_dir, employees=employees, seed=seed)
-        self.apply_delay_ms = apply_delay_ms
-
-    def start(self) -> PayServer:
-        cmd = [sys.executable, "-m", "sbtui.bench.pay_server", "--data", str(self.data_dir),
-               "--port", str(self.port), "--employees", str(self.employees),
-               "--seed", str(self.seed), "--apply-delay-ms", str(self.apply_delay_ms)]
-        self._log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._log)
-        deadline = time.monotonic() + self.timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("sandbox server exited: "
-                                   + (self.data_dir / "server.log").read_text(errors="replace")[-2000:])
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("sandbox server did not start in time")
-
-    def stop(self) -> None:
-        super().stop()
-        log = getattr(self, "_log", None)
-        if log is not None:
-            log.close()
+class PayServer(DelayServer):
+    """The sandbox server with the drill's commit delay before a payment's commit."""
 
 
 # -- the service over HTTP (the drill's own session) -------------------------------------------
-
-class Service:
-    def __init__(self, url: str, uscc: str) -> None:
-        self.c = httpx.Client(base_url=f"{url}/api/v1", timeout=60)
-        r = self.c.post("/auth/login", json={"uscc": uscc, "password": PASSWORD})
-        r.raise_for_status()
-        self.c.headers["Authorization"] = f"Bearer {r.json()['token']}"
-
-    def close(self) -> None:
-        self.c.close()
-
-    def outcome(self, key: str) -> str:
-        """``completed``, ``running`` or ``unknown`` (never seen / not stored)."""
-        r = self.c.get(f"/idempotency/{key}")
-        if r.status_code == 404:
-            return "unknown"
-        r.raise_for_status()
-        return r.json()["state"]
-
-    def quiet_outcome(self, key: str, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            state = self.outcome(key)
-            if state != "running" or time.monotonic() > deadline:
-                return state
-            time.sleep(0.02)
-
 
 def _key() -> str:
     import uuid
@@ -234,23 +159,12 @@ def declare_everything(svc: Service, units: list[str], since: str, until: str) -
 
 # -- the child's side, read from its store -------------------------------------------------------
 
-def _ro(db: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+_ro = killing.ro
 
 
 def in_flight(db: Path) -> tuple[str, str, int] | None:
     """The oldest pending payment in the child's outbox: (key, state, attempts)."""
-    if not db.exists():
-        return None
-    con = _ro(db)
-    try:
-        row = con.execute("SELECT key, state, attempts FROM outbox WHERE kind = 'payment.pay'"
-                          " AND state IN ('queued', 'sent') ORDER BY seq LIMIT 1").fetchone()
-        return tuple(row) if row else None
-    except sqlite3.Error:
-        return None
-    finally:
-        con.close()
+    return killing.in_flight(db, PAY_KINDS)
 
 
 def client_items(db: Path) -> list[dict]:
@@ -381,7 +295,7 @@ def _kill_loop(report: PayReport, cmd: list[str], env: dict, db: Path, svc: Serv
     at random over three spans: 15 % from the payer's start (its resume of what the last kill
     left, its start-up), 15 % from a ``pay`` (before the request goes out), 70 % from the
     moment a payment is marked sent, over the widened commit, the reply and the confirm."""
-    seen: set[str] = set()  # keys in flight at an earlier kill
+    kills = Kills(report.asked, report.kills)  # classes each kill (shared with the push drill)
     ready_s = [0.5]
     window = (apply_delay_ms + reply_delay_ms) / 1000 + 0.05
     while report.made < report.asked:
@@ -402,13 +316,8 @@ def _kill_loop(report: PayReport, cmd: list[str], env: dict, db: Path, svc: Serv
                 delay = rng.uniform(0, window)
             if mark is not None:
                 time.sleep(max(0.0, mark + delay - time.time()))
-            before = in_flight(db)
-            probe = svc.outcome(before[0]) if before and before[1] == "sent" else None
-            if child.poll() is not None:
-                _finished(report, out, child)
-                continue
-            child.send_signal(signal.SIGKILL)
-            if child.wait() != -signal.SIGKILL:  # it ended on its own just before: no kill
+            probed = kills.probe(db, svc, PAY_KINDS)
+            if not killing.sigkill(child):  # it ended on its own just before: no kill
                 _finished(report, out, child)
                 continue
         except BaseException:
@@ -416,23 +325,7 @@ def _kill_loop(report: PayReport, cmd: list[str], env: dict, db: Path, svc: Serv
                 child.kill()
                 child.wait()
             raise
-        kill = Kill(n=report.made + 1, phase="idle")
-        now = in_flight(db)  # exact: the child is dead
-        if now is not None:
-            key, state, _ = now
-            kill.key = key
-            kill.phase = "resume" if key in seen else ("queued" if state == "queued" else "first")
-            if state == "sent":
-                after = svc.outcome(key)
-                if before and before[0] == key and probe == "completed":
-                    kill.commit = "after"
-                elif after != "completed":
-                    kill.commit = "before"
-                else:
-                    kill.commit = "at"
-            kill.applied = svc.quiet_outcome(key) == "completed"
-            seen.add(key)
-        report.kills.append(kill)
+        kills.record(probed, db, svc, PAY_KINDS)
         _measure(out, ready_s)
         if report.made % 25 == 0:
             say(f"kills {report.made}/{report.asked}: before the commit "

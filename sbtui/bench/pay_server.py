@@ -14,7 +14,9 @@ in two parts of up to ``A/2`` ms each:
    killed before the commit, yet the payment goes through (its next run finds the stored
    answer by the key).
 
-So kills land before the commit with both outcomes, and after it. :func:`prepare` gives the
+So kills land before the commit with both outcomes, and after it. With ``--all-keyed`` the
+delay is put before every keyed mutation, not only payments (the push drill, ``sbtui bench
+crash push``). :func:`prepare` gives the
 demo employer a long unpaid history first (many payable lines, with late fees).
 """
 from __future__ import annotations
@@ -72,8 +74,9 @@ async def _gone(scope: dict, receive) -> bool:
     return await Request(scope, receive).is_disconnected()
 
 
-def install(app, apply_delay_ms: int, seed: int = 0) -> None:
-    """Install the two-part delay before a payment's commit (see the module doc)."""
+def install(app, apply_delay_ms: int, seed: int = 0, *, all_keyed: bool = False) -> None:
+    """Install the two-part delay before a payment's commit — with ``all_keyed``, before
+    every keyed mutation's (see the module doc)."""
     from sbtui.remote.sandbox.errors import ApiError
 
     if apply_delay_ms <= 0:
@@ -86,11 +89,11 @@ def install(app, apply_delay_ms: int, seed: int = 0) -> None:
         if found is None:
             return
         scope, receive = found
-        if scope.get("method") != "POST" or scope.get("path") != PAY_PATH:
+        if scope.get("method") != "POST" or (scope.get("path") != PAY_PATH and not all_keyed):
             return
         await asyncio.sleep(rng.uniform(0, half))
         if await _gone(scope, receive):
-            # the payer is gone before the service started the debit: drop the request
+            # the client is gone before the service started the mutation: drop the request
             raise ApiError(499, "client_closed", "客户端已断开，请求未处理。", {"key": key})
         await asyncio.sleep(rng.uniform(0, half))
 
@@ -110,9 +113,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--employees", type=int, default=40)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--apply-delay-ms", type=int, default=0)
+    p.add_argument("--all-keyed", action="store_true")
     args = p.parse_args(argv)
     app = create_app(Path(args.data), employees=args.employees, seed=args.seed)
-    install(app, args.apply_delay_ms, args.seed)
+    install(app, args.apply_delay_ms, args.seed, all_keyed=args.all_keyed)
     uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="warning")
 
 

@@ -117,30 +117,35 @@ def wages_bench(obj, rows: int, runs: int, edits: int, submit_runs: int | None, 
 @bench.command("crash")
 @click.argument("which", type=click.Choice(["pull", "push", "pay"]))
 @click.option("--employees", default=None, type=int,
-              help="Employees of the sandbox employer (default: 100,000; pay: 40).")
+              help="Employees of the sandbox employer (default: pull 100,000; push 2,000; pay 40).")
 @click.option("--kills", default=None, type=int,
               help="SIGKILLs (default: 20 for pull, 50 for push, 200 for pay).")
-@click.option("--operations", default=50, show_default=True, help="Keyed operations to push (push drill).")
+@click.option("--operations", default=60, show_default=True,
+              help="Push drill: keyed operations queued at a time (more when they run out).")
 @click.option("--reply-delay-ms", default=None, type=int,
-              help="Server delay between commit and reply, to kill in that window (default: push 300, "
+              help="Server delay between commit and reply, to kill in that window (default: push 150, "
                    "pay 100).")
 @click.option("--apply-delay-ms", default=200, show_default=True,
-              help="Pay drill: server delay before a payment's commit (a disconnect check halfway), to "
-                   "kill before the commit.")
+              help="Push and pay drills: server delay before the commit (a disconnect check halfway), "
+                   "to kill before the commit.")
 @click.option("--months", default=36, show_default=True, help="Pay drill: months of dues in the pay list.")
 @click.option("--broken-client", is_flag=True, hidden=True,
               help="Pay drill: a payer that forgets the keys of pending payments (the drill must fail).")
+@click.option("--mutant", type=click.Choice(["drop", "newkey", "skip-page"]), default=None, hidden=True,
+              envvar="SBTUI_BENCH_CRASH_BROKEN",
+              help="Pull/push drills: a deliberately broken client (the drill must fail).")
 @click.option("--seed", default=7, show_default=True, help="Random seed of the kill times.")
 def crash(which: str, employees: int | None, kills: int | None, operations: int,
           reply_delay_ms: int | None, apply_delay_ms: int, months: int, broken_client: bool,
-          seed: int) -> None:
+          mutant: str | None, seed: int) -> None:
     """Crash drill (the long version of the suite's crash tests): SIGKILL a child sbtui at random
-    points, restart it, then check the local store against the server. ``pay``: a payer paying
-    the pay list by agreement, killed before and after the service's commit; every key exactly
-    one effect, the bank balance moved by the paid lines, no line paid twice, the outbox empty
-    (exit 1 when a check fails or fewer kills were made than asked)."""
+    points, restart it, then check the local store against the server; exit 1 when a check
+    fails or fewer kills were made than asked. ``push``: group operations of every kind pushed
+    by ``sbtui sync``, killed before and after the service's commit; every key exactly one
+    effect. ``pay``: a payer paying the pay list by agreement, killed before and after the
+    service's commit; every key exactly one effect, the bank balance moved by the paid lines,
+    no line paid twice, the outbox empty."""
     import tempfile
-    from collections import Counter
     from pathlib import Path
 
     from sbtui.bench import crash as drill
@@ -152,34 +157,53 @@ def crash(which: str, employees: int | None, kills: int | None, operations: int,
                                     employees=employees or 40, apply_delay_ms=apply_delay_ms,
                                     reply_delay_ms=100 if reply_delay_ms is None else reply_delay_ms,
                                     months=months, broken=broken_client))
+    if which == "push":
+        raise SystemExit(_push_drill(kills=50 if kills is None else kills, seed=seed,
+                                     employees=employees or 2000, operations=operations,
+                                     apply_delay_ms=apply_delay_ms,
+                                     reply_delay_ms=150 if reply_delay_ms is None else reply_delay_ms,
+                                     broken=mutant))
     employees = employees or 100_000
-    reply_delay_ms = 300 if reply_delay_ms is None else reply_delay_ms
+    kills = 20 if kills is None else kills
     with tempfile.TemporaryDirectory(prefix="sbtui-crash-") as tmp:
         with SandboxServer(Path(tmp) / "server", employees=employees) as srv:
             facts = info(Path(tmp) / "server")
             home = Path(tmp) / "home"
-            if which == "pull":
-                report = drill.drill_pull(srv.url, home, facts["uscc"], facts["unit_numbers"][0],
-                                          kills=kills or 20, seed=seed)
-                db = drill.store_path(home, facts["uscc"])
-                same = drill.local_registry(db) == drill.server_registry(srv.url, facts["uscc"],
-                                                                         facts["unit_numbers"][0])
-                click.echo(f"kills {report.kills}, rows after each kill {report.local_rows_after_kill}")
-                click.echo(f"local registry equals the server's: {same}; integrity_check: {drill.integrity(db)}")
-                ok = same and drill.integrity(db) == "ok"
-            else:
-                report, keys = drill.drill_push(srv.url, home, facts["uscc"], facts["unit_numbers"][0],
-                                                operations=operations, kills=kills or 50, seed=seed,
-                                                reply_delay_ms=reply_delay_ms)
-                effects = Counter(e["key"] for e in drill.server_effects(srv.url, "group.assign"))
-                once = all(effects[k] == 1 for k in keys)
-                click.echo(f"kills {report.kills}, pending after each kill {report.local_rows_after_kill}; "
-                           f"items re-sent with their key after a kill: {report.resent}, "
-                           f"of which answered by a replay (killed after the server's commit): {report.replayed}")
-                click.echo(f"{len(keys)} keys; every key exactly one effect on the server: {once}; "
-                           f"max effects for a key: {max(effects.values()) if effects else 0}")
-                ok = once and len(effects) == len(keys)
+            report = drill.drill_pull(srv.url, home, facts["uscc"], facts["unit_numbers"][0],
+                                      kills=kills, seed=seed, broken=mutant)
+            ok, lines = drill.pull_ok(srv.url, home, facts["uscc"], facts["unit_numbers"][0],
+                                      report, kills)
+            for line in lines:
+                click.echo(line)
     raise SystemExit(0 if ok else 1)
+
+
+def _push_drill(*, kills: int, seed: int, employees: int, operations: int, apply_delay_ms: int,
+                reply_delay_ms: int, broken: str | None) -> int:
+    """``sbtui bench crash push``: the drill in a fresh folder, its report printed; the folder
+    is removed when every check passed and kept (its path printed) otherwise."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from sbtui.bench.push_drill import run_push_drill
+
+    tmp = Path(tempfile.mkdtemp(prefix="sbtui-crash-push-"))
+    report = None
+    try:
+        report = run_push_drill(tmp, kills=kills, seed=seed, employees=employees,
+                                operations=operations, apply_delay_ms=apply_delay_ms,
+                                reply_delay_ms=reply_delay_ms, broken=broken,
+                                log=lambda text: click.echo(text, err=True))
+    finally:
+        if report is not None:
+            for line in report.lines():
+                click.echo(line)
+        if report is not None and report.ok:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            click.echo(f"drill folder kept: {tmp}", err=True)
+    return 0 if report.ok else 1
 
 
 def _pay_drill(*, kills: int, seed: int, employees: int, apply_delay_ms: int, reply_delay_ms: int,

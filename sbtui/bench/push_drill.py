@@ -1,0 +1,264 @@
+"""The push crash drill (``sbtui bench crash push``; issue 14 finding 10, SPEC §1).
+
+A sandbox server in its own process over real HTTP with a two-part delay before *every* keyed
+mutation's commit (:mod:`sbtui.bench.pay_server` ``--all-keyed``: a disconnect check halfway
+drops a killed client's request, so the key is never stored) and ``reply_delay_ms`` after it;
+the outbox filled with group operations of every kind (``group.create``, ``group.assign``,
+``group.assign_many``, ``group.rename``, ``group.delete``); ``sbtui sync`` in a child process
+(:mod:`sbtui.bench.sync_child`) SIGKILLed while it pushes — timed from its first request —
+restarted, until ``kills`` kills were made; then runs that only finish the push. Each kill is
+classed before/at/after the commit (:mod:`sbtui.bench.killing`). Then the checks:
+
+- every key the client holds as confirmed has its effects on the service exactly once (none
+  missing, none twice), a refused key none, and no effect under a key the client does not hold;
+- the local registry and groups equal the service's; the outbox empty; integrity ok;
+- ``kills`` kills made; with 20 or more, kills landed before and after the commit.
+
+``broken`` (``drop``, ``newkey``): the child is a deliberately broken client
+(:data:`sbtui.bench.sync_child.MUTANTS`) — the drill must fail.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sbtui.bench import crash, killing
+from sbtui.bench.killing import DelayServer, Kills, Service
+from sbtui.bench.sync_child import BROKEN_ENV
+
+KINDS = ("group.create", "group.assign", "group.assign_many", "group.rename", "group.delete")
+PLAN = ("group.assign", "group.create", "group.assign_many", "group.rename", "group.assign",
+        "group.delete")
+
+
+@dataclass
+class PushReport:
+    asked: int
+    kills: Kills = field(default_factory=lambda: Kills(0))
+    runs: int = 0
+    finished_early: int = 0
+    queued: Counter = field(default_factory=Counter)  # operations queued, by kind
+    confirmed: int = 0
+    refused: int = 0
+    resent: int = 0  # items sent more than once (a kill cut their request)
+    replayed: int = 0  # of those, answered by a replay: the service had committed before
+    first_time: int = 0  # of those, applied for the first time by the resend
+    bad: dict[str, list[str]] = field(default_factory=dict)  # check -> offending keys
+    checks: dict[str, bool] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def made(self) -> int:
+        return self.kills.made
+
+    @property
+    def ok(self) -> bool:
+        return self.made >= self.asked and bool(self.checks) and all(self.checks.values())
+
+    def lines(self) -> list[str]:
+        out = [f"kills made: {self.made} of {self.asked} asked ({self.runs} sync runs; "
+               f"{self.finished_early} ended before their kill time)",
+               *self.kills.lines("an outbox item"),
+               f"operations queued: {sum(self.queued.values())} ("
+               + ", ".join(f"{k} {n}" for k, n in sorted(self.queued.items())) + ")",
+               f"items confirmed {self.confirmed}, refused {self.refused}; sent more than once: "
+               f"{self.resent} (answered by a replay at the last send: {self.replayed}); keys not "
+               f"applied at a kill, applied for the first time by a resend: {self.first_time}"]
+        for name, good in self.checks.items():
+            out.append(f"  {'ok  ' if good else 'FAIL'} {name}")
+            for key in self.bad.get(name, [])[:20]:
+                out.append(f"       offending key: {key}")
+        for note in self.notes:
+            out.append(f"note: {note}")
+        if self.made < self.asked:
+            out.append(f"FAIL: only {self.made} of {self.asked} kills were made")
+        out.append(f"every key exactly one effect: {self.ok}")
+        return out
+
+
+def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter) -> Counter:
+    """Queue ``n`` group operations in the store at ``db`` (the child not running), following
+    :data:`PLAN`; a kind that cannot be made now (nothing to rename or delete yet) becomes a
+    ``group.create``. Returns how many of each kind."""
+    from sbtui.store import open_store
+    from sbtui.store.groups import LOCAL_PREFIX
+
+    made: Counter = Counter()
+    store = open_store(db)
+    try:
+        people = [r["id"] for r in store.registry.employees(status="normal", limit=500)]
+        for _ in range(n):
+            kind = PLAN[sum(counter.values()) % len(PLAN)]
+            counter[kind] += 1
+            groups = [g for g in store.groups.rows() if not g["id"].startswith(LOCAL_PREFIX)]
+            ours = [g for g in store.groups.rows()  # the drill's own, new ones too (temporary ids)
+                    if g["name"].startswith("演练") and not store.groups.subgroup_ids(g["id"])[1:]]
+            if kind in ("group.rename", "group.delete") and not ours:
+                kind = "group.create"
+            number = sum(counter.values())
+            if kind == "group.assign":
+                store.groups.assign(rng.choice(people), rng.choice(groups)["id"])
+            elif kind == "group.assign_many":
+                target = rng.choice(groups)["id"]
+                store.groups.assign_many([(p, target) for p in rng.sample(people, 3)])
+            elif kind == "group.create":
+                store.groups.create(f"演练{number}")
+            elif kind == "group.rename":
+                store.groups.rename(rng.choice(ours)["id"], f"演练{number}改")
+            else:
+                store.groups.delete(rng.choice(ours)["id"])
+            made[kind] += 1
+    finally:
+        store.close()
+    return made
+
+
+def _attempts(db: Path) -> int:
+    return crash._read_int(db, "select coalesce(sum(attempts), 0) from outbox")
+
+
+def _pending(db: Path) -> int:
+    return crash._read_int(db, "select count(*) from outbox where state in ('queued', 'sent')")
+
+
+def run_push_drill(workdir: Path, *, kills: int, operations: int = 60, seed: int = 11,
+                   employees: int = 2000, apply_delay_ms: int = 200, reply_delay_ms: int = 150,
+                   broken: str | None = None, log=None) -> PushReport:
+    """The whole drill in ``workdir`` (see the module doc)."""
+    from sbtui.remote.sandbox import info
+
+    say = log or (lambda text: None)
+    workdir = Path(workdir)
+    data, home = workdir / "server", workdir / "home"
+    report = PushReport(asked=kills, kills=Kills(kills))
+    rng = random.Random(seed)
+    plan: Counter = Counter()
+    with DelayServer(data, employees=employees, apply_delay_ms=apply_delay_ms, seed=seed,
+                     all_keyed=True) as srv:
+        facts = info(data, employees=employees)
+        uscc, unit = facts["uscc"], facts["unit_numbers"][0]
+        crash.add_employer(srv.url, home, uscc, unit, sync=True)
+        db = crash.store_path(home, uscc)
+        env = dict(os.environ, SBTUI_PASSWORD=crash.PASSWORD)
+        env.pop(BROKEN_ENV, None)
+        if broken:
+            env[BROKEN_ENV] = broken
+        cmd = [sys.executable, "-m", "sbtui.bench.sync_child", "--home", str(home),
+               "--remote", srv.url, "sync"]
+        svc = Service(srv.url, uscc)
+        try:
+            report.queued.update(queue_operations(db, operations, rng, plan))
+            crash.set_reply_delay(srv.url, reply_delay_ms)
+            _kill_loop(report, cmd, env, db, svc, rng, apply_delay_ms, reply_delay_ms, plan,
+                       operations, say)
+            crash.set_reply_delay(srv.url, 0)
+            for _ in range(3):  # finish the push (with the same client, broken or not)
+                if not _pending(db):
+                    break
+                done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+                if done.returncode != 0:
+                    last = (done.stderr.strip().splitlines() or [""])[-1]
+                    report.notes.append(f"a finishing sync ended with {done.returncode}: {last[-300:]}")
+            _check(report, svc, srv.url, db, uscc, unit)
+        finally:
+            svc.close()
+    return report
+
+
+def _kill_loop(report: PushReport, cmd: list[str], env: dict, db: Path, svc: Service,
+               rng: random.Random, apply_delay_ms: int, reply_delay_ms: int, plan: Counter,
+               operations: int, say) -> None:
+    """Run ``sbtui sync`` and SIGKILL it until ``report.asked`` kills are made: from its first
+    request (an item marked sent), after a random delay over the widened commit, the reply and
+    the confirm (85 %) or a little longer (15 %: between items). An emptied outbox is given
+    more operations."""
+    window = (apply_delay_ms + reply_delay_ms) / 1000 + 0.05
+    while report.made < report.asked:
+        if not _pending(db):
+            report.queued.update(queue_operations(db, operations, rng, plan))
+        report.runs += 1
+        child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            crash._wait_for_progress(child, lambda: _attempts(db))
+            delay = rng.uniform(0, window if rng.random() < 0.85 else 2.5 * window)
+            try:
+                child.wait(delay)
+            except subprocess.TimeoutExpired:
+                pass
+            probed = report.kills.probe(db, svc)
+            if not killing.sigkill(child):
+                report.finished_early += 1
+                if report.finished_early > 3 * report.asked + 10:
+                    report.notes.append("sync kept ending before its kill time")
+                    return
+                continue
+        except BaseException:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            raise
+        report.kills.record(probed, db, svc)
+        if report.made % 25 == 0:
+            say(f"kills {report.made}/{report.asked}: before the commit "
+                f"{report.kills.count(commit='before')}, after {report.kills.count(commit='after')}")
+
+
+def _check(report: PushReport, svc: Service, url: str, db: Path, uscc: str, unit: str) -> None:
+    con = killing.ro(db)
+    con.row_factory = sqlite3.Row
+    try:
+        items = [dict(r) for r in con.execute(
+            f"SELECT key, kind, state, attempts, response FROM outbox WHERE kind IN "
+            f"({','.join('?' * len(KINDS))}) ORDER BY seq", KINDS)]
+        local_groups = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, name, parent_id FROM groups")}
+    finally:
+        con.close()
+    confirmed = {it["key"] for it in items if it["state"] == "confirmed"}
+    refused = {it["key"] for it in items if it["state"] == "refused"}
+    pending = [it["key"] for it in items if it["state"] in ("queued", "sent")]
+    report.confirmed, report.refused = len(confirmed), len(refused)
+    for it in items:
+        if it["attempts"] > 1 and it["state"] == "confirmed":
+            report.resent += 1
+            if (json.loads(it["response"] or "{}") or {}).get("replayed"):
+                report.replayed += 1
+    effects = [e for e in svc.c.get("/sandbox/effects").json() if e["kind"] in KINDS]
+    per_key = Counter(e["key"] for e in effects)
+    twice = Counter((e["key"], e["kind"], e["target"]) for e in effects)
+    missing = sorted(k for k in confirmed if not per_key.get(k))
+    doubled = sorted({k for (k, _, _), n in twice.items() if n > 1})
+    refused_with = sorted(k for k in refused if per_key.get(k))
+    foreign = sorted(k for k in per_key if k not in confirmed and k not in refused)
+    # a key the service had not applied at a kill, applied later: by a resend, the first time
+    report.first_time = len({k.key for k in report.kills.kills
+                             if k.applied is False and k.key in confirmed and per_key.get(k.key)})
+    same_registry = crash.local_registry(db) == crash.server_registry(url, uscc, unit)
+    server_groups = {g["id"]: (g["name"], g["parent_id"]) for g in svc.c.get("/groups").json()}
+    integrity = crash.integrity(db)
+    names = {
+        "every confirmed key has its effect on the service (none lost)": missing,
+        "no effect twice under one key": doubled,
+        "a refused key has no effect": refused_with,
+        "no effect under a key the client does not hold (no new key on resend)": foreign,
+        "the outbox is empty": pending,
+    }
+    report.bad = {name: keys for name, keys in names.items() if keys}
+    report.checks = {name: not keys for name, keys in names.items()}
+    report.checks["the local registry equals the service's"] = same_registry
+    report.checks["the local groups equal the service's"] = local_groups == server_groups
+    report.checks[f"integrity_check: {integrity}"] = integrity == "ok"
+    if report.asked >= 20:
+        report.checks["kills landed both before and after the commit, keys applied and not"] = \
+            report.kills.both_sides()
+    if report.asked >= 20 and not report.first_time:
+        report.notes.append("no resend applied for the first time")
+
+
+__all__ = ["KINDS", "PushReport", "queue_operations", "run_push_drill"]
