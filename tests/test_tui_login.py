@@ -119,6 +119,12 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
         # the fail keyring: said once, plainly
         assert sum(S.TOKEN_NOT_KEPT in note for note in notes(app)) == 1
         assert app.ws.config.employer(uscc) is not None
+        # issue 15 item 9: the cursor starts on the enterprise insurance unit, and says so
+        choose = app.screen
+        await until(pilot, lambda: choose.units and "企业险" in screen_text(app))
+        start = choose.units[choose.query_one("DataTable").cursor_row]
+        assert start["agency_system"] == "enterprise", start
+        assert S.CHOOSE_START_ENTERPRISE.format(unit=start["unit_number"])[:12] in screen_text(app)
         await pilot.press("down", "enter")
         await until(pilot, lambda: app.session.logged_in)
         assert app.session.uscc == uscc and app.session.role == "admin"
@@ -246,7 +252,8 @@ async def test_switch_unit_without_logging_out(tmp_path):
         before = app.session.unit_number
         await pilot.press("f4")  # 切换单位
         await on_screen(pilot, "ChooseUnitScreen")
-        await pilot.press("down", "enter")
+        await until(pilot, lambda: before in screen_text(app) and "当前单位" in screen_text(app))
+        await pilot.press("up", "enter")  # the cursor starts on the unit in use (企业险, the last row)
         await until(pilot, lambda: app.session.unit_number != before)
         assert app.session.logged_in and app.session.uscc == facts["uscc"]
         assert app.ws.config.employer(facts["uscc"]).unit_number == app.session.unit_number

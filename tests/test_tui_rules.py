@@ -498,3 +498,36 @@ async def test_a_cut_footer_shows_the_most_used_keys_first_and_no_key_in_part():
             assert shown[:4] == ["勾选", "提交申报", "抵缴金额", "备注"] and "帮助" not in shown, last
         else:
             assert shown == expected, last
+
+
+async def test_a_dropdown_keeps_its_label_after_a_pick():
+    """issue 15 item 9: a query bar's 单位编号 dropdown reads 单位编号：全部, and after a pick
+    单位编号：66259112241843 — not the bare number; no plain Select is given a label：prompt."""
+    import re
+    from pathlib import Path
+
+    from textual.app import ComposeResult
+    from textual.widgets._select import SelectCurrent
+
+    from sbtui.tui.widgets.filter_select import FilterSelect
+
+    class Pick(App[None]):
+        def compose(self) -> ComposeResult:
+            yield FilterSelect([("66259112241843", "66259112241843")], label="单位编号",
+                               everything="全部", compact=True)
+
+    app = Pick()
+    async with run(app) as pilot:
+        select = app.query_one(FilterSelect)
+        current = select.query_one(SelectCurrent)
+        await pilot.pause()
+        assert "单位编号：全部" in screen_text(app)
+        select.focus()
+        await pilot.press("enter", "down", "enter")
+        await until(pilot, lambda: select.value == "66259112241843")
+        await pilot.pause()
+        assert "单位编号：66259112241843" in screen_text(app), str(current.render())
+    tui = Path(__file__).parent.parent / "sbtui" / "tui"
+    plain = [f"{p.name}" for p in tui.rglob("*.py")
+             if re.search(r"\bSelect\([^)]*prompt=f\"\{[^}]+\}：", p.read_text(encoding="utf-8"))]
+    assert not plain, f"a labelled dropdown that is not a FilterSelect: {plain}"

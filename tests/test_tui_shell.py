@@ -224,3 +224,14 @@ def test_bench_start_reports_a_cold_start(tmp_path):
     result = run_start_bench(runs=1, scenario="fresh", log=False)
     assert result["scenario"] == "fresh" and len(result["runs"]) == 1
     assert 0 < result["start_s"] < 10
+
+
+def test_the_first_add_does_not_flash_incremental():
+    """issue 15 item 9: before the store says whether the employee download is the first (全量)
+    or not (增量), the 初始化 step names neither — a first add flashed （增量）."""
+    from sbtui.tui.screens.login import init
+    from sbtui.tui.strings import login as SL
+
+    screen = init.InitScreen("91150691MA0N4RXW7E", "演示单位")
+    label = screen.labels[init.REGISTRY]
+    assert label == SL.STEP_REGISTRY and "增量" not in label and "全量" not in label

@@ -25,6 +25,7 @@ from sbtui.tui.screens.dues_query import DuesListMixin
 from sbtui.tui.strings import declare as S
 from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
+from sbtui.tui.widgets.filter_select import FilterSelect
 
 
 def period_text(line: dict[str, Any]) -> str:
@@ -68,8 +69,8 @@ class LinesScreen(DuesListMixin, BaseScreen):
         with Vertical(id="decl-body") as body:
             body.border_title = f" {self.HEADING} "
             with Horizontal(id="decl-filters"):
-                yield Select([], prompt=f"{S.F_UNIT}：{S.F_ALL}", id="decl-unit", compact=True)
-                yield Select([], prompt=f"{S.F_AGENCY}：{S.F_ALL}", id="decl-agency", compact=True)
+                yield FilterSelect([], label=S.F_UNIT, everything=S.F_ALL, id="decl-unit", compact=True)
+                yield FilterSelect([], label=S.F_AGENCY, everything=S.F_ALL, id="decl-agency", compact=True)
                 yield TextInput("", placeholder=S.F_FROM, id="decl-from", max_length=7, compact=True)
                 yield TextInput("", placeholder=S.F_TO, id="decl-to", max_length=7, compact=True)
             yield Static("", id="decl-selected")

@@ -28,6 +28,7 @@ from sbtui.tui.screens.declare_submit import DeclFeedback, offer_payment
 from sbtui.tui.strings import declare as S
 from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
+from sbtui.tui.widgets.filter_select import FilterSelect
 
 
 
@@ -62,7 +63,7 @@ class RecordsScreen(FormsMixin, BaseScreen):
         with Vertical(id="rec-body") as body:
             body.border_title = f" {self.HEADING} "
             with Horizontal(id="rec-filters"):
-                yield Select([(s, s) for s in S.STATUSES], prompt=f"{S.F_STATUS}：{S.F_ALL}", id="rec-status",
+                yield FilterSelect([(s, s) for s in S.STATUSES], label=S.F_STATUS, everything=S.F_ALL, id="rec-status",
                              compact=True)
                 yield TextInput("", placeholder=S.F_DATE_FROM, id="rec-from", max_length=10, compact=True)
                 yield TextInput("", placeholder=S.F_DATE_TO, id="rec-to", max_length=10, compact=True)

@@ -28,6 +28,7 @@ from sbtui.tui.strings import common as C
 from sbtui.tui.strings import dues as S
 from sbtui.tui.widgets.text_input import TextInput
 from sbtui.tui.widgets.column_table import ColumnTable
+from sbtui.tui.widgets.filter_select import FilterSelect
 
 
 def _months(a: str, b: str) -> int:
@@ -107,10 +108,10 @@ class DuesQueryScreen(DuesListMixin, ExportMixin, BaseScreen):
         with Vertical(id="dues-body") as body:
             body.border_title = f" {S.TITLE_QUERY} "
             with Horizontal(id="dues-query"):
-                yield Select([], prompt=f"{S.F_UNIT}：{S.F_ALL}", id="dues-unit", compact=True)
+                yield FilterSelect([], label=S.F_UNIT, everything=S.F_ALL, id="dues-unit", compact=True)
                 yield TextInput("", placeholder=S.F_FROM, id="dues-from", max_length=7, compact=True)
                 yield TextInput("", placeholder=S.F_TO, id="dues-to", max_length=7, compact=True)
-                yield Select([(s, s) for s in S.STATUSES], prompt=f"{S.F_STATUS}：{S.F_ALL}", id="dues-status",
+                yield FilterSelect([(s, s) for s in S.STATUSES], label=S.F_STATUS, everything=S.F_ALL, id="dues-status",
                              compact=True)
             yield Static("", id="dues-summary")
             table: DataTable = ColumnTable(id="dues-table", cursor_type="row", zebra_stripes=True)

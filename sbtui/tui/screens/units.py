@@ -22,6 +22,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.employees_export import ExportMixin
 from sbtui.tui.strings import employees as S
 from sbtui.tui.widgets.column_table import ColumnTable
+from sbtui.tui.widgets.filter_select import FilterSelect
 
 
 def type_names(codes: list[str]) -> str:
@@ -49,8 +50,8 @@ class UnitsScreen(ExportMixin, BaseScreen):
         with Vertical(id="units-body") as body:
             body.border_title = f" {S.TITLE_UNITS} "
             with Horizontal(id="units-query"):
-                yield Select([], prompt=f"{S.F_UNIT}：{S.U_ALL}", id="units-unit", compact=True)
-                yield Select([], prompt=f"{S.F_AGENCY}：{S.U_ALL}", id="units-agency", compact=True)
+                yield FilterSelect([], label=S.F_UNIT, everything=S.U_ALL, id="units-unit", compact=True)
+                yield FilterSelect([], label=S.F_AGENCY, everything=S.U_ALL, id="units-agency", compact=True)
             table: DataTable = ColumnTable(id="units-table", cursor_type="row", zebra_stripes=True)
             table.add_columns(*S.U_COLUMNS)
             yield table

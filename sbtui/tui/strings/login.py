@@ -101,6 +101,7 @@ LOGIN_HELP = ("选择用人单位后输入该单位的申报密码登录（单�
 # L5 initialization
 INIT_TITLE = "初始化"
 STEP_USER = "校验用户信息"
+STEP_REGISTRY = "下载职工参保信息"  # until the store says which (no （增量） flashed on a first add)
 STEP_REGISTRY_FULL = "下载职工参保信息（首次登录，全量）"
 STEP_REGISTRY_INC = "下载职工参保信息（增量）"
 STEP_GROUPS = "更新分组信息"
@@ -119,6 +120,10 @@ INIT_HELP = "登录后自动初始化：首次登录全量下载职工参保信�
 
 # L6 choose the registration
 CHOOSE_TITLE = "请选择本次办理业务的社保（医保）登记信息"
+# where the cursor starts, said (issue 15 item 9): the last used unit, else the enterprise one
+CHOOSE_START_LAST = "已选中上次使用的单位{unit}，Enter 确定；↑↓ 选择其他单位。"
+CHOOSE_START_CURRENT = "已选中当前单位{unit}（▶），↑↓ 选择要切换到的单位。"
+CHOOSE_START_ENTERPRISE = "已选中企业险单位{unit}（职工社保费在此申报缴费），Enter 确定；医保、机关保单位用 ↑↓ 选择。"
 COL_UNIT = "单位编号"
 COL_AGENCY = "社保（医保）经办机构"
 COL_SYSTEM = "类型"

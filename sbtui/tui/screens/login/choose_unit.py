@@ -17,6 +17,9 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.strings import login as S
 from sbtui.tui.strings import shell as SH
 from sbtui.tui.widgets.column_table import ColumnTable
+from sbtui.tui.wrap import Prose
+
+ENTERPRISE = "enterprise"  # the agency system of 企业职工 insurance (catalogue agency_systems)
 
 
 class ChooseUnitScreen(BaseScreen):
@@ -48,6 +51,7 @@ class ChooseUnitScreen(BaseScreen):
             table = ColumnTable(id="units", cursor_type="row", zebra_stripes=True)
             table.add_columns(S.COL_UNIT, S.COL_SYSTEM, S.COL_AGENCY)
             yield table
+            yield Static("", id="unit-start", classes="step-hint")
             yield Static("", id="unit-detail")
 
     def on_mount(self) -> None:
@@ -80,11 +84,25 @@ class ChooseUnitScreen(BaseScreen):
             mark = "▶ " if u["unit_number"] == self.current else "  "
             table.add_row(mark + u["unit_number"], catalogue().agency_systems.get(u["agency_system"], u["agency_system"]),
                           u["agency"])
-        index = next((i for i, u in enumerate(self.units) if u["unit_number"] == self.current), 0)
+        index, hint = self.start()
+        self.query_one("#unit-start", Static).update(Prose(hint))
         if self.units:
             table.move_cursor(row=index)
         table.focus()
         self._detail(index)
+
+    def start(self) -> tuple[int, str]:
+        """Where the cursor starts, and the words that say why: the unit in use (切换单位) or
+        last used, else the enterprise insurance unit (企业险), where 职工社保费 is declared —
+        not the first row, a 医保 unit (issue 15 item 9)."""
+        numbers = [u["unit_number"] for u in self.units]
+        if self.current in numbers:
+            said = S.CHOOSE_START_CURRENT if self.switch else S.CHOOSE_START_LAST
+            return numbers.index(self.current), said.format(unit=self.current)
+        for i, u in enumerate(self.units):
+            if u.get("agency_system") == ENTERPRISE:
+                return i, S.CHOOSE_START_ENTERPRISE.format(unit=u["unit_number"])
+        return 0, ""
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -39,7 +39,7 @@ class InitScreen(BaseScreen):
         super().__init__()
         self.uscc = uscc
         self.employer_name = name
-        self.labels = [S.STEP_USER, S.STEP_GROUPS, S.STEP_REGISTRY_INC, S.STEP_NOTICES]
+        self.labels = [S.STEP_USER, S.STEP_GROUPS, S.STEP_REGISTRY, S.STEP_NOTICES]  # （增量） or （全量） once known
         self.states = ["waiting"] * 4
         self.notes = [""] * 4
         self.failed = False
