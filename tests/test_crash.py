@@ -77,14 +77,14 @@ def _push_drill(tmp_path, **kw):
 
 @pytest.mark.slow
 def test_killed_push_applies_every_key_exactly_once(tmp_path):
-    """`sbtui sync` pushing group operations of every kind, SIGKILLed 8 times (before, at and
+    """`sbtui sync` pushing group operations of every kind and wage submissions, SIGKILLed 8 times (before, at and
     after the service's commit), resumed by key: every key one effect, none under a key the
     client does not hold, local registry and groups equal the service's, integrity ok."""
     report = _push_drill(tmp_path / "drill", kills=8, seed=11)
     text = "\n".join(report.lines())
     assert report.made == 8 and report.ok, text
     assert set(report.queued) == {"group.create", "group.assign", "group.assign_many",
-                                  "group.rename", "group.delete"}, text
+                                  "group.rename", "group.delete", "wages.submit"}, text
     assert report.kills.count(commit="before") + report.kills.count(commit="after") >= 1, text
     assert "every key exactly one effect: True" in text
 

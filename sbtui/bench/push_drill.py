@@ -3,8 +3,10 @@
 A sandbox server in its own process over real HTTP with a two-part delay before *every* keyed
 mutation's commit (:mod:`sbtui.bench.pay_server` ``--all-keyed``: a disconnect check halfway
 drops a killed client's request, so the key is never stored) and ``reply_delay_ms`` after it;
-the outbox filled with group operations of every kind (``group.create``, ``group.assign``,
-``group.assign_many``, ``group.rename``, ``group.delete``); ``sbtui sync`` in a child process
+the outbox filled with operations of every group kind (``group.create``, ``group.assign``,
+``group.assign_many``, ``group.rename``, ``group.delete``) and wage submissions
+(``wages.submit``, through WagesService; its effect ``wages.declare`` is made when its
+feedback is due); ``sbtui sync`` in a child process
 (:mod:`sbtui.bench.sync_child`) SIGKILLed while it pushes — timed from its first request —
 restarted, until ``kills`` kills were made; then runs that only finish the push. Each kill is
 classed before/at/after the commit (:mod:`sbtui.bench.killing`). Then the checks:
@@ -33,9 +35,12 @@ from sbtui.bench import crash, killing
 from sbtui.bench.killing import DelayServer, Kills, Service
 from sbtui.bench.sync_child import BROKEN_ENV
 
-KINDS = ("group.create", "group.assign", "group.assign_many", "group.rename", "group.delete")
-PLAN = ("group.assign", "group.create", "group.assign_many", "group.rename", "group.assign",
-        "group.delete")
+KINDS = ("group.create", "group.assign", "group.assign_many", "group.rename", "group.delete",
+         "wages.submit")
+EFFECTS = (*KINDS, "wages.declare")  # a wage submission's effect, made when its feedback is due
+PLAN = ("group.assign", "group.create", "group.assign_many", "group.rename", "wages.submit",
+        "group.assign", "group.delete")
+WAGE_ROWS = 3  # draft rows per wage submission
 
 
 @dataclass
@@ -83,14 +88,40 @@ class PushReport:
         return out
 
 
-def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter) -> Counter:
-    """Queue ``n`` group operations in the store at ``db`` (the child not running), following
+def queue_wages(home: Path, uscc: str, n: int) -> int:
+    """Queue ``n`` wage submissions of :data:`WAGE_ROWS` draft rows each, through
+    WagesService as the grid does (添加全部正常缴费职工 first when no row is left to submit);
+    returns how many were queued."""
+    from sbtui.clock import this_month
+    from sbtui.workspace import Workspace
+
+    wages = Workspace(str(home)).employer(uscc).wages
+    rows = wages.submittable()
+    if len(rows) < n * WAGE_ROWS and not wages.store.outbox.pending_entities("wages"):
+        wages.add_all_normal(this_month())
+        rows = wages.submittable()
+    made = 0
+    for i in range(n):
+        chunk = rows[i * WAGE_ROWS:(i + 1) * WAGE_ROWS]
+        if not chunk or wages.check_submit(chunk).problems:
+            break
+        wages.submit(chunk)
+        made += 1
+    wages.store.close()
+    return made
+
+
+def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter,
+                     home: Path | None = None, uscc: str | None = None) -> Counter:
+    """Queue ``n`` operations in the store at ``db`` (the child not running), following
     :data:`PLAN`; a kind that cannot be made now (nothing to rename or delete yet) becomes a
-    ``group.create``. Returns how many of each kind."""
+    ``group.create``; wage submissions only with ``home`` and ``uscc``. Returns how many of
+    each kind."""
     from sbtui.store import open_store
     from sbtui.store.groups import LOCAL_PREFIX
 
     made: Counter = Counter()
+    wage_items = 0
     store = open_store(db)
     try:
         people = [r["id"] for r in store.registry.employees(status="normal", limit=500)]
@@ -102,6 +133,11 @@ def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter) -> 
                     if g["name"].startswith("演练") and not store.groups.subgroup_ids(g["id"])[1:]]
             if kind in ("group.rename", "group.delete") and not ours:
                 kind = "group.create"
+            if kind == "wages.submit":
+                if home is not None:
+                    wage_items += 1
+                    continue
+                kind = "group.assign"
             number = sum(counter.values())
             if kind == "group.assign":
                 store.groups.assign(rng.choice(people), rng.choice(groups)["id"])
@@ -117,6 +153,8 @@ def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter) -> 
             made[kind] += 1
     finally:
         store.close()
+    if wage_items:
+        made["wages.submit"] += queue_wages(home, uscc, wage_items)
     return made
 
 
@@ -154,18 +192,21 @@ def run_push_drill(workdir: Path, *, kills: int, operations: int = 60, seed: int
                "--remote", srv.url, "sync"]
         svc = Service(srv.url, uscc)
         try:
-            report.queued.update(queue_operations(db, operations, rng, plan))
+            report.queued.update(queue_operations(db, operations, rng, plan, home, uscc))
             crash.set_reply_delay(srv.url, reply_delay_ms)
+            svc.c.post("/sandbox/settings", json={"feedback_delay_ms": 0}).raise_for_status()
             _kill_loop(report, cmd, env, db, svc, rng, apply_delay_ms, reply_delay_ms, plan,
-                       operations, say)
+                       operations, say, home, uscc)
             crash.set_reply_delay(srv.url, 0)
-            for _ in range(3):  # finish the push (with the same client, broken or not)
-                if not _pending(db):
-                    break
+            for i in range(4):  # finish the push (the same client, broken or not), then
+                if i == 3 or not _pending(db):  # one run that pulls the wage feedback's changes
+                    svc.c.get("/wages/declarations").raise_for_status()  # feedback due: applied
                 done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
                 if done.returncode != 0:
                     last = (done.stderr.strip().splitlines() or [""])[-1]
                     report.notes.append(f"a finishing sync ended with {done.returncode}: {last[-300:]}")
+                if i == 3 or not _pending(db):
+                    break
             _check(report, svc, srv.url, db, uscc, unit)
         finally:
             svc.close()
@@ -174,7 +215,7 @@ def run_push_drill(workdir: Path, *, kills: int, operations: int = 60, seed: int
 
 def _kill_loop(report: PushReport, cmd: list[str], env: dict, db: Path, svc: Service,
                rng: random.Random, apply_delay_ms: int, reply_delay_ms: int, plan: Counter,
-               operations: int, say) -> None:
+               operations: int, say, home: Path, uscc: str) -> None:
     """Run ``sbtui sync`` and SIGKILL it until ``report.asked`` kills are made: from its first
     request (an item marked sent), after a random delay over the widened commit, the reply and
     the confirm (85 %) or a little longer (15 %: between items). An emptied outbox is given
@@ -182,7 +223,7 @@ def _kill_loop(report: PushReport, cmd: list[str], env: dict, db: Path, svc: Ser
     window = (apply_delay_ms + reply_delay_ms) / 1000 + 0.05
     while report.made < report.asked:
         if not _pending(db):
-            report.queued.update(queue_operations(db, operations, rng, plan))
+            report.queued.update(queue_operations(db, operations, rng, plan, home, uscc))
         report.runs += 1
         child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -229,7 +270,7 @@ def _check(report: PushReport, svc: Service, url: str, db: Path, uscc: str, unit
             report.resent += 1
             if (json.loads(it["response"] or "{}") or {}).get("replayed"):
                 report.replayed += 1
-    effects = [e for e in svc.c.get("/sandbox/effects").json() if e["kind"] in KINDS]
+    effects = [e for e in svc.c.get("/sandbox/effects").json() if e["kind"] in EFFECTS]
     per_key = Counter(e["key"] for e in effects)
     twice = Counter((e["key"], e["kind"], e["target"]) for e in effects)
     missing = sorted(k for k in confirmed if not per_key.get(k))
