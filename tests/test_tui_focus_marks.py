@@ -15,6 +15,7 @@ from textual.widgets import Button, ListItem, ListView, Label, OptionList, Selec
 import sbtui.tui as tui_package
 from sbtui.tui.app import SbtuiApp
 from sbtui.tui.focus import MARK
+from sbtui.tui.widgets.toggles import TickBox
 
 TUI = Path(tui_package.__file__).parent
 # each list kind -> the component class of its highlighted row (ListView: its ListItem's class)
@@ -28,7 +29,7 @@ HIGHLIGHT = {
 }
 # the table kinds have their own cursor rules (ColumnTable, Grid); the others are not lists
 NOT_LISTS = {"DataTable", "Button", "Footer", "Header", "Input", "Label", "Static", "RadioSet",
-             "RadioButton", "Checkbox", "Option", "FooterKey", "TextArea", "ProgressBar", "LoadingIndicator", "Rule",
+             "RadioButton", "Checkbox", "Option", "FooterKey", "SelectCurrent", "ToggleButton", "TextArea", "ProgressBar", "LoadingIndicator", "Rule",
              "Markdown", "Log", "RichLog", "Switch", "TabbedContent", "TabPane", "Tabs",
              "ContentSwitcher", "Collapsible", "Placeholder", "Pretty", "Digits", "Sparkline"}
 
@@ -80,6 +81,7 @@ class Probe(App):
         yield ListView(ListItem(Label("甲")), ListItem(Label("乙")), id="lv")
         yield Button("确定", id="b1")
         yield Button("取消", id="b2")
+        yield TickBox("我已确认无误", id="tick")
 
 
 @pytest.mark.asyncio
@@ -110,3 +112,10 @@ async def test_highlights_and_buttons_are_seen_without_colour() -> None:
         b2.focus()
         await pilot.pause()
         assert str(b1.label) == "确定" and str(b2.label) == f"{MARK}取消", "issue 15 item 1: one ▶ at a time"
+        tick = app.query_one(TickBox)
+        tick.focus()
+        await pilot.pause()
+        assert str(tick.label) == f"{MARK}我已确认无误" and str(b2.label) == "取消", "a check box too"
+        b1.focus()
+        await pilot.pause()
+        assert str(tick.label) == "我已确认无误"

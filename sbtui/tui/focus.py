@@ -1,5 +1,6 @@
 """The focused button is marked ``▶`` before its label — seen on a terminal without colour
-(issue 15 items 1 and 5). One rule for every :class:`~textual.widgets.Button` of the app: the
+(issue 15 items 1 and 5). One rule for every :class:`~textual.widgets.Button`, check box and
+radio button of the app (我已确认无误 focused looked like unfocused in tmux): the
 app calls :func:`mark_focus` on every focus change (``SbtuiApp.on_descendant_focus`` / ``_blur``),
 so no screen or dialog can opt out; ``app.tcss`` makes the focused button bold reverse too.
 
@@ -10,13 +11,15 @@ from __future__ import annotations
 
 from textual.widget import Widget
 from textual.widgets import Button
+from textual.widgets._toggle_button import ToggleButton
 
 MARK = "▶"
 
 
 def mark_focus(widget: Widget, focused: bool) -> None:
-    """Put the ``▶`` on a button that has the focus, take it off one that lost it."""
-    if not isinstance(widget, Button):
+    """Put the ``▶`` on a button (or check box, radio button) that has the focus, take it off one
+    that lost it."""
+    if not isinstance(widget, (Button, ToggleButton)):  # a check box or radio: the same ▶
         return
     label = str(widget.label)
     if focused and not label.startswith(MARK):
