@@ -12,7 +12,15 @@ from textual.widgets._select import SelectCurrent
 
 
 class FilterSelect(Select[Any]):
-    """``Select`` whose shown value is ``{label}：{choice}`` (``{label}：{everything}`` when none)."""
+    """``Select`` whose shown value is ``{label}：{choice}`` (``{label}：{everything}`` when none);
+    cut by a narrow bar, it ends in … (issue 15 item 3's rule), not in a shorter number."""
+
+    DEFAULT_CSS = """
+    FilterSelect SelectCurrent Static#label {
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
 
     def __init__(self, options: Any, *, label: str, everything: str, **kwargs: Any) -> None:
         self.label = label
