@@ -78,7 +78,7 @@ async def _sync(store: Store, service: RemoteService, *, full: bool, progress: P
             result.agreement_feedback = len(await fetch_agreement_feedback_once(store, service, progress=emit))
             await pull_payments(store, service, progress=emit)
             await pull_agreements(store, service, progress=emit)
-            await pull_certificates(store, service, progress=emit)
+            # no certificates: 证明打印 is not §7, the service refuses a 缴费 user them (P5)
         except OfflineError as exc:
             result.offline = True
             result.error = exc.message
