@@ -223,9 +223,17 @@ async def test_a_wide_table_has_no_stray_block_under_a_short_list_and_still_scro
 def _our_widget_classes():
     from textual.widget import Widget
 
+    import importlib
+    import pkgutil
+
+    import sbtui.tui
+    import sbtui.widgets
     from sbtui.tui.app import import_screens
 
     import_screens()
+    for package in (sbtui.tui, sbtui.widgets):  # every module, whatever else this worker imported
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
     found, todo = [], list(Widget.__subclasses__())
     while todo:
         cls = todo.pop()

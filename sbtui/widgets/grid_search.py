@@ -20,7 +20,9 @@ class GridSearch(ModalScreen[str | None]):
     GridSearch Label { width: auto; padding: 0 1; }
     GridSearch TextInput { width: 1fr; height: 1; border: none; padding: 0; }
     """
-    BINDINGS = [Binding("escape", "cancel", show=False)]
+    # a plain Binding with the registry's shape (id + description, so F1 lists it): the reusable
+    # widgets do not import sbtui.tui.keys beyond the grid itself
+    BINDINGS = [Binding("escape", "cancel", S.KEY_SEARCH_CANCEL, show=False, id="grid.search_cancel")]
 
     def __init__(self, text: str = "") -> None:
         super().__init__()
