@@ -22,6 +22,7 @@ from sbtui.cli.common import (
     confirm,
     current_uscc,
     emit_json,
+    emit_rows,
     fail,
     info,
     run,
@@ -76,14 +77,7 @@ async def list_cmd(obj: Ctx, refresh: bool, as_json: bool, uscc: str | None) -> 
             await svc.refresh()
         except OfflineError as exc:
             fail(f"{exc.message}。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
-    rows = svc.agreements()
-    if obj.json or as_json:
-        emit_json([row_json(r) for r in rows])
-        return
-    if not rows:
-        info("没有三方协议（sbtui agreements add 新增）。")
-    for r in rows:
-        click.echo(row_text(r))
+    emit_rows(obj, as_json, svc.agreements(), row_json, row_text, "没有三方协议（sbtui agreements add 新增）。")
 
 
 def _form_options(f):

@@ -23,11 +23,11 @@ from sbtui.cli.common import (
     current_uscc,
     day_option,
     emit_json,
+    emit_rows,
     fail,
-    info,
     run,
 )
-from sbtui.cli.data import online
+from sbtui.cli.data import online, require_online
 from sbtui.domain.certify import period_text
 from sbtui.domain.models import Certificate
 from sbtui.services.certificates import CertificateError
@@ -94,17 +94,9 @@ async def certificates_list(obj: Ctx, date_from: str | None, date_to: str | None
     uscc = current_uscc(obj, uscc)
     svc = obj.ws.employer(uscc).certificates
     if refresh:
-        if not await online(obj, uscc):
-            fail("无法连接服务。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
+        await require_online(obj, uscc)
         await svc.refresh()
-    certs = svc.certificates(date_from, date_to)
-    if obj.json or as_json:
-        emit_json([cert_row(c) for c in certs])
-        return
-    if not certs:
-        info("没有完税证明。")
-    for c in certs:
-        click.echo(cert_text(c))
+    emit_rows(obj, as_json, svc.certificates(date_from, date_to), cert_row, cert_text, "没有完税证明。")
 
 
 @certificates.command("issue")

@@ -194,6 +194,19 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 """A command's own ``--json`` (besides the global one), into ``as_json``."""
 
 
+def emit_rows(obj: Ctx, as_json: bool, rows: list[Any], to_json: Callable[[Any], Any],
+              to_text: Callable[[Any], str], empty: str) -> None:
+    """A list command's answer: JSON (the global ``--json`` or the command's own), else one line
+    per row, or ``empty`` on stderr when there is none."""
+    if obj.json or as_json:
+        emit_json([to_json(r) for r in rows])
+        return
+    if not rows:
+        info(empty)
+    for r in rows:
+        click.echo(to_text(r))
+
+
 def day_option(value: str | None, name: str) -> str | None:
     """A ``YYYY-MM-DD`` option's value (``None`` when not given); anything else is a usage error
     naming the option."""

@@ -83,6 +83,15 @@ def outbox(obj: Ctx, state: str | None, uscc: str | None) -> None:
         click.echo(line)
 
 
+LOCAL_ONLY = "无法连接服务。不加 --refresh 可查看本地记录。"
+
+
+async def require_online(obj: Ctx, uscc: str, message: str = LOCAL_ONLY) -> None:
+    """Log in if needed; the service unreachable → ``message``, exit 3."""
+    if not await online(obj, uscc):
+        fail(message, EXIT_OFFLINE)
+
+
 async def online(obj: Ctx, uscc: str) -> bool:
     """Log in if needed; ``False`` when the service cannot be reached."""
     from sbtui.remote.errors import OfflineError

@@ -25,12 +25,13 @@ from sbtui.cli.common import (
     current_uscc,
     day_option,
     emit_json,
+    emit_rows,
     fail,
     info,
     read_secret,
     run,
 )
-from sbtui.cli.data import online
+from sbtui.cli.data import online, require_online
 from sbtui.domain.models import PayLine, Payment, Voucher
 from sbtui.domain.pay import CONFIRM, PaymentError
 from sbtui.domain.vocab import PaymentResult, VoucherStatus
@@ -114,21 +115,16 @@ async def _records(obj: Ctx, uscc: str | None, days: tuple[str | None, str | Non
     uscc = current_uscc(obj, uscc)
     pay = obj.ws.employer(uscc).payments
     if refresh:
-        if not await online(obj, uscc):
-            fail("无法连接服务。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
+        await require_online(obj, uscc)
         await pay.refresh()
-    rows: list[Payment] | list[Voucher]
     if kind == "payments":
-        rows, text, empty = pay.payments(date_from, date_to), payment_text, "没有缴费记录。"
+        emit_rows(obj, as_json, pay.payments(date_from, date_to), _dump, payment_text, "没有缴费记录。")
     else:
-        rows, text, empty = pay.vouchers(date_from, date_to), voucher_text, "没有缴费凭证。"
-    if obj.json or as_json:
-        emit_json([r.model_dump(mode="json") for r in rows])
-        return
-    if not rows:
-        info(empty)
-    for r in rows:
-        click.echo(text(r))  # type: ignore[arg-type]
+        emit_rows(obj, as_json, pay.vouchers(date_from, date_to), _dump, voucher_text, "没有缴费凭证。")
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json")
 
 
 @payments.command("list")
@@ -314,8 +310,7 @@ async def vouchers_show(obj: Ctx, number: str, refresh: bool, as_json: bool, usc
     uscc = current_uscc(obj, uscc)
     svc = obj.ws.employer(uscc).payments
     if refresh:
-        if not await online(obj, uscc):
-            fail("无法连接服务。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
+        await require_online(obj, uscc)
         await svc.refresh_voucher(number)
     v = svc.voucher(number)
     if v is None:
