@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import click
 
-from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx, add_common_options, safe_stdout
+from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx, RootGroup, add_common_options, safe_stdout
 
 
-@click.group(invoke_without_command=True, epilog=EXIT_CODES_HELP)
+@click.group(cls=RootGroup, invoke_without_command=True, epilog=EXIT_CODES_HELP)
 @click.option("--home", type=click.Path(file_okay=False), envvar="SBTUI_HOME",
               help="Data directory (default: the platform's user data dir; env SBTUI_HOME).")
 @click.option("--remote", metavar="URL", envvar="SBTUI_REMOTE",

@@ -316,3 +316,19 @@ def add_common_options(root: click.Group, *, no_workspace: frozenset[str] = froz
 
     for name, sub in root.commands.items():
         walk(sub, name not in no_workspace)
+
+
+class RootGroup(click.Group):
+    """The ``sbtui`` group. A reader that stops early (``sbtui dues list | head -1``) is not an
+    error: exit 0, nothing on stderr (issue 15 item 13) — Python's documented recipe for
+    SIGPIPE/BrokenPipeError: point stdout at devnull so the final flush cannot fail again."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            rv = super().invoke(ctx)
+            sys.stdout.flush()  # inside the try: a closed pipe shows up here, not at exit
+            return rv
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(EXIT_OK) from None
