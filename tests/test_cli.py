@@ -70,8 +70,11 @@ def test_demo_runs_with_no_setup(runner):
     r = sb(runner, "demo", "--limit", "5")
     assert r.exit_code == 0, r.output
     assert "显示 5 人，共" in r.stdout
+    # the password change is said, so a newcomer does not type the initial one into a lock (issue 15 item 14)
+    assert "已修改为演示密码 sbtui2026" in r.stderr and "演示单位的申报密码现为 sbtui2026" in r.stderr
     again = sb(runner, "demo", "--limit", "3")  # second run: already added, incremental
     assert again.exit_code == 0, again.output
+    assert "演示单位的申报密码现为 sbtui2026" in again.stderr
 
 
 def test_employer_add_L2_non_interactive(runner, tmp_path):

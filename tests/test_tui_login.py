@@ -39,6 +39,8 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
 
         facts = info(app.ws.config.sandbox_dir)
         uscc = facts["uscc"]
+        # the password rule is shown before it can be broken (issue 15 item 15)
+        assert "修改为6至20位的新密码" in screen_text(app).replace("\n", "").replace("│", "").replace(" ", "")
         # L2: a wrong check digit is said as you type, and blocks 下一步
         wrong = uscc[:-1] + ("A" if uscc[-1] != "A" else "B")
         await type_text(pilot, wrong)
@@ -78,6 +80,7 @@ async def test_first_start_to_home_with_bad_input_at_every_step(tmp_path):
 
         # forced change: the two differ, then equal to the initial one, then good
         await on_screen(pilot, "ForcedChangeScreen")
+        assert S.CHANGE_RULE in screen_text(app) and "6至20位" in screen_text(app)  # before typing (item 15)
         await type_text(pilot, NEW)
         await pilot.press("enter")
         await type_text(pilot, NEW + "x")

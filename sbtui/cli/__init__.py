@@ -7,6 +7,7 @@ from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx, RootGroup, add_co
 
 
 @click.group(cls=RootGroup, invoke_without_command=True, epilog=EXIT_CODES_HELP)
+@click.version_option(package_name="sbtui", prog_name="sbtui", message="%(prog)s %(version)s")
 @click.option("--home", type=click.Path(file_okay=False), envvar="SBTUI_HOME",
               help="Data directory (default: the platform's user data dir; env SBTUI_HOME).")
 @click.option("--remote", metavar="URL", envvar="SBTUI_REMOTE",

@@ -9,6 +9,7 @@ from sbtui.cli.common import (EXIT_USAGE, Ctx, Progress, confirm, current_uscc, 
                               interactive, read_secret, run)
 from sbtui.domain.ids import check_uscc
 from sbtui.domain.models import Session
+from sbtui.domain.passwords import PASSWORD_RULE, password_problem
 
 
 @click.group()
@@ -37,10 +38,9 @@ async def forced_change(ws, old: str) -> Session:
 
     scripted = bool(os.environ.get("SBTUI_NEW_PASSWORD")) or not interactive()
     while True:
-        new = read_secret("SBTUI_NEW_PASSWORD", "新申报密码")
+        new = read_secret("SBTUI_NEW_PASSWORD", f"新申报密码（{PASSWORD_RULE}，不能与初始密码相同）")
         again = os.environ.get("SBTUI_NEW_PASSWORD") or click.prompt("再次输入新申报密码", hide_input=True)
-        problem = ("两次输入的新密码不一致，请重新输入。" if new != again
-                   else "新密码不能与初始密码相同，请重新输入。" if new == old else None)
+        problem = password_problem(new, again, initial=[old])
         if problem is None:
             try:
                 return await ws.change_password(old, new)

@@ -10,7 +10,7 @@ from sbtui.cli.common import (EXIT_USAGE, Ctx, confirm, current_uscc, emit_json,
 from sbtui.cli.data import ensure_session
 from sbtui.domain import vocab
 from sbtui.domain.ids import check_uscc
-from sbtui.domain.passwords import username_problem
+from sbtui.domain.passwords import PASSWORD_RULE, username_problem
 
 PERMISSIONS = {role.value: vocab.label(role) for role in vocab.PERMISSIONS}  # 全部功能 / 缴费, as the TUI
 STATUSES = vocab.labels(vocab.UserStatus)
@@ -169,7 +169,7 @@ async def change(obj: Ctx, username: str | None, uscc: str | None) -> None:
     same = session is not None and (username or "").lower() == (session.username or "").lower()
     if not same:
         session = await ws.login(uscc, old, username=username)
-    new = read_secret("SBTUI_NEW_PASSWORD", "新密码", confirm="再次输入新密码")
+    new = read_secret("SBTUI_NEW_PASSWORD", f"新密码（{PASSWORD_RULE}）", confirm="再次输入新密码")
     session = await ws.change_password(old, new)
     kept = ws.keep_token(session)
     whose = f"用户 {session.username} 的密码" if session.username else "申报密码"

@@ -15,6 +15,10 @@ from collections.abc import Iterable
 PBKDF2_ROUNDS = 60_000  # the sandbox's server-side hashes
 LOCAL_ROUNDS = 600_000  # a hash kept in a local file, open to offline guessing (OWASP 2023)
 USERNAME_RE = re.compile(r"[A-Za-z0-9]{4,12}")
+PASSWORD_MIN, PASSWORD_MAX = 6, 20
+PASSWORD_RULE = f"{PASSWORD_MIN}至{PASSWORD_MAX}位"
+"""The length rule in words, shown where a new password is typed, before it can be broken
+(the TUI placeholders and hints, the CLI prompts; issue 15 item 15)."""
 
 
 def initial_password(unit_number: str) -> str:
@@ -33,8 +37,8 @@ def password_problem(new: str, repeat: str, *, initial: Iterable[str] = (),
     none of the ``initial`` passwords and (a voluntary change, SPEC U2) not the ``old`` one."""
     if new != repeat:
         return "两次输入的新密码不一致，请重新输入。"
-    if not 6 <= len(new) <= 20:
-        return "新密码长度应为6至20位。"
+    if not PASSWORD_MIN <= len(new) <= PASSWORD_MAX:
+        return f"新密码长度应为{PASSWORD_RULE}。"
     if new in set(initial):
         return "新密码不能与初始密码相同，请重新输入。"
     if old is not None and new == old:

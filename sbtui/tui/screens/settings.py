@@ -19,7 +19,7 @@ from textual.widgets import Input, Label, Static
 
 from sbtui.domain.vocab import STAFF
 from sbtui.tui.widgets.text_input import TextInput
-from sbtui.domain.passwords import password_problem
+from sbtui.domain.passwords import PASSWORD_MAX, password_problem
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.abstract import AbstractScreenMeta
 from sbtui.tui.keys import keyed
@@ -42,7 +42,8 @@ class _PasswordForm(BaseScreen, metaclass=AbstractScreenMeta):
             for field_id, label in self.FIELDS:
                 with Horizontal(classes="field-row", id=f"row-{field_id}"):
                     yield Label(label, classes="field-label")
-                    yield TextInput(password=True, id=field_id, max_length=20, compact=True)
+                    yield TextInput(password=True, id=field_id, max_length=PASSWORD_MAX, compact=True,
+                                    placeholder=S.NEW_PLACEHOLDER if field_id in ("new", "repeat") else "")
             yield Static("", id="form-message")
             yield Label(self.keys_text(), id="form-keys")
 

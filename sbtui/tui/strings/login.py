@@ -1,4 +1,5 @@
 """Start, employers and login (SPEC L1–L6), in the words of manuals 000 §1.3 and 001 §2.1."""
+from sbtui.domain.passwords import PASSWORD_RULE
 
 # L1 region choice
 REGION_TITLE = "请选择地区后进入系统"
@@ -32,6 +33,8 @@ ADD_USCC_PLACEHOLDER = "18位统一社会信用代码"
 ADD_MISMATCH = "两次输入的纳税人识别号不一致"
 ADD_LOOKING_UP = "正在查询用人单位…"
 ADD_DEMO_HINT = "演示（内置沙箱）：演示单位纳税人识别号 {uscc}（按 F5 填入），初始申报密码 {password}"
+ADD_PASSWORD_RULE = (f"首次登录须将初始申报密码（任一单位编号的后6位）修改为{PASSWORD_RULE}的新密码，"
+                     "且不能与初始密码相同。")
 ADD_HELP = ("输入纳税人识别号（社会信用代码），再次输入纳税人识别号进行确认，点击「下一步」，"
             "将带出用人单位进行确认。校验位在输入时即检查。")
 
@@ -61,6 +64,8 @@ CHANGE_NEW = "新申报密码"
 CHANGE_AGAIN = "确认新申报密码"
 CHANGE_NOTE = ("该密码每次登录、切换单位及缴费的时候都要使用，请牢记并保管好该密码，"
                "如忘记密码请去税务部门办税大厅重置密码。")
+CHANGE_RULE = f"新申报密码长度为{PASSWORD_RULE}，不能与初始密码相同。"
+CHANGE_PLACEHOLDER = PASSWORD_RULE
 CHANGE_SAME_AS_INITIAL = "新密码不能与初始密码相同，请重新输入。"
 CHANGE_DONE = "修改成功"
 CHANGE_USER_LEAD = "首次登录，请修改初始密码（初始密码为用户名）"

@@ -1,10 +1,12 @@
 """系统设置 (SPEC U2, manual 001 §2.6): 申报密码设置, 登录密码设置, 单位信息."""
+from sbtui.domain.passwords import PASSWORD_RULE
 
 # 申报密码设置
 PASSWORD_TITLE = "申报密码设置"
 PASSWORD_HELP = "申报密码设置：输入原密码、新密码，再次输入新密码进行确认，点击「保存」，申报密码修改完成。"
 OLD = "原密码"
 NEW = "新密码"
+NEW_PLACEHOLDER = PASSWORD_RULE
 REPEAT = "再次输入新密码"
 OLD_EMPTY = "请输入原密码。"
 NEW_EMPTY = "请输入新密码。"

@@ -69,6 +69,7 @@ class AddEmployerScreen(StepScreen):
             yield Static("", id="again-msg", classes="field-msg")
             yield Static("", id="add-status", classes="step-status")
             yield Static("", id="add-hint", classes="step-hint")
+            yield Static(Prose(S.ADD_PASSWORD_RULE), id="add-rule", classes="step-hint")
 
     def on_mount(self) -> None:
         self.query_one("#uscc", Input).focus()
@@ -89,7 +90,7 @@ class AddEmployerScreen(StepScreen):
         facts = await self.host.run_in_thread(self.ws.sandbox_facts)
         self.demo = facts["uscc"]
         password = initial_password(facts["unit_numbers"][0])
-        self.query_one("#add-hint", Static).update(S.ADD_DEMO_HINT.format(uscc=self.demo, password=password))
+        self.query_one("#add-hint", Static).update(Prose(S.ADD_DEMO_HINT.format(uscc=self.demo, password=password)))
         self.refresh_bindings()
 
     def action_fill_demo(self) -> None:

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from sbtui.tui.widgets.text_input import TextInput
-from sbtui.domain.passwords import password_problem
+from sbtui.domain.passwords import PASSWORD_MAX, password_problem
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.base import BaseScreen
@@ -49,10 +49,11 @@ class ForcedChangeScreen(BaseScreen):
             box.border_title = S.CHANGE_TITLE
             box.border_subtitle = S.HINT_OK
             yield Static(S.CHANGE_USER_LEAD if self.username else S.CHANGE_LEAD, classes="step-lead")
+            yield Static(Prose(S.CHANGE_RULE), id="change-rule", classes="step-hint")
             yield Label(S.CHANGE_NEW)
-            yield TextInput(password=True, id="new", max_length=20)
+            yield TextInput(password=True, id="new", max_length=PASSWORD_MAX, placeholder=S.CHANGE_PLACEHOLDER)
             yield Label(S.CHANGE_AGAIN)
-            yield TextInput(password=True, id="again", max_length=20)
+            yield TextInput(password=True, id="again", max_length=PASSWORD_MAX, placeholder=S.CHANGE_PLACEHOLDER)
             yield Static("", id="change-msg", classes="step-status")
             yield Static(Prose(S.CHANGE_NOTE), classes="step-hint")
 
