@@ -539,3 +539,43 @@ async def test_a_dropdown_keeps_its_label_after_a_pick():
     plain = [f"{p.name}" for p in tui.rglob("*.py")
              if re.search(r"\bSelect\([^)]*prompt=f\"\{[^}]+\}：", p.read_text(encoding="utf-8"))]
     assert not plain, f"a labelled dropdown that is not a FilterSelect: {plain}"
+
+
+async def test_the_table_row_cursor_is_seen_without_colour():
+    """issue 15 (the focus rule, item 9's unit choice): a ColumnTable's current row shows ``▶``
+    in its first cell — text only, no colour needed — and bold; the mark follows ↓, never
+    covers text, and a table without a cursor shows none."""
+    from textual.app import ComposeResult
+
+    from sbtui.tui.focus import MARK
+    from sbtui.tui.widgets.column_table import ColumnTable
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            table = ColumnTable(cursor_type="row", id="t")
+            table.add_columns("单位编号", "类型")
+            for unit, kind in (("15069120180327", "医保"), ("66259112241843", "企业险")):
+                table.add_row(unit, kind)
+            yield table
+            quiet = ColumnTable(cursor_type="row", show_cursor=False, id="q")
+            quiet.add_columns("a")
+            quiet.add_row("x")
+            yield quiet
+
+    app = TableApp()
+    async with run(app, size=(40, 10)) as pilot:
+        await pilot.pause()
+        table = app.query_one("#t", ColumnTable)
+        table.focus()
+        await pilot.pause()
+        lines = lambda: [table.render_line(y).text for y in range(3)]  # noqa: E731
+        head, one, two = lines()
+        assert one.startswith(MARK + "15069120180327") and not two.startswith(MARK) and MARK not in head
+        assert table.get_component_rich_style("datatable--cursor").bold
+        await pilot.press("down")
+        head, one, two = lines()
+        assert two.startswith(MARK + "66259112241843") and MARK not in one
+        quiet = app.query_one("#q", ColumnTable)
+        assert MARK not in quiet.render_line(1).text
+        shown = screen_text(app)
+    assert f"{MARK}66259112241843" in shown

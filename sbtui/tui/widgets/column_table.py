@@ -7,6 +7,11 @@ never its tail. The last column may be cut on its right when the table's width d
 on an edge: then its last shown cell is ``…`` wherever text is left out (issue 15 item 3:
 ``应缴费款（元`` and ``315202612`` read as whole), the rule the grid keeps too
 (:func:`sbtui.widgets.grid_paint.cut_to`).
+
+The row cursor is seen without colour (issue 15's focus rule, as app.tcss does for the other
+lists): the cursor row is bold, and its first cell — the cell padding, never text — is ``▶``
+(the same mark as a focused button), so ``capture-pane`` without colours and ``TERM=xterm-mono``
+both show which row Enter acts on.
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import DataTable
+
+from sbtui.tui.focus import MARK
 
 CUT = "…"
 
@@ -38,10 +45,26 @@ class ColumnTable(DataTable):
 
     DEFAULT_CSS = """
     ColumnTable { scrollbar-size-horizontal: 0; }
+    ColumnTable > .datatable--cursor, ColumnTable:focus > .datatable--cursor { text-style: bold; }
     """
 
     def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
+        return self._mark_cursor(y, self._cut_right(y, super().render_line(y)))
+
+    def _mark_cursor(self, y: int, strip: Strip) -> Strip:
+        """``▶`` in the cursor row's first cell (its padding: no text is covered)."""
+        if (self.cursor_type != "row" or not self.show_cursor or self.cell_padding < 1
+                or not self.row_count or strip.cell_length < 2):
+            return strip
+        header = 1 if self.show_header else 0
+        if y < header or y - header + round(self.scroll_y) != self.cursor_row:
+            return strip
+        first = next(iter(strip), None)
+        if first is None or not first.text.startswith(" "):
+            return strip
+        return Strip([Segment(MARK, first.style), *strip.crop(1, strip.cell_length)], strip.cell_length)
+
+    def _cut_right(self, y: int, strip: Strip) -> Strip:
         width = self.scrollable_content_region.width  # what shows: a scrollbar takes a cell
         if width < 2 or not self._cut_at_edge(y, width):
             return strip
