@@ -82,10 +82,10 @@ async def test_issue_merged_saves_the_pdf_and_shows_number_and_code_C1(paid, tmp
     pdf = tmp_path / "完税证明.pdf"
     app = ScreenApp(IssueScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with run(app) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, IssueScreen) and app.screen.lines)
+        await until(pilot, lambda: isinstance(app.screen, IssueScreen) and app.screen.items)
         await settle(pilot)
         screen = app.screen
-        assert {ln.key for ln in lines} <= {ln.key for ln in screen.lines}
+        assert {ln.key for ln in lines} <= {ln.key for ln in screen.items}
         assert S.NOT_ISSUED in screen_text(app)
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, ModeDialog))
@@ -114,7 +114,7 @@ async def test_separate_by_ticks_and_a_cancelled_mode_sends_nothing_C1(paid, tmp
     ws, facts, lines = paid
     app = ScreenApp(IssueScreen, ws, uscc=facts["uscc"], name=facts["name"])
     async with run(app) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, IssueScreen) and app.screen.lines)
+        await until(pilot, lambda: isinstance(app.screen, IssueScreen) and app.screen.items)
         await settle(pilot)
         await pilot.press("o")
         await until(pilot, lambda: isinstance(app.screen, ModeDialog))
@@ -151,7 +151,7 @@ async def test_reissue_counts_the_print_up_C2(paid, tmp_path):
         await type_text(pilot, "999")
         await pilot.press("enter")
         await until(pilot, lambda: app.screen.loaded and not app.screen.items)
-        app.screen.query_one("#cert-number", Input).value = cert.number
+        app.screen.query_one("#reissue-number", Input).value = cert.number
         await pilot.press("f", "tab", "tab", "enter")
         await until(pilot, lambda: len(app.screen.items) == 1)
         await pilot.press("p")

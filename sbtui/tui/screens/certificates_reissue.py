@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on, work
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from sbtui.domain.vocab import STAFF
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -18,19 +18,19 @@ from sbtui.tui.screens.certificates import REFUSALS, save_certificates
 from sbtui.tui.screens.certificates_dialogs import CertificateDialog, certificate_head
 from sbtui.tui.screens.declare_dialogs import NoticeDialog
 from sbtui.tui.screens.pay_common import call, money, service_message
-from sbtui.tui.screens.pay_lists import DatedListScreen
+from sbtui.tui.screens.row_list import ROW_LIST_CSS, Field, RowListScreen, day_fields, optional_text
 from sbtui.tui.strings import certificates as S
-from sbtui.tui.widgets.text_input import TextInput
 
 
-class ReissueScreen(DatedListScreen):
+class ReissueScreen(RowListScreen):
     """税收完税证明（非印刷）补开."""
 
     SCREEN_ID = "certificate.reissue"
+    CSS_PATH = [ROW_LIST_CSS, "certificates.tcss"]
+    PREFIX = "reissue"
     HEADING = S.TITLE_REISSUE
     COLUMNS = S.REISSUE_COLUMNS
-    FROM = S.F_DATE_FROM
-    TO = S.F_DATE_TO
+    FIELDS = (*day_fields(S.F_DATE_FROM, S.F_DATE_TO), Field("number", S.F_NUMBER, optional_text, width=30))
     COUNT = S.REISSUE_COUNT
     EMPTY = S.REISSUE_EMPTY
     BINDINGS = [
@@ -41,16 +41,12 @@ class ReissueScreen(DatedListScreen):
         keyed("certificate.reissue", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
 
-    def on_mount(self) -> None:
-        field = TextInput("", placeholder=S.F_NUMBER, id="cert-number", max_length=30, compact=True)
-        field.styles.width = 22
-        self.query_one("#paylist-filters").mount(field)
-        super().on_mount()
-
-    async def fetch(self, date_from: str | None, date_to: str | None) -> list[Any]:
-        number = self.query_one("#cert-number", Input).value.strip()
+    async def fetch(self, date_from: str | None, date_to: str | None, number: str | None) -> list[Any]:
         certs = await call(self.host, self.employer.certificates.certificates, date_from, date_to)
         return [c for c in certs if number in c.number] if number else list(certs)
+
+    def key_of(self, c: Any) -> Any:
+        return c.number
 
     async def refresh_from_service(self) -> None:
         await self.employer.certificates.refresh()
