@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from sbtui.domain.deadline import collection_deadline, days_late, late_fee
 from sbtui.domain.models import PayLine, Payment, PayTicket, Voucher
 from sbtui.domain.money import CENT, ZERO, AmountError, format_money, parse_amount
+from sbtui.domain.pay import is_account
 from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, PaymentResult, PaymentStatus,
                                 VoucherStatus)
 
@@ -279,7 +280,7 @@ def issue(conn: sqlite3.Connection, who: Caller, key: str, body: dict, now: date
     account = body.get("account") or None
     if account is not None:
         account = {k: (account.get(k) or "").strip() for k in ("bank", "name", "account")}
-        if not bank.ACCOUNT.match(account["account"]):
+        if not is_account(account["account"]):
             raise ApiError(400, "bad_request", "账号应为6至32位数字", {"field": "account"})
     deadline = today if any(ln["days_late"] > 0 for ln in lines) else min(
         date.fromisoformat(ln["deadline"]) for ln in lines)
