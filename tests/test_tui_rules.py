@@ -579,3 +579,35 @@ async def test_the_table_row_cursor_is_seen_without_colour():
         assert MARK not in quiet.render_line(1).text
         shown = screen_text(app)
     assert f"{MARK}66259112241843" in shown
+
+
+async def test_f1_help_prose_breaks_its_lines_by_the_rule():
+    """issue 15 item 7 in F1: the help text of every screen (its registry spec, else its HELP)
+    and the global keys line, drawn in the help dialog at 80×24 — no line starts with closing
+    punctuation (``）``, ``。``, ``，`` …) and no line ends with an opening one."""
+    from sbtui.tui.dialogs.help import HelpDialog
+    from sbtui.tui.registry import REGISTRY
+    from sbtui.tui.wrap import CLOSING, OPENING
+
+    classes = _our_widget_classes()  # imports every screen: the registry is full
+    texts = {spec.help for spec in REGISTRY.screens.values() if spec.help}
+    texts |= {cls.__dict__["HELP"] for cls in classes
+              if isinstance(cls.__dict__.get("HELP"), str) and cls.__dict__["HELP"]}
+    assert len(texts) > 20
+    app = _Bare()
+    bad = []
+    async with run(app, size=(80, 24)) as pilot:
+        for text in sorted(texts):
+            dialog = HelpDialog("帮助", text, [("f1", "帮助")])
+            await app.push_screen(dialog)
+            await until(pilot, lambda: app.screen is dialog and dialog.query("#help-text")
+                        and dialog.query_one("#help-text").size.width > 0)
+            for wid in ("#help-text", "#help-global"):
+                widget = dialog.query_one(wid)
+                lines = [widget.render_line(y).text.rstrip() for y in range(widget.size.height)]
+                lines = [line.lstrip() for line in lines if line.strip()]
+                bad += [(wid, text[:20], line) for line in lines[1:] if line[0] in CLOSING]
+                bad += [(wid, text[:20], line) for line in lines if line[-1] in OPENING]
+            app.pop_screen()
+            await pilot.pause()
+    assert bad == []

@@ -14,6 +14,7 @@ from sbtui.tui.keys import keyed
 from sbtui.tui.registry import REGISTRY
 from sbtui.tui.strings import shell as S
 from sbtui.tui.widgets.column_table import ColumnTable
+from sbtui.tui.wrap import Prose
 
 
 def screen_help(screen: Screen) -> tuple[str, str]:
@@ -62,13 +63,13 @@ class HelpDialog(ModalScreen[None]):
             box.border_subtitle = S.HELP_CLOSE
             with VerticalScroll(id="help-scroll"):
                 if self.text:
-                    yield Static(self.text, id="help-text")
+                    yield Static(Prose(self.text), id="help-text")  # no line starts with ）or ？
                 yield Static(S.HELP_KEYS, classes="help-heading")
                 table = ColumnTable(id="help-keys", cursor_type="row", show_cursor=False)
                 table.add_columns(S.HELP_KEY, S.HELP_ACTION)
                 table.add_rows(self.keys)
                 yield table
-                yield Static(S.HELP_GLOBAL, id="help-global")
+                yield Static(Prose(S.HELP_GLOBAL), id="help-global")
 
     def on_mount(self) -> None:
         self.query_one("#help-scroll").focus()
