@@ -82,6 +82,10 @@ class Probe(App):
         yield Button("确定", id="b1")
         yield Button("取消", id="b2")
         yield TickBox("我已确认无误", id="tick")
+        b3 = Button("立即提交", id="b3", compact=True)
+        b3.styles.min_width = 10  # as 提交申报确认's buttons (declare_dialogs.tcss)
+        b3.styles.width = "auto"
+        yield b3
 
 
 @pytest.mark.asyncio
@@ -119,3 +123,8 @@ async def test_highlights_and_buttons_are_seen_without_colour() -> None:
         b1.focus()
         await pilot.pause()
         assert str(tick.label) == "我已确认无误"
+        b3 = app.query_one("#b3", Button)  # a compact button grows by the mark: the label stays whole
+        b3.focus()
+        await pilot.pause()
+        await pilot.pause()
+        assert f"{MARK}立即提交" in b3.render_line(0).text

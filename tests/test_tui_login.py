@@ -256,6 +256,8 @@ async def test_switch_unit_without_logging_out(tmp_path):
         await pilot.press("f4")  # 切换单位
         await on_screen(pilot, "ChooseUnitScreen")
         await until(pilot, lambda: before in screen_text(app) and "当前单位" in screen_text(app))
+        # the unit in use is marked ●, the cursor ▶ (the table's rule): the two never read as one
+        assert f"▶● {before}" in screen_text(app) and "▶▶" not in screen_text(app)
         await pilot.press("up", "enter")  # the cursor starts on the unit in use (企业险, the last row)
         await until(pilot, lambda: app.session.unit_number != before)
         assert app.session.logged_in and app.session.uscc == facts["uscc"]

@@ -27,3 +27,8 @@ def mark_focus(widget: Widget, focused: bool) -> None:
         widget._sbtui_unmarked = label  # type: ignore[attr-defined]
     elif not focused and label.startswith(MARK):
         widget.label = getattr(widget, "_sbtui_unmarked", label[1:])
+    else:
+        return
+    # a Button's width is not re-measured when its label changes: without this a compact
+    # 立即提交 focused read ▶立即提 (issue 15 item 5, seen in tmux at 80×24)
+    widget.refresh(layout=True)

@@ -127,7 +127,8 @@ INIT_HELP = "登录后自动初始化：首次登录全量下载职工参保信�
 CHOOSE_TITLE = "请选择本次办理业务的社保（医保）登记信息"
 # where the cursor starts, said (issue 15 item 9): the last used unit, else the enterprise one
 CHOOSE_START_LAST = "已选中上次使用的单位{unit}，Enter 确定；↑↓ 选择其他单位。"
-CHOOSE_START_CURRENT = "已选中当前单位{unit}（▶），↑↓ 选择要切换到的单位。"
+CURRENT_UNIT_MARK = "●"  # not ▶: that is the cursor's (ColumnTable) and the focused button's mark
+CHOOSE_START_CURRENT = f"已选中当前单位{{unit}}（{CURRENT_UNIT_MARK}），↑↓ 选择要切换到的单位。"
 CHOOSE_START_ENTERPRISE = "已选中企业险单位{unit}（职工社保费在此申报缴费），Enter 确定；医保、机关保单位用 ↑↓ 选择。"
 COL_UNIT = "单位编号"
 COL_AGENCY = "社保（医保）经办机构"

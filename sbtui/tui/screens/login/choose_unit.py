@@ -81,7 +81,7 @@ class ChooseUnitScreen(BaseScreen):
         table = self.query_one(DataTable)
         table.clear()
         for u in self.units:
-            mark = "▶ " if u["unit_number"] == self.current else "  "
+            mark = f"{S.CURRENT_UNIT_MARK} " if u["unit_number"] == self.current else "  "
             table.add_row(mark + u["unit_number"], catalogue().agency_systems.get(u["agency_system"], u["agency_system"]),
                           u["agency"])
         index, hint = self.start()
