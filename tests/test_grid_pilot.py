@@ -23,7 +23,7 @@ async def test_down_pagedown_and_ctrl_end_land_on_the_right_rows(tmp_path):
         await pilot.pause()
         assert grid.cursor_row_id == ids[-1]
         assert lines(grid)[-1].strip() == "第 200 行，共 200 行 · 已勾选 0"
-        assert lines(grid)[-2].startswith("  " + grid.source.fetch([ids[-1]])[ids[-1]][0])
+        assert lines(grid)[-2].startswith("▶ " + grid.source.fetch([ids[-1]])[ids[-1]][0])  # the cursor row
         await pilot.press("ctrl+home", "up")
         assert grid.cursor_row == 0 and grid.scroll_offset.y == 0
         await pilot.press("pageup")
@@ -87,11 +87,13 @@ async def test_space_shift_and_tick_all_and_clear(tmp_path):
         ids = grid.source.ids
         await pilot.press("space")
         assert grid.ticked == {ids[0]}
-        assert lines(grid)[1].startswith("✓ ")
+        assert lines(grid)[1].startswith("▶✓")  # the cursor's mark, then the tick: no colour needed
         await pilot.press("space")
+        assert lines(grid)[1].startswith("▶ ")
         assert grid.ticked == set()
         await pilot.press("down", "shift+down", "shift+down")
         assert grid.ticked == set(ids[1:4])
+        assert [line[:2] for line in lines(grid)[1:6]] == ["  ", " ✓", " ✓", "▶✓", "  "]
         await pilot.pause()
         assert lines(grid)[-1].strip() == "第 4 行，共 200 行 · 已勾选 3"
         grid.set_filter("status = ?", ("active",))

@@ -30,7 +30,9 @@ from sbtui.tui.strings import grid as S
 from sbtui.widgets.grid_editor import CellEditor
 from sbtui.widgets.grid_source import Column, GridSource
 
-GUTTER = 2  # "✓ " before each row
+GUTTER = 2  # "▶✓" before each row: the cursor's mark, then the tick
+CURSOR_MARK = "▶"  # = sbtui.tui.focus.MARK: the current row seen without colour (issue 15)
+TICK_MARK = "✓"
 CACHE_ROWS = 2_000  # rendered rows kept (oldest dropped first)
 
 
@@ -268,12 +270,13 @@ class GridPainter(ScrollView):
             row = self._cache.get(rid)
             if row is None:  # vanished from the table since the last re-query
                 row = self._row_cells([""] * len(self.source.columns))
+        tick = TICK_MARK if rid in self.ticked else " "
         if index != self.cursor_row:
             if rid in self.ticked:
-                return self._line(row, "✓ ", look.tick, width, look.base)
+                return self._line(row, " " + tick, look.tick, width, look.base)
             return self._line(row, "  ", look.base, width, look.base)
         style = look.cursor_row
-        gutter = "✓ " if rid in self.ticked else "  "
+        gutter = CURSOR_MARK + tick
         line = self._line(row, gutter, style, width, style, self.cursor_col, look.cursor)
         if self.editor is not None and self.editor.row_id == rid:
             line = self._paint_editor(line, self.editor, width)
