@@ -48,7 +48,7 @@ async def test_good_edit_is_saved_posted_and_drops_only_its_row(tmp_path):
         await pilot.pause()
         assert sqlite3.connect(db).execute("SELECT name FROM employees WHERE id = ?", [rid]).fetchone()[0] == "欧阳修"
         assert [(e.row_id, e.column, e.old, e.value) for e in app.edits] == [(rid, "name", old, "欧阳修")]
-        assert lines(grid)[3].startswith("  欧阳修")
+        assert lines(grid)[3].startswith("▶ 欧阳修")  # the cursor row
 
 
 async def test_only_editable_columns_can_be_edited(tmp_path):

@@ -33,7 +33,7 @@ async def test_enter_opens_with_the_value_and_enter_commits_and_moves_down(tmp_p
         await pilot.press("ctrl+u", *"欧阳修")
         await pilot.pause()
         assert grid.editor.text == "欧阳修"
-        assert lines(grid)[1].startswith("  欧阳修")  # painted over the cell
+        assert lines(grid)[1].startswith("▶ 欧阳修")  # painted over the cell
         await pilot.press("enter")
         await pilot.pause()
         assert grid.editor is None

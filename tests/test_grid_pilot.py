@@ -93,7 +93,7 @@ async def test_space_shift_and_tick_all_and_clear(tmp_path):
         assert grid.ticked == set()
         await pilot.press("down", "shift+down", "shift+down")
         assert grid.ticked == set(ids[1:4])
-        assert [line[:2] for line in lines(grid)[1:6]] == ["  ", " ✓", " ✓", "▶✓", "  "]
+        assert [line[:2] for line in lines(grid)[1:6]] == ["  ", "✓ ", "✓ ", "▶✓", "  "]
         await pilot.pause()
         assert lines(grid)[-1].strip() == "第 4 行，共 200 行 · 已勾选 3"
         grid.set_filter("status = ?", ("active",))

@@ -30,7 +30,7 @@ from sbtui.tui.strings import grid as S
 from sbtui.widgets.grid_editor import CellEditor
 from sbtui.widgets.grid_source import Column, GridSource
 
-GUTTER = 2  # "▶✓" before each row: the cursor's mark, then the tick
+GUTTER = 2  # "✓ " before a ticked row; "▶✓" / "▶ " before the cursor's row
 CURSOR_MARK = "▶"  # = sbtui.tui.focus.MARK: the current row seen without colour (issue 15)
 TICK_MARK = "✓"
 CACHE_ROWS = 2_000  # rendered rows kept (oldest dropped first)
@@ -273,7 +273,7 @@ class GridPainter(ScrollView):
         tick = TICK_MARK if rid in self.ticked else " "
         if index != self.cursor_row:
             if rid in self.ticked:
-                return self._line(row, " " + tick, look.tick, width, look.base)
+                return self._line(row, tick + " ", look.tick, width, look.base)
             return self._line(row, "  ", look.base, width, look.base)
         style = look.cursor_row
         gutter = CURSOR_MARK + tick
