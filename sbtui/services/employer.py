@@ -7,6 +7,7 @@ from typing import Any
 from sbtui.services.agreements import AgreementsService
 from sbtui.services.area import Area
 from sbtui.services.certificates import CertificatesService
+from sbtui.services.proofs import ProofsService
 from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
 from sbtui.services.payments import PaymentsService
@@ -27,6 +28,7 @@ class Employer:
         self.payments = PaymentsService(area)
         self.agreements = AgreementsService(area)
         self.certificates = CertificatesService(area)
+        self.proofs = ProofsService(area)
         self.home = HomeService(area)
 
     # -- this employer on this machine (login, 待发送队列, the status bar) ---------------------
