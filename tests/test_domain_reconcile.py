@@ -50,7 +50,8 @@ def test_each_unit_and_period_sums_every_stage_and_flags_every_gap():
     assert [(r.period, r.unit_number) for r in rows] == [("2024-01", U2), ("2024-01", U), ("2024-02", U2),
                                                          ("2024-02", U)]
     orphan, jan, u2_feb, feb = rows
-    assert (orphan.paid, orphan.certified, orphan.flags) == (D("50.00"), D("50.00"), [])
+    assert (orphan.due, orphan.declared, orphan.paid, orphan.certified, orphan.flags) == (
+        D("0.00"), D("50.00"), D("50.00"), D("50.00"), [])
 
     # 1,422.08 + 711.04 + 17.78 = 2,150.90 due; 2,133.12 declared and paid; 1,422.08 certified
     assert (jan.lines, jan.due, jan.declared, jan.paid, jan.late_fee) == (
@@ -84,3 +85,10 @@ def test_a_line_spanning_months_is_its_own_period():
     dues = [Due("S", U, "2021-07", "2021-08", D("1000.00"), "初始")]
     [row] = reconcile(dues, [], [], today=date(2021, 9, 1), period_from="2021-08")
     assert (row.period, row.due, row.flags) == ("2021-07至2021-08", D("1000.00"), [G.UNDECLARED])
+
+
+def test_a_declared_line_of_an_unknown_dues_line_is_not_counted_as_due_twice():
+    dues = [Due("A", U, "2024-01", "2024-01", D("1422.08"), "申报成功")]
+    declared = [Declared("D1:1", None, U, "2024-01", "2024-01", D("1422.08"), D("1422.08"), date(2024, 1, 22))]
+    [row] = reconcile(dues, declared, [], today=date(2024, 1, 23))
+    assert (row.lines, row.due, row.declared, row.flags) == (1, D("1422.08"), D("1422.08"), [G.OVERDUE])

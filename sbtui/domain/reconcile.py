@@ -5,11 +5,12 @@ The rule, line by line (a line is one dues line, known by its key; once declared
 declaration's line ``"{declaration_id}:{n}"``, what payments, vouchers and certificates name):
 
 * **应缴** (``due``): every dues line not written off (销账), at its 应补(退)费额 (due − 减免);
-  a declared line whose dues line is no longer listed counts at its declared 应补(退)费额.
+  a declared line whose dues line is no longer listed counts at its declared 应补(退)费额
+  (one whose dues line is not known, ``due_key`` None, is not counted as due again).
   A dues line still 初始 with something to pay and no declaration is :attr:`UNDECLARED`; one
   申报中 is :attr:`DECLARING`.
 * **已申报** (``declared``): the lines of declarations 申报成功 (or 作废中: not void yet), at
-  their 实际缴纳 (after 抵缴).
+  their 实际缴纳 (after 抵缴); a paid line whose declaration's lines are not held counts too.
 * **已缴费** (``paid``): the lines booked by a successful TIPS debit or a collected voucher
   (入库), their amount and, apart, their 滞纳金 (``late_fee``). A declared line not paid is
   :attr:`OVERDUE` once its 缴款期限 has passed (today is later); on a voucher not yet
@@ -55,7 +56,7 @@ class Declared:
     """A line of a declaration 申报成功 (or 作废中)."""
 
     line_key: str  # "{declaration_id}:{n}"
-    due_key: str  # the dues line it declared
+    due_key: str | None  # the dues line it declared; None: not known here (not counted as due)
     unit_number: str
     period_from: str
     period_to: str
@@ -145,7 +146,7 @@ def reconcile(dues: Iterable[Due], declared: Iterable[Declared], paid: Iterable[
     seen: set[str] = set()
     for ln in declared:
         r = row(ln.unit_number, ln.period_from, ln.period_to)
-        if ln.due_key not in dues_keys:
+        if ln.due_key is not None and ln.due_key not in dues_keys:
             r.lines += 1
             r.due += ln.payable
         r.declared += ln.amount
@@ -160,9 +161,11 @@ def reconcile(dues: Iterable[Due], declared: Iterable[Declared], paid: Iterable[
         _paid(r, p, certified, refunded)
         if p.amount != ln.amount:
             r.flag(Gap.MISMATCH)
-    for p in paid_by_key.values():  # paid lines of declarations the store does not hold
+    for p in paid_by_key.values():  # paid lines of declarations whose lines are not held here
         if p.line_key not in seen:
-            _paid(row(p.unit_number, p.period_from, p.period_to), p, certified, refunded)
+            r = row(p.unit_number, p.period_from, p.period_to)
+            r.declared += p.amount  # paid, so declared
+            _paid(r, p, certified, refunded)
 
     out = [r for r in rows.values() if _meets(r, period_from, period_to)]
     return sorted(out, key=lambda r: (r.period_from, r.period_to, r.unit_number))

@@ -10,6 +10,7 @@ from sbtui.services.certificates import CertificatesService
 from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
 from sbtui.services.payments import PaymentsService
+from sbtui.services.queries import QueriesService
 from sbtui.services.registry import RegistryService
 from sbtui.services.wages import WagesService
 
@@ -27,6 +28,7 @@ class Employer:
         self.payments = PaymentsService(area)
         self.agreements = AgreementsService(area)
         self.certificates = CertificatesService(area)
+        self.queries = QueriesService(area)
         self.home = HomeService(area)
 
     # -- this employer on this machine (login, 待发送队列, the status bar) ---------------------
