@@ -24,8 +24,7 @@ from sbtui.domain.models import PaymentLine
 from sbtui.domain.money import ZERO
 from sbtui.domain.reconcile import Declared, Due, Paid, ReconcileRow, reconcile
 from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, DueStatus, PaymentResult, PayMethod,
-                                VoucherStatus, label)
-from sbtui.remote.errors import RefusedError
+                                Role, VoucherStatus, label)
 from sbtui.services.home import deadline_day
 from sbtui.services.tables import Table
 from sbtui.sync.certificates import pull_certificates
@@ -148,12 +147,15 @@ class QueriesService:
         self.area = area
         self.store = area.store
 
-    async def refresh(self, *, certificates: bool = True) -> None:
+    async def refresh(self) -> None:
         """Payments, vouchers, agreements, dues, declarations (with the lines of every declared
-        one not known here yet) and — unless the user may not see them (a 缴费 user) —
-        certificates, from the service into the store."""
+        one not known here yet) and certificates, from the service into the store. A 缴费 user
+        (SPEC P5) may see only 费款缴纳: the payments and vouchers."""
         store, service = self.store, self.area.remote()
         await pull_payments(store, service)
+        session = self.area.session()
+        if session is not None and session.uscc == self.area.uscc and session.role == Role.PAY:
+            return
         await pull_agreements(store, service)
         await pull_dues(store, service)
         await pull_declarations(store, service)
@@ -161,12 +163,7 @@ class QueriesService:
             full = store.declarations.row(row["id"])
             if full is not None and not full.get("lines"):
                 store.declarations.put(await service.declaration(row["id"]))
-        if certificates:
-            try:
-                await pull_certificates(store, service)
-            except RefusedError as exc:
-                if exc.status != 403:
-                    raise
+        await pull_certificates(store, service)
 
     # -- 社保费到账信息查询 ----------------------------------------------------------------------
 
