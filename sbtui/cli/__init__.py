@@ -45,6 +45,7 @@ def _register() -> None:
         home,
         payments,
         queries,
+        refunds,
         sandbox,
         settings,
         wages,
@@ -54,7 +55,7 @@ def _register() -> None:
     for group in (sandbox.sandbox, employer.employer, employees.employees, employees.units, wages.wages, bench.bench, settings.users,
                   settings.password, home.home, dues.dues, declarations.declarations,
                   declarations.projects, payments.payments, payments.vouchers, agreements.agreements,
-                  certificates.certificates, queries.query):
+                  certificates.certificates, refunds.refunds, queries.query):
         cli.add_command(group)
     employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)

@@ -57,6 +57,12 @@ def debit(conn: sqlite3.Connection, row: sqlite3.Row, amount: Decimal) -> bool:
     return True
 
 
+def credit(conn: sqlite3.Connection, row: sqlite3.Row, amount: Decimal) -> None:
+    """Pay ``amount`` into the account (a refund's 退库)."""
+    conn.execute("UPDATE bank_accounts SET balance = ? WHERE bank = ? AND account = ?",
+                 (money(Decimal(row["balance"]) + amount), row["bank"], row["account"]))
+
+
 def public(row: sqlite3.Row, *, balance: bool) -> dict:
     out = {"bank": row["bank"], "branch": row["branch"], "account": row["account"],
            "name": row["name"]}

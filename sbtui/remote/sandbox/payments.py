@@ -36,7 +36,7 @@ from sbtui.domain.pay import is_account
 from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, PaymentResult, PaymentStatus,
                                 VoucherStatus)
 
-from . import agreements, bank, dues, settle
+from . import agreements, bank, dues, refunds, settle
 from .auth import Caller, PayWho, check_again
 from .db import dumps, iso, next_counter
 from .declarations import _check_day
@@ -232,6 +232,8 @@ def pay(conn: sqlite3.Connection, who: Caller, key: str, body: dict, now: dateti
                  (uscc, ident, number, key, agreement["id"], agreement["bank"],
                   agreement["account"], agreement["account_name"], status, reason, money(amount),
                   money(fee), money(total), stamp(now), today.isoformat(), dumps(paid)))
+    if reason is None:  # the employees of the booked lines, as paid (refunds, R2; proofs, C4)
+        refunds.keep_employees(conn, uscc, today)
     row = conn.execute("SELECT * FROM payments WHERE uscc = ? AND id = ?", (uscc, ident)).fetchone()
     return 200, _payment(row), [("payment.failed" if reason else "payment.pay", ident)]
 
@@ -341,6 +343,7 @@ def collect(conn: sqlite3.Connection, uscc: str, number: str, now: datetime) -> 
     conn.execute("UPDATE line_payments SET state = ? WHERE uscc = ? AND state = ? AND ref = ?",
                  (PAID, uscc, VOUCHER, number))
     _settle(conn, uscc, {ln["declaration_id"] for ln in lines}, today)
+    refunds.keep_employees(conn, uscc, today)
     conn.execute("INSERT INTO effects (uscc, key, kind, target, at) VALUES (?, ?, ?, ?, ?)",
                  (uscc, v["key"], "voucher.collect", number, iso(now)))
     return _voucher(_voucher_row(conn, uscc, number))
