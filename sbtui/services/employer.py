@@ -10,6 +10,7 @@ from sbtui.services.certificates import CertificatesService
 from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
 from sbtui.services.payments import PaymentsService
+from sbtui.services.proofs import ProofsService
 from sbtui.services.queries import QueriesService
 from sbtui.services.refunds import RefundsService
 from sbtui.services.registry import RegistryService
@@ -30,6 +31,7 @@ class Employer:
         self.agreements = AgreementsService(area)
         self.certificates = CertificatesService(area)
         self.queries = QueriesService(area)
+        self.proofs = ProofsService(area)
         self.refunds = RefundsService(area)
         self.home = HomeService(area)
 
