@@ -196,6 +196,20 @@ class Faulty(RemoteService):
     async def verify_certificate(self, number, code):
         return await self.inner.verify_certificate(number, code)
 
+    async def paid_lines(self, *, period_from, period_to, id_number=None, name=None):
+        return await self.inner.paid_lines(period_from=period_from, period_to=period_to,
+                                           id_number=id_number, name=name)
+
+    async def paid_records(self, *, period_from, period_to, ticket_number=None):
+        return await self.inner.paid_records(period_from=period_from, period_to=period_to,
+                                             ticket_number=ticket_number)
+
+    async def refunds(self, *, date_from=None, date_to=None):
+        return await self.inner.refunds(date_from=date_from, date_to=date_to)
+
+    async def refund(self, refund_id):
+        return await self.inner.refund(refund_id)
+
     async def perform(self, kind, payload, *, key):
         self.performed.append((kind, key))
         if self.offline_before_perform:

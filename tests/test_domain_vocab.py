@@ -73,6 +73,8 @@ def test_role_sets():
     (models.EmployeeStatus, vocab.EmployeeStatus), (models.DueStatus, vocab.DueStatus),
     (models.DeclarationStatus, vocab.DeclarationStatus), (models.PaymentStatus, vocab.PaymentStatus),
     (models.WageDeclarationSummary, vocab.WageSummary),
+    (models.RefundState, vocab.RefundStatus), (models.RefundKind, vocab.RefundKind),
+    (models.PaidLineKind, vocab.PaidLineKind),
 ], ids=lambda x: getattr(x, "__name__", None) or str(x))
 def test_the_models_literals_are_the_vocabulary(alias, kind):
     values = set(typing.get_args(alias))

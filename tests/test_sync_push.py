@@ -147,6 +147,18 @@ class Scripted(RemoteService):
     async def verify_certificate(self, number, code):
         raise NotImplementedError
 
+    async def paid_lines(self, *, period_from, period_to, id_number=None, name=None):
+        return []
+
+    async def paid_records(self, *, period_from, period_to, ticket_number=None):
+        return []
+
+    async def refunds(self, *, date_from=None, date_to=None):
+        return []
+
+    async def refund(self, refund_id):
+        raise NotImplementedError
+
     async def wage_declaration(self, declaration_id):
         raise NotImplementedError
 

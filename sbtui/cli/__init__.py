@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx, safe_stdout
+from sbtui.cli.common import EXIT_CODES_HELP, EXIT_USAGE, Ctx, add_common_options, safe_stdout
 
 
 @click.group(invoke_without_command=True, epilog=EXIT_CODES_HELP)
@@ -63,6 +63,9 @@ def _register() -> None:
     cli.add_command(demo.demo)
     cli.add_command(declare)
     cli.add_command(payments.pay)
+    # Last: every command registered above (and any added later in this function) takes
+    # --json, --home, --remote, --insecure-token-file after its name too (issue 15 item 12).
+    add_common_options(cli, no_workspace=frozenset({"sandbox", "bench"}))
 
 
 _register()

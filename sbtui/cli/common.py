@@ -259,3 +259,60 @@ class Progress:
     def end(self) -> None:
         if self.tty and not self.quiet:
             click.echo("", err=True)
+
+
+# --- Common options in either place (issue 15 item 12) -------------------------------------
+# ``sbtui --json employees list`` and ``sbtui employees list --json`` mean the same, as gh and
+# git users expect. The root group declares the common options; :func:`add_common_options`
+# gives every other command of the tree the same options (run once over the whole tree after
+# the commands are registered, so a new command needs nothing of its own). Given after the
+# command, an option overrides the one given before it; the value lands in the shared Ctx.
+
+def _set_on_ctx(attr: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        obj = ctx.find_object(Ctx)
+        if obj is not None and value not in (None, False) and not ctx.resilient_parsing:
+            if getattr(obj, attr) != value and obj._ws is not None:
+                raise click.UsageError(f"{param.opts[0]} 须在命令的其他参数之前给出。", ctx)
+            setattr(obj, attr, value)
+        return value
+    return callback
+
+
+def _common_params(workspace: bool) -> list[click.Option]:
+    note = " (common option: before or after the command)"
+    params = [click.Option(["--json"], is_flag=True, expose_value=False, callback=_set_on_ctx("json"),
+                           help="Print machine-readable JSON on stdout." + note)]
+    if workspace:
+        params += [
+            click.Option(["--home"], type=click.Path(file_okay=False), expose_value=False,
+                         callback=_set_on_ctx("home"), help="Data directory." + note),
+            click.Option(["--remote"], metavar="URL", expose_value=False, callback=_set_on_ctx("remote"),
+                         help="Service base URL." + note),
+            click.Option(["--insecure-token-file"], is_flag=True, expose_value=False,
+                         callback=_set_on_ctx("allow_token_file"),
+                         help="Keep session tokens in a 0600 file under --home." + note),
+        ]
+    return params
+
+
+def add_common_options(root: click.Group, *, no_workspace: frozenset[str] = frozenset()) -> None:
+    """Give every command under ``root`` the common options. Commands (and their subtrees) named
+    in ``no_workspace`` (the sandbox server, the benchmarks: they never open a home or a service)
+    take only ``--json``. A command that declares ``--json`` itself keeps its own parameter,
+    which then also sets the shared Ctx."""
+
+    def walk(cmd: click.Command, workspace: bool) -> None:
+        taken = {opt for p in cmd.params for opt in p.opts}
+        for param in cmd.params:
+            if "--json" in param.opts and param.callback is None:
+                param.callback = _set_on_ctx("json")
+        for param in _common_params(workspace):
+            if not taken.intersection(param.opts):
+                cmd.params.append(param)
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, workspace and name not in no_workspace)
+
+    for name, sub in root.commands.items():
+        walk(sub, name not in no_workspace)

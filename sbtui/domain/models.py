@@ -666,3 +666,140 @@ class CertificateCheck(_Model):
     total: Decimal | None = None
     print_count: int | None = None
     rows: list[CertificateRow] = Field(default_factory=list)
+
+
+# -- Refunds (SPEC R1–R3; manual 000 §4.3) ------------------------------------------------------
+
+RefundKind = Literal["ticket", "employee"]  # 税票退费 (R1) / 职工明细退费 (R2)
+RefundState = Literal["受理中", "核验通过", "核验不通过", "已退库"]
+PaidLineKind = Literal["fee", "late_fee"]  # 费款 / 滞纳金
+
+
+class PaidLine(_Model):
+    """One employee's booked (paid and 入库) part of one declaration line — a row of the
+    职工明细退费 query (SPEC R2), and what 单位缴费证明 / 职工缴费证明 (SPEC C4) are made of.
+
+    ``kind`` ``fee``: the employee's due on that line as paid (``paid``) on ``base``.
+    ``kind`` ``late_fee``: the 滞纳金 paid with it (D12, per employee on the fee's ``paid``,
+    the day count of the payment; the line's rounding cent, if any, on its last employee), its
+    ``base`` is the fee it accrued on (the seed's table shows 1,280.00 there) and ``fee_key``
+    names that fee line. Only tax-generated lines have employees; collection notices and
+    special dues are refunded whole by ticket (R1, :class:`PaidRecord`).
+
+    ``refunded`` is what refund applications not refused (受理中 / 核验通过 / 已退库) take from it;
+    a line with ``refunded`` > 0 cannot be asked for again (``refundable`` False)."""
+
+    key: str  # "{declaration_id}:{n}:{employee_id}", a late fee "…:L"
+    kind: PaidLineKind
+    fee_key: str | None = None  # late_fee: the key of its fee line
+    declaration_id: str
+    n: int  # DeclarationLine.n
+    unit_number: str
+    agency: str = ""
+    employee_id: str
+    person_number: str | None = None
+    name: str
+    id_type: str = "居民身份证"  # 证件类型, as the official client prints it
+    id_number: str
+    type_code: str = ""  # insurance type code, e.g. "110"
+    type_name: str = ""  # 征收项目 / 参保费种, e.g. 企业职工基本养老保险费
+    item: str  # catalogue item id, e.g. "110-u"
+    item_name: str  # 征收品目, e.g. 职工基本养老保险(单位缴纳); a late fee: the same
+    voucher_kind: str = "单位社保费日常申报"  # 应凭证种类
+    period_from: str  # 费款所属期 YYYY-MM (one month for tax lines)
+    period_to: str
+    wage: Decimal | None = None  # 缴费工资 (fee)
+    base: Decimal  # 缴费基数 (fee) / the fee amount it accrued on (late_fee)
+    rate: str | None = None  # "16%"; None for a fixed item or a late fee
+    paid: Decimal  # 实缴金额 (应缴金额 column of the seed's table)
+    ticket_number: str  # 电子税票号码
+    booked_on: date  # 入库日期
+    refunded: Decimal = Decimal("0.00")  # taken by refund applications not refused
+    refundable: bool = True
+
+
+class PaidRecord(_Model):
+    """One 已缴款记录 of 税票退费 (SPEC R1): everything booked under one 电子税票号码 for one
+    unit number, refunded whole or not at all (meant for collection notices and special dues,
+    which have no employee detail). ``lines`` are its PaymentLines."""
+
+    ticket_number: str  # 电子税票号码
+    unit_number: str
+    agency: str = ""
+    booked_on: date  # 入库日期
+    sources: list[str] = Field(default_factory=list)  # DueSource of its lines
+    serials: list[str] = Field(default_factory=list)  # 征集通知流水号 of collection/special lines
+    items: str = ""  # its 征收品目, joined with "、"
+    period_from: str
+    period_to: str
+    amount: Decimal  # the dues
+    late_fee: Decimal = Decimal("0.00")
+    total: Decimal  # amount + late_fee: what a 税票退费 gives back
+    refunded: Decimal = Decimal("0.00")  # taken by refund applications not refused
+    refundable: bool = True  # False once any of its lines is in an application not refused
+    lines: list[PaymentLine] = Field(default_factory=list)
+
+
+class RefundAccount(_Model):
+    """退费账户: where the agency sends the money (SPEC R3)."""
+
+    name: str  # 退费银行账户名称
+    bank: str  # 退费银行 (银行行别)
+    account: str  # 退费银行账户, 6–32 digits
+
+
+class RefundHandler(_Model):
+    """办理人信息 (SPEC R3)."""
+
+    name: str  # 办理人姓名
+    id_type: str = "201"  # 身份证件类型 code (vocab.ID_TYPES); 201 居民身份证 has a check digit
+    id_number: str  # 证件号码
+    phone: str  # 联系电话 (a mobile number)
+
+
+class RefundLine(_Model):
+    """One line of a refund application: a per-employee paid line (R2: ``adjusted_base`` set
+    on a fee line) or a paid line of a whole ticket (R1: ``key`` the PaymentLine key, a late
+    fee ``…:L``). ``amount`` is what it gives back."""
+
+    key: str
+    kind: PaidLineKind
+    declaration_id: str
+    n: int
+    unit_number: str
+    ticket_number: str
+    booked_on: date
+    name: str = ""  # R2: the employee
+    id_number: str = ""
+    item: str
+    item_name: str
+    type_name: str = ""
+    period_from: str
+    period_to: str
+    paid: Decimal
+    base: Decimal | None = None  # R2: the paid base (fee) / the fee it accrued on (late_fee)
+    adjusted_base: Decimal | None = None  # R2 fee lines: 调整后缴费基数 as typed
+    amount: Decimal  # 退费金额
+
+
+class Refund(_Model):
+    """单位退费申请 (SPEC R1–R3): 受理中 until the agency answers (``decide_at``, read like a
+    declaration's feedback) → 核验通过 or 核验不通过 (``reason``) → 已退库 (``refunded_on``,
+    the money credited to ``account``). A refused application frees its lines."""
+
+    id: str  # e.g. "TF0000001", per employer
+    kind: RefundKind
+    status: RefundState
+    reason: str | None = None  # 核验不通过: why
+    cause: str  # 退费原因
+    explanation: str  # 退费申请理由
+    account: RefundAccount
+    handler: RefundHandler
+    total: Decimal  # 退费金额合计
+    submitted_at: datetime
+    decide_at: datetime | None = None  # when the next step (decision, then 退库) is due
+    decided_at: datetime | None = None
+    refunded_on: date | None = None  # 退库日期
+    unit_numbers: list[str] = Field(default_factory=list)
+    tickets: list[str] = Field(default_factory=list)  # 电子税票号码 covered
+    lines: list[RefundLine] = Field(default_factory=list)

@@ -179,6 +179,38 @@ class PayMethod(StrEnum):
     VOUCHER = "voucher"
 
 
+class RefundStatus(StrEnum):
+    """单位退费申请 (SPEC R3): 受理中 → 核验通过 / 核验不通过 (with a reason) → 已退库."""
+
+    ACCEPTED = "受理中"
+    VERIFIED = "核验通过"
+    REFUSED = "核验不通过"
+    REFUNDED = "已退库"
+
+
+REFUND_LIVE: tuple[RefundStatus, ...] = (RefundStatus.ACCEPTED, RefundStatus.VERIFIED,
+                                         RefundStatus.REFUNDED)
+"""The states whose lines count as refunded (a refused application frees its lines)."""
+
+
+class RefundKind(StrEnum):
+    """退费方式 (SPEC R1, R2)."""
+
+    TICKET = "ticket"
+    EMPLOYEE = "employee"
+
+
+class PaidLineKind(StrEnum):
+    """A paid line of 职工明细退费: the fee or the late fee paid with it (SPEC R2, D12)."""
+
+    FEE = "fee"
+    LATE_FEE = "late_fee"
+
+
+# 退费原因 (SPEC R3; manual 000 §4.3: "因错误多报职工缴费工资、延迟办理职工离职的原因造成了多缴")
+REFUND_CAUSES: tuple[str, ...] = ("错误多报职工缴费工资", "延迟办理职工离职", "其他原因多缴")
+
+
 class ProjectState(StrEnum):
     """A construction project link (SPEC D10) in the local store: ``待发送`` until the service
     answers, then ``linked`` or ``refused``."""
@@ -211,16 +243,19 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     ProjectState: {ProjectState.LINKED: "已关联", ProjectState.REFUSED: "被拒绝"},
     PayMethod: {PayMethod.TIPS: "三方协议缴费", PayMethod.VOUCHER: "银行端凭证缴费"},
+    RefundKind: {RefundKind.TICKET: "税票退费", RefundKind.EMPLOYEE: "职工明细退费"},
+    PaidLineKind: {PaidLineKind.FEE: "费款", PaidLineKind.LATE_FEE: "滞纳金"},
 }
 """The Chinese word of every code, per enum (members of two enums may share a code, and a
 ``StrEnum`` member equals its text, so one flat dict would mix them up). A word enum's label
 is its value (see :func:`label`)."""
 
 WORDS: tuple[type[StrEnum], ...] = (WageSummary, DeclarationStatus, PaymentStatus, DueStatus,
-                                    AgreementStatus, PaymentResult, VoucherStatus)
+                                    AgreementStatus, PaymentResult, VoucherStatus, RefundStatus)
 """The enums whose value is the Chinese word itself."""
 CODES: tuple[type[StrEnum], ...] = (OutboxState, Role, UserStatus, EmployeeStatus, EmployeeChange,
-                                    WageResult, WageSubmissionState, ProjectState, PayMethod)
+                                    WageResult, WageSubmissionState, ProjectState, PayMethod,
+                                    RefundKind, PaidLineKind)
 """The enums with codes, labelled in :data:`LABELS` (``ProjectState`` mixes both)."""
 
 

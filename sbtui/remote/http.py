@@ -36,10 +36,13 @@ from sbtui.domain.models import (
     KeyOutcome,
     Message,
     Notice,
+    PaidLine,
+    PaidRecord,
     PayLine,
     Payment,
     PayTicket,
     Project,
+    Refund,
     RegistryPage,
     Session,
     SessionInfo,
@@ -109,6 +112,10 @@ _AGREEMENTS = TypeAdapter(list[Agreement])
 _CERTIFICATE = TypeAdapter(Certificate)
 _CERTIFICATES = TypeAdapter(list[Certificate])
 _CERTIFICATE_CHECK = TypeAdapter(CertificateCheck)
+_PAID_LINES = TypeAdapter(list[PaidLine])
+_PAID_RECORDS = TypeAdapter(list[PaidRecord])
+_REFUND = TypeAdapter(Refund)
+_REFUNDS = TypeAdapter(list[Refund])
 _ANY = TypeAdapter(Any)
 
 
@@ -325,6 +332,26 @@ class HttpService(RemoteService):
 
     async def agreement(self, agreement_id: str) -> Agreement:
         return _parse(_AGREEMENT, await self._get(f"/agreements/{_segment(agreement_id)}"))
+
+    async def paid_lines(self, *, period_from: str, period_to: str, id_number: str | None = None,
+                         name: str | None = None) -> list[PaidLine]:
+        params = {k: v for k, v in (("period_from", period_from), ("period_to", period_to),
+                                    ("id_number", id_number), ("name", name)) if v}
+        return _parse(_PAID_LINES, await self._get("/refunds/paid-lines", params=params))
+
+    async def paid_records(self, *, period_from: str, period_to: str,
+                           ticket_number: str | None = None) -> list[PaidRecord]:
+        params = {k: v for k, v in (("period_from", period_from), ("period_to", period_to),
+                                    ("ticket_number", ticket_number)) if v}
+        return _parse(_PAID_RECORDS, await self._get("/refunds/paid-records", params=params))
+
+    async def refunds(self, *, date_from: str | None = None,
+                      date_to: str | None = None) -> list[Refund]:
+        params = {k: v for k, v in (("date_from", date_from), ("date_to", date_to)) if v}
+        return _parse(_REFUNDS, await self._get("/refunds", params=params))
+
+    async def refund(self, refund_id: str) -> Refund:
+        return _parse(_REFUND, await self._get(f"/refunds/{_segment(refund_id)}"))
 
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
         """Send one outbox item: ``MUTATIONS[kind]`` with the path filled from ``payload`` and

@@ -30,10 +30,13 @@ from sbtui.domain.models import (
     KeyOutcome,
     Message,
     Notice,
+    PaidLine,
+    PaidRecord,
     PayLine,
     Payment,
     PayTicket,
     Project,
+    Refund,
     RegistryPage,
     Session,
     SessionInfo,
@@ -72,6 +75,10 @@ MUTATIONS: dict[str, tuple[str, str]] = {
     # ("separate" | "merged") -> list[Certificate]
     "certificate.issue": ("POST", "/certificates"),
     "certificate.reprint": ("POST", "/certificates/{number}/reprint"),  # SPEC C2 -> Certificate
+    # SPEC R1–R3: body {"kind": "ticket", "tickets": [电子税票号码 …]} or {"kind": "employee",
+    # "lines": [{"key": PaidLine.key, "adjusted_base": "6000.00" | null}]}, plus "total",
+    # "cause", "explanation", "account": RefundAccount, "handler": RefundHandler -> Refund 受理中
+    "refund.submit": ("POST", "/refunds"),
 }
 """Kinds whose item must not wait in the outbox: sent at once or refused (SPEC §1: a payment's
 late fee depends on the day it is made)."""
@@ -265,6 +272,30 @@ class RemoteService(ABC):
     @abstractmethod
     async def verify_certificate(self, number: str, code: str) -> CertificateCheck:
         """查验 (C3): genuine or not, never an error for a forged number or a wrong code."""
+
+    # -- refunds (SPEC R1–R3); submitting is the outbox kind "refund.submit" -------------------
+
+    @abstractmethod
+    async def paid_lines(self, *, period_from: str, period_to: str, id_number: str | None = None,
+                         name: str | None = None) -> list[PaidLine]:
+        """职工明细退费 query (R2) and the stuff of 单位/职工缴费证明 (C4): every employee's
+        booked fee and late-fee lines whose 费款所属期 lies in the range (≤ 12 months), by
+        declaration, line, employee; optionally one employee (ID number and/or name)."""
+
+    @abstractmethod
+    async def paid_records(self, *, period_from: str, period_to: str,
+                           ticket_number: str | None = None) -> list[PaidRecord]:
+        """税票退费 query (R1): the booked records per 电子税票号码 × unit number having a line
+        in the period range (≤ 12 months), optionally one ticket."""
+
+    @abstractmethod
+    async def refunds(self, *, date_from: str | None = None,
+                      date_to: str | None = None) -> list[Refund]:
+        """单位退费申请管理: applications by 申请日期 (YYYY-MM-DD), newest first, with lines.
+        Reading makes the service take every decision (and 退库) that is due."""
+
+    @abstractmethod
+    async def refund(self, refund_id: str) -> Refund: ...
 
     @abstractmethod
     async def perform(self, kind: str, payload: dict[str, Any], *, key: str) -> dict[str, Any]:
