@@ -47,11 +47,10 @@ async def test_home_shows_todo_alerts_deadline_and_quick_buttons(sandbox):
         assert f"{S.DEADLINE}：{deadline.isoformat()} {S.WEEKDAYS[deadline.weekday()]}" in text
         assert "1 日常申报" in text and "4 完税证明开具" in text
         assert f"（{expected.unread}{S.UNREAD}）" in text
-        await pilot.press("4")  # 完税证明开具 is not built yet: said plainly, no fake screen
-        assert S.NOT_BUILT in notes(app)
-        assert app.opened == [] and isinstance(app.screen, HomeScreen)
-        await pilot.press("1")  # 日常申报 is
-        assert app.opened == ["declare.daily"]
+        await pilot.press("4")  # 完税证明开具 opens 税收完税证明（非印刷）开具 (SPEC C1, H5)
+        assert app.opened == ["certificate"]
+        await pilot.press("1")  # 日常申报
+        assert app.opened == ["certificate", "declare.daily"]
 
 
 async def test_a_built_quick_button_opens_its_screen():
@@ -60,7 +59,7 @@ async def test_a_built_quick_button_opens_its_screen():
         await settle(pilot)
         assert "unbuilt" not in app.screen.query_one("#quick-3").classes  # 缴费
         assert "unbuilt" not in app.screen.query_one("#quick-1").classes  # 日常申报
-        assert "unbuilt" in app.screen.query_one("#quick-4").classes  # 完税证明开具
+        assert "unbuilt" not in app.screen.query_one("#quick-4").classes  # 完税证明开具 (C1)
         await pilot.press("3")
         assert app.opened == ["pay"]
 

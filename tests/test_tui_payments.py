@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 import pytest
+from textual.app import App
 from textual.widgets import Input, Static
 from tui_fakes import ScreenApp
 from tui_pilot import run, screen_text, settle, type_text, until
@@ -305,3 +306,47 @@ async def test_a_lost_reply_is_never_called_unpaid_and_f5_settles_it(sandbox, mo
     payments = ws.employer(facts["uscc"]).payments.payments()
     assert [p.status for p in payments] == ["缴费成功"]
     assert len(await ws.service().payments()) == 1
+
+
+@pytest.mark.parametrize("typed, shown", [("12ab", None), ("٥٥٥٥٥٥٥", None),
+                                          ("6222 0202 0000 1234", "6222020200001234")])
+async def test_a_typed_voucher_account_is_checked_by_the_service_rule_before_issue(typed, shown):
+    """人工录入账户账号信息 (P3): "12ab" or non-ASCII digits are refused in the dialog with the
+    rule's words and the dialog stays; spaces are dropped from a good number (the same rule the
+    service applies, domain.pay.is_account)."""
+    from sbtui.domain.pay import BAD_ACCOUNT
+    from sbtui.tui.screens.pay_dialogs import ManualAccountDialog
+
+    results: list = []
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(ManualAccountDialog(), results.append)
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, ManualAccountDialog) and app.screen.focused)
+        app.screen.query_one("#manual-bank", Input).value = "中国工商银行"
+        app.screen.query_one("#manual-name", Input).value = "内蒙古倚天科技有限公司"
+        app.screen.query_one("#manual-account", Input).focus()
+        await settle(pilot)
+        if typed.isascii():
+            await type_text(pilot, typed)
+        else:
+            app.screen.query_one("#manual-account", Input).value = typed
+        await pilot.press("enter")
+        await settle(pilot)
+        if shown is None:
+            assert isinstance(app.screen, ManualAccountDialog) and not results
+            assert str(app.screen.query_one("#manual-error", Static).render()) == BAD_ACCOUNT
+        else:
+            await until(pilot, lambda: bool(results))
+            assert results[0].account == shown
+
+
+def test_the_service_refuses_what_the_dialog_refuses():
+    """One account rule (P3/A1): ``\\d`` would take ٥; the rule is ASCII digits, 6–32."""
+    from sbtui.domain.pay import is_account
+
+    assert is_account("123456") and is_account("1" * 32)
+    assert not any(is_account(t) for t in ("12345", "1" * 33, "٥٥٥٥٥٥٥", "１２３４５６", "12ab56", ""))

@@ -224,6 +224,7 @@ def test_bench_start_reports_a_cold_start(tmp_path):
     result = run_start_bench(runs=1, scenario="fresh", log=False)
     assert result["scenario"] == "fresh" and len(result["runs"]) == 1
     assert 0 < result["start_s"] < 10
+    assert result["floor_s"] > 0 and result["ratio"] == result["start_s"] / result["floor_s"]  # issue 16
 
 
 def test_the_first_add_does_not_flash_incremental():

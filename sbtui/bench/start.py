@@ -6,6 +6,9 @@ as its first screen has its content and prints ``ready <seconds>`` (seconds sinc
 spawned it, ``SBTUI_BENCH_T0``). Scenario ``employer`` (default): a home that already has the
 demo employer added and synced (the employer list is the first screen); ``fresh``: a new home
 (the region choice).
+
+Its floor, in the same run and interleaved with it (issue 16): a fresh ``python -c "import
+textual"`` (``floor_s``, the median; ``ratio``: the start's median over it).
 """
 from __future__ import annotations
 
@@ -97,10 +100,20 @@ def run_start_bench(*, runs: int = 5, scenario: str = "employer", log: bool = Tr
 
             info(home / "sandbox")
         _one_run(home)  # warm the OS file cache once; not counted
-        times = []
+        times, floors = [], []
         for i in range(runs):
             t = _one_run(home)
             times.append(t)
+            floors.append(import_textual())
             if log:
-                print(f"run {i + 1}: {t:.3f} s", flush=True)
-    return {"start_s": statistics.median(times), "runs": times, "scenario": scenario}
+                print(f"run {i + 1}: {t:.3f} s (floor {floors[-1]:.3f} s)", flush=True)
+    start, floor = statistics.median(times), statistics.median(floors)
+    return {"start_s": start, "runs": times, "scenario": scenario, "floor_s": floor,
+            "floor_runs": floors, "ratio": start / floor}
+
+
+def import_textual() -> float:
+    """The cold start's floor: seconds of a fresh ``python -c "import textual"``."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import textual"], check=True)
+    return time.perf_counter() - t0

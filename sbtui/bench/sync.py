@@ -1,4 +1,9 @@
-"""``sbtui bench sync``: full and incremental sync over loopback HTTP against a real server."""
+"""``sbtui bench sync``: full and incremental sync over loopback HTTP against a real server.
+
+Beside the full sync, each round measures its floor (issue 16): fetching the same registry
+pages with the same client and page size and parsing them, storing nothing
+(:func:`fetch_pages`); ``full_ratio`` is the median full sync over the median floor.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -14,6 +19,7 @@ from sbtui.domain.passwords import initial_password
 from sbtui.workspace import Workspace
 
 NEW_PASSWORD = "bench2026"
+PAGE_SIZE = 2000  # the sync's own (sbtui.sync.sync)
 
 
 async def _login(ws: Workspace, uscc: str, unit_number: str) -> None:
@@ -28,7 +34,20 @@ async def _login(ws: Workspace, uscc: str, unit_number: str) -> None:
         await ws.login(uscc, NEW_PASSWORD)
 
 
-async def _one_round(url: str, home: Path, uscc: str, unit: str, changes: int, seed: int) -> tuple[float, float]:
+async def fetch_pages(service, page_size: int = PAGE_SIZE) -> int:
+    """The sync's floor: every registry page fetched and parsed (the client's own validation),
+    nothing stored; returns the employees seen."""
+    after, seen = None, 0
+    while True:
+        page = await service.employees_page(after=after, limit=page_size)
+        seen += len(page.items)
+        if page.next_after is None or page.next_after == after:
+            return seen
+        after = page.next_after
+
+
+async def _one_round(url: str, home: Path, uscc: str, unit: str, changes: int,
+                     seed: int) -> tuple[float, float, float]:
     ws = Workspace(home, remote=url)
     try:
         await _login(ws, uscc, unit)
@@ -37,13 +56,16 @@ async def _one_round(url: str, home: Path, uscc: str, unit: str, changes: int, s
         t0 = time.perf_counter()
         await ws.sync(uscc)
         full = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        await fetch_pages(ws.service())
+        floor = time.perf_counter() - t0
         async with httpx.AsyncClient(base_url=url, timeout=60) as admin:
             r = await admin.post("/api/v1/sandbox/simulate", json={"changes": changes, "seed": seed})
             r.raise_for_status()
         t0 = time.perf_counter()
         await ws.sync(uscc)
         incremental = time.perf_counter() - t0
-        return full, incremental
+        return full, incremental, floor
     finally:
         await ws.aclose()
 
@@ -59,18 +81,23 @@ def run_sync_bench(*, employees: int, changes: int = 100, repeat: int = 3, log: 
             facts = info(data)
             if log:
                 print(f"server up with {facts['employees']} employees in {seeded:.1f} s: {srv.url}", flush=True)
-            fulls, incs = [], []
+            fulls, incs, floors = [], [], []
             for i in range(repeat):
-                full, inc = asyncio.run(_one_round(srv.url, Path(tmp) / f"home{i}", facts["uscc"],
+                full, inc, floor = asyncio.run(_one_round(srv.url, Path(tmp) / f"home{i}", facts["uscc"],
                                                    facts["unit_numbers"][0], changes, seed=100 + i))
                 fulls.append(full)
                 incs.append(inc)
+                floors.append(floor)
                 if log:
-                    print(f"run {i + 1}: full {full:.2f} s, incremental {inc:.3f} s", flush=True)
+                    print(f"run {i + 1}: full {full:.2f} s (floor {floor:.2f} s), incremental {inc:.3f} s",
+                          flush=True)
     return {
         "employees": employees,
         "changes": changes,
         "full_sync_s": statistics.median(fulls),
+        "full_floor_s": statistics.median(floors),
+        "full_ratio": statistics.median(fulls) / statistics.median(floors),
+        "full_floor_runs_s": floors,
         "incremental_sync_s": statistics.median(incs),
         "full_runs_s": fulls,
         "incremental_runs_s": incs,

@@ -44,6 +44,8 @@ def _register() -> None:
         employer,
         home,
         payments,
+        proofs,
+        refunds,
         sandbox,
         settings,
         wages,
@@ -53,7 +55,7 @@ def _register() -> None:
     for group in (sandbox.sandbox, employer.employer, employees.employees, employees.units, wages.wages, bench.bench, settings.users,
                   settings.password, home.home, dues.dues, declarations.declarations,
                   declarations.projects, payments.payments, payments.vouchers, agreements.agreements,
-                  certificates.certificates):
+                  certificates.certificates, proofs.proofs, refunds.refunds):
         cli.add_command(group)
     employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)

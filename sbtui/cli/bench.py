@@ -26,7 +26,9 @@ def sync_bench(obj, employees: int, changes: int, repeat: int, as_json: bool) ->
         emit_json(result)
     else:
         click.echo(f"full sync of {result['employees']} employees: median {result['full_sync_s']:.2f} s "
-                   f"(runs {', '.join(f'{x:.2f}' for x in result['full_runs_s'])})")
+                   f"(runs {', '.join(f'{x:.2f}' for x in result['full_runs_s'])}); "
+                   f"floor (fetch + parse the same pages) {result['full_floor_s']:.2f} s; "
+                   f"ratio {result['full_ratio']:.1f}×")
         click.echo(f"incremental sync of {changes} changes: median {result['incremental_sync_s']:.3f} s "
                    f"(runs {', '.join(f'{x:.3f}' for x in result['incremental_runs_s'])})")
 
@@ -47,7 +49,8 @@ def start_bench(obj, runs: int, fresh: bool, as_json: bool) -> None:
         emit_json(result)
     else:
         click.echo(f"cold start to the first screen ({result['scenario']}): median {result['start_s']:.3f} s "
-                   f"(runs {', '.join(f'{x:.3f}' for x in result['runs'])})")
+                   f"(runs {', '.join(f'{x:.3f}' for x in result['runs'])}); "
+                   f"floor (python -c \"import textual\") {result['floor_s']:.3f} s; ratio {result['ratio']:.1f}×")
 
 
 @bench.command("grid")
@@ -100,14 +103,25 @@ def wages_bench(obj, rows: int, runs: int, edits: int, submit_runs: int | None, 
     if as_json or obj.json:
         emit_json(result)
     else:
-        click.echo(f"{result['rows']} employees, {result['draft_rows']} draft rows   median      goal  runs")
+        click.echo(f"{result['rows']} employees, {result['draft_rows']} draft rows   median      goal  runs"
+                   f"      floor  ratio")
         for key, unit, label in (("add_all_s", "s", "add all normal"), ("edit_commit_ms", "ms", "edit + commit"),
                                  ("xlsx_export_s", "s", "xlsx export"), ("xlsx_import_s", "s", "xlsx import"),
                                  ("submit_s", "s", "submit → feedback")):
             goal = f"< {GOALS[key]:g} {unit}" if key in GOALS else "—"
             runs_of = result["submit_runs"] if key == "submit_s" else result["runs"]
             value = f"{result[key]:.1f} {unit}" if unit == "ms" else f"{result[key]:.2f} {unit}"
-            click.echo(f"{label:<20}{value:>18} {goal:>9}  {runs_of:>4}")
+            step = key[:-2]
+            floor = result.get(f"{step}_floor_s")
+            ratio = result.get(f"{step}_ratio")
+            floored = "" if floor is None else f"  {floor:>7.2f} s  {ratio:>4.1f}×" if ratio else f"  {floor:>7.2f} s"
+            click.echo(f"{label:<20}{value:>18} {goal:>9}  {runs_of:>4}{floored}")
+        click.echo("floors: add all = one INSERT … SELECT of the same rows; export = the same cells by the "
+                   "writer alone; import = the file's cells by the reader alone; submit = the service's "
+                   "own seconds on those requests")
+        if result.get("import_peak_mb") is not None:
+            click.echo(f"import peak RSS {result['import_peak_mb']:.0f} MB (before the import "
+                       f"{result['import_base_mb']:.0f} MB)")
         click.echo(f"submit: {result['submit_chunks']} chunks, accepted {result['submit_accepted']}, "
                    f"refused {result['submit_refused']}; edit p95 {result['edit_commit_p95_ms']:.1f} ms")
     if result["submit_refused"] or result["submit_accepted"] != result["draft_rows"]:
@@ -250,6 +264,8 @@ def dues_bench(obj, employees: int, runs: int, as_json: bool) -> None:
     click.echo(f"{employees} employees, {result['months']} months ({result['period_from']}…{result['period_to']}), "
                f"{result['lines']} lines")
     click.echo(f"preprocess: median {result['preprocess_s']:.2f} s "
-               f"(runs {', '.join(f'{x:.2f}' for x in result['preprocess_runs_s'])})")
+               f"(runs {', '.join(f'{x:.2f}' for x in result['preprocess_runs_s'])}); "
+               f"floor (reading and parsing the same employee documents) {result['preprocess_floor_s']:.2f} s; "
+               f"ratio {result['preprocess_ratio']:.1f}×")
     click.echo(f"list open (GET /dues + local write): median {result['list_open_s']:.3f} s; "
                f"store read {result['store_read_s'] * 1000:.1f} ms")

@@ -66,3 +66,9 @@ def merge_rows(rows: Iterable[dict]) -> list[dict]:
 def period_text(period_from: str, period_to: str) -> str:
     """税款所属时期: "2026-01" or "2026-01至2026-03"."""
     return period_from if period_from == period_to else f"{period_from}至{period_to}"
+
+
+def within(period_from: str, period_to: str, start: str | None, end: str | None) -> bool:
+    """A line of ``period_from``…``period_to`` lies wholly inside ``start``…``end`` (YYYY-MM;
+    None: open on that side) — the lines a 所属时期 range certifies."""
+    return (not start or start <= period_from) and (not end or period_to <= end)

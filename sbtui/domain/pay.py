@@ -3,6 +3,7 @@ before it asks the service — totals of ticked pay lines, grouping by declarati
 a payment and of an agreement form. No IO."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -132,13 +133,36 @@ REQUIRED = (("tax_authority", "所属税务机关"), ("region", "行政区划"),
             ("branch", "开户网点"), ("account_name", "账户名称"), ("account", "缴费账号"))
 
 
+ACCOUNT_DIGITS = re.compile(r"[0-9]{6,32}")  # ASCII only: ``\\d`` would take ٥ and other digit sets
+BAD_ACCOUNT = "缴费账号只能包含数字（6–32位）"
+
+
+def fold_account(text: str) -> str:
+    """A typed account number as the bank reads it: full-width digits folded, spaces and
+    hyphens dropped (``6222 0202`` and ``６２２２`` are the same account)."""
+    return unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "").replace("-", "")
+
+
+def is_account(text: str) -> bool:
+    """The one account-number rule of client and service: 6 to 32 ASCII digits."""
+    return ACCOUNT_DIGITS.fullmatch(text) is not None
+
+
+def clean_account(text: str) -> str:
+    """``text`` folded (:func:`fold_account`), or a PaymentError naming the rule."""
+    account = fold_account(text)
+    if not is_account(account):
+        raise PaymentError(BAD_ACCOUNT)
+    return account
+
+
 def clean_form(form: AgreementForm) -> AgreementForm:
     """Spaces trimmed (the account number's inner spaces too, full-width digits folded); a
     PaymentError "请输入X" for a blank field, "缴费账号只能包含数字" for a bad account."""
     values = {f.name: getattr(form, f.name) for f in fields(form)}
     for name, _title in REQUIRED:
         values[name] = str(values[name] or "").strip()
-    values["account"] = unicodedata.normalize("NFKC", values["account"]).replace(" ", "").replace("-", "")
+    values["account"] = fold_account(values["account"])
     for name, title in REQUIRED:
         if not values[name]:
             raise PaymentError(f"请输入{title}")
@@ -146,8 +170,8 @@ def clean_form(form: AgreementForm) -> AgreementForm:
             check_text(values[name], title)
         except TextError as exc:
             raise PaymentError(str(exc)) from None
-    if not values["account"].isdigit() or not 6 <= len(values["account"]) <= 32:
-        raise PaymentError("缴费账号只能包含数字（6–32位）")
+    if not is_account(values["account"]):
+        raise PaymentError(BAD_ACCOUNT)
     if len(values["account_name"]) > 100:
         raise PaymentError("账户名称不能超过100个字符")
     values["batch"] = bool(values["batch"])

@@ -27,6 +27,7 @@ from typing import Any
 
 from .ids import InvalidIdError, check_resident_id
 from .money import CENT, ZERO, AmountError, charge, parse_amount, parse_money
+from .pay import fold_account, is_account
 from .region import RegionProfile
 from .text import check_text
 from .vocab import ID_TYPES, REFUND_CAUSES, PaidLineKind
@@ -40,7 +41,6 @@ EXCEEDS_PAID = "退费金额不能超过已缴金额（{key}：已缴{paid}元�
 TOTAL_CHANGED = "退费金额合计已变化（现为{total}元），请重新查询后提交"
 BASE_FIELD = "调整后缴费基数"
 
-ACCOUNT_DIGITS = re.compile(r"^[0-9]{6,32}$")
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 RESIDENT_ID = "201"
 
@@ -206,8 +206,8 @@ def check_application(form: Mapping[str, Any]) -> dict[str, Any]:
             check_text(value, FIELD_NAMES[path])
         except ValueError as exc:
             raise RefundError(str(exc), path) from None
-    account = _field(form, "account.account").replace(" ", "")
-    if not ACCOUNT_DIGITS.match(account):
+    account = fold_account(_field(form, "account.account"))
+    if not is_account(account):
         raise RefundError(BAD_ACCOUNT, "account.account")
     cause = _field(form, "cause")
     if cause not in REFUND_CAUSES:

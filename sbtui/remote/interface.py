@@ -279,14 +279,14 @@ class RemoteService(ABC):
     async def paid_lines(self, *, period_from: str, period_to: str, id_number: str | None = None,
                          name: str | None = None) -> list[PaidLine]:
         """职工明细退费 query (R2) and the stuff of 单位/职工缴费证明 (C4): every employee's
-        booked fee and late-fee lines whose 费款所属期 lies in the range (≤ 12 months), by
+        booked fee and late-fee lines whose 费款所属期 lies in the range, by
         declaration, line, employee; optionally one employee (ID number and/or name)."""
 
     @abstractmethod
     async def paid_records(self, *, period_from: str, period_to: str,
                            ticket_number: str | None = None) -> list[PaidRecord]:
         """税票退费 query (R1): the booked records per 电子税票号码 × unit number having a line
-        in the period range (≤ 12 months), optionally one ticket."""
+        in the period range, optionally one ticket."""
 
     @abstractmethod
     async def refunds(self, *, date_from: str | None = None,

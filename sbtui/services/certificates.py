@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sbtui.domain.certify import MODES
+from sbtui.domain.certify import MODES, within
 from sbtui.domain.models import Certificate, CertificateCheck, PaymentLine
 from sbtui.domain.vocab import PaymentResult, VoucherStatus
 from sbtui.remote.errors import OfflineError, RefusedError
@@ -65,6 +65,15 @@ class CertificatesService:
             if v.status == VoucherStatus.BOOKED:
                 out.extend(v.lines)
         return [ln for ln in out if ln.ticket_number and ln.booked_on]
+
+    def issued_keys(self) -> dict[str, str]:
+        """Paid-line key → the number of the certificate that covers it (as last synced)."""
+        return {k: c.number for c in self.certificates() for r in c.rows for k in r.keys}
+
+    def lines_in(self, period_from: str | None, period_to: str | None) -> list[PaymentLine]:
+        """The booked lines wholly inside a 税款所属期 range (what 开具 by that range covers, as
+        the service chooses them); an open end takes every period on that side."""
+        return [ln for ln in self.paid_lines() if within(ln.period_from, ln.period_to, period_from, period_to)]
 
     async def refresh(self) -> int:
         """Payments, vouchers and certificates from the service into the store."""

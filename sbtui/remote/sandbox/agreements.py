@@ -26,6 +26,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from sbtui.domain.models import Agreement
+from sbtui.domain.pay import is_account
 from sbtui.domain.reference import fold, region
 from sbtui.domain.vocab import AgreementStatus
 
@@ -143,7 +144,7 @@ def _clean(body: dict) -> dict:
             raise ApiError(400, "bad_request", f"请填写{label}", {"field": field})
     if region(out["region"]) is None:
         raise ApiError(400, "bad_request", f"行政区划代码无效：{out['region']}", {"field": "region"})
-    if not bank.ACCOUNT.match(out["account"]):
+    if not is_account(out["account"]):
         raise ApiError(400, "bad_request", bank.BAD_ACCOUNT, {"field": "account"})
     return out
 

@@ -9,7 +9,6 @@ balance) and ``POST /sandbox/bank/accounts`` (create or update one).
 """
 from __future__ import annotations
 
-import re
 import sqlite3
 from decimal import Decimal
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel
 
 from sbtui.domain.models import DepositAccount
 from sbtui.domain.money import CENT, AmountError, parse_amount
+from sbtui.domain.pay import is_account
 from sbtui.domain.reference import fold
 
 from .auth import PayWho
@@ -26,7 +26,6 @@ from .errors import ERRORS, ApiError
 
 router = APIRouter(responses=ERRORS)
 JSON = "application/json"
-ACCOUNT = re.compile(r"^\d{6,32}$")
 BAD_ACCOUNT = "缴费账号应为6至32位数字"
 INSUFFICIENT = "余额不足"
 
@@ -56,6 +55,12 @@ def debit(conn: sqlite3.Connection, row: sqlite3.Row, amount: Decimal) -> bool:
     conn.execute("UPDATE bank_accounts SET balance = ? WHERE bank = ? AND account = ?",
                  (money(balance - amount), row["bank"], row["account"]))
     return True
+
+
+def credit(conn: sqlite3.Connection, row: sqlite3.Row, amount: Decimal) -> None:
+    """Pay ``amount`` into the account (a refund's 退库)."""
+    conn.execute("UPDATE bank_accounts SET balance = ? WHERE bank = ? AND account = ?",
+                 (money(Decimal(row["balance"]) + amount), row["bank"], row["account"]))
 
 
 def public(row: sqlite3.Row, *, balance: bool) -> dict:
@@ -113,7 +118,7 @@ async def put_account(body: AccountIn, request: Request):
     bank, number, name = body.bank.strip(), body.account.strip(), body.name.strip()
     if not bank or not name:
         raise ApiError(400, "bad_request", "请填写银行行别和账户名称。")
-    if not ACCOUNT.match(number):
+    if not is_account(number):
         raise ApiError(400, "bad_request", BAD_ACCOUNT, {"field": "account"})
     try:  # the one amount rule (issue 14): "NaN", "1E+2", "１２３", "-5" -> 400 naming the field
         balance = parse_amount(body.balance, "余额（balance）")

@@ -142,6 +142,20 @@ CREATE TABLE IF NOT EXISTS credits (
     uscc TEXT NOT NULL, unit_number TEXT NOT NULL, item_id TEXT NOT NULL,
     item_name TEXT NOT NULL, amount TEXT NOT NULL, verified INTEGER NOT NULL,
     PRIMARY KEY (uscc, unit_number, item_id));
+CREATE TABLE IF NOT EXISTS paid_employees (
+    uscc TEXT NOT NULL, declaration_id TEXT NOT NULL, n INTEGER NOT NULL, lines TEXT NOT NULL,
+    PRIMARY KEY (uscc, declaration_id, n));
+CREATE TABLE IF NOT EXISTS refunds (
+    uscc TEXT NOT NULL, id TEXT NOT NULL, number INTEGER NOT NULL, key TEXT NOT NULL,
+    kind TEXT NOT NULL, status TEXT NOT NULL, reason TEXT, cause TEXT NOT NULL,
+    explanation TEXT NOT NULL, account TEXT NOT NULL, handler TEXT NOT NULL, total TEXT NOT NULL,
+    submitted_at TEXT NOT NULL, submitted_on TEXT NOT NULL, decide_at TEXT, decided_at TEXT,
+    refunded_on TEXT, unit_numbers TEXT NOT NULL, tickets TEXT NOT NULL, lines TEXT NOT NULL,
+    PRIMARY KEY (uscc, id));
+CREATE TABLE IF NOT EXISTS refund_takes (
+    uscc TEXT NOT NULL, key TEXT NOT NULL, refund_id TEXT NOT NULL, scope TEXT NOT NULL,
+    declaration_id TEXT NOT NULL, n INTEGER NOT NULL, ticket_number TEXT NOT NULL,
+    amount TEXT NOT NULL, PRIMARY KEY (uscc, key, refund_id));
 CREATE TABLE IF NOT EXISTS project_links (
     uscc TEXT NOT NULL, project_id TEXT NOT NULL, tax_authority TEXT NOT NULL,
     tax_branch TEXT NOT NULL, linked_at TEXT NOT NULL, PRIMARY KEY (uscc, project_id));

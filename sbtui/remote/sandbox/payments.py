@@ -32,10 +32,11 @@ from pydantic import BaseModel
 from sbtui.domain.deadline import collection_deadline, days_late, late_fee
 from sbtui.domain.models import PayLine, Payment, PayTicket, Voucher
 from sbtui.domain.money import CENT, ZERO, AmountError, format_money, parse_amount
+from sbtui.domain.pay import is_account
 from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, PaymentResult, PaymentStatus,
                                 VoucherStatus)
 
-from . import agreements, bank, dues, settle
+from . import agreements, bank, dues, refunds, settle
 from .auth import Caller, PayWho, check_again
 from .db import dumps, iso, next_counter
 from .declarations import _check_day
@@ -231,6 +232,8 @@ def pay(conn: sqlite3.Connection, who: Caller, key: str, body: dict, now: dateti
                  (uscc, ident, number, key, agreement["id"], agreement["bank"],
                   agreement["account"], agreement["account_name"], status, reason, money(amount),
                   money(fee), money(total), stamp(now), today.isoformat(), dumps(paid)))
+    if reason is None:  # the employees of the booked lines, as paid (refunds, R2; proofs, C4)
+        refunds.keep_employees(conn, uscc, today)
     row = conn.execute("SELECT * FROM payments WHERE uscc = ? AND id = ?", (uscc, ident)).fetchone()
     return 200, _payment(row), [("payment.failed" if reason else "payment.pay", ident)]
 
@@ -279,7 +282,7 @@ def issue(conn: sqlite3.Connection, who: Caller, key: str, body: dict, now: date
     account = body.get("account") or None
     if account is not None:
         account = {k: (account.get(k) or "").strip() for k in ("bank", "name", "account")}
-        if not bank.ACCOUNT.match(account["account"]):
+        if not is_account(account["account"]):
             raise ApiError(400, "bad_request", "账号应为6至32位数字", {"field": "account"})
     deadline = today if any(ln["days_late"] > 0 for ln in lines) else min(
         date.fromisoformat(ln["deadline"]) for ln in lines)
@@ -340,6 +343,7 @@ def collect(conn: sqlite3.Connection, uscc: str, number: str, now: datetime) -> 
     conn.execute("UPDATE line_payments SET state = ? WHERE uscc = ? AND state = ? AND ref = ?",
                  (PAID, uscc, VOUCHER, number))
     _settle(conn, uscc, {ln["declaration_id"] for ln in lines}, today)
+    refunds.keep_employees(conn, uscc, today)
     conn.execute("INSERT INTO effects (uscc, key, kind, target, at) VALUES (?, ?, ?, ?, ?)",
                  (uscc, v["key"], "voucher.collect", number, iso(now)))
     return _voucher(_voucher_row(conn, uscc, number))

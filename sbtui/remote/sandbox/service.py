@@ -13,7 +13,8 @@ from fastapi import FastAPI
 from sbtui import clock
 from sbtui.private import private_dir, private_sqlite
 
-from . import agreements, bank, certificates, controls, dues, errors, home, payments, routes, users, wages
+from . import (agreements, bank, busy, certificates, controls, dues, errors, home, payments, refunds,
+               routes, users, wages)
 from .db import Db, public_registration, registrations
 from .idempotency import Keyed, load_secret
 from .seed import DEMO_USCC, REGION, is_seeded, local_today, upgrade
@@ -96,9 +97,11 @@ def create_app(data_dir: Path, *, employees: int = 2000, seed: int = 1,
     errors.install(app)
     app.add_middleware(TextGuard)  # inside BodyLimit: it reads bodies already limited
     app.add_middleware(errors.BodyLimit, max_bytes=max_body)
+    app.state.busy = busy.Busy()
+    app.add_middleware(busy.BusyClock, busy=app.state.busy)  # outermost: the service's own seconds per request family
     for router in (routes.router, users.router, home.router, wages.router,
                    controls.router, dues.router, payments.router, agreements.router,
-                   bank.router, certificates.router):
+                   bank.router, certificates.router, busy.router, refunds.router):
         app.include_router(router, prefix=API_PREFIX)
     return app
 

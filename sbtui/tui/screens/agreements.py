@@ -12,14 +12,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
-from textual import on, work
-from textual.app import ComposeResult
+from textual import work
 from textual.binding import BindingType
-from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
 
 from sbtui.domain.vocab import STAFF, AgreementStatus
-from sbtui.remote.errors import OfflineError, ServiceError
+from sbtui.remote.errors import OfflineError
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
@@ -29,9 +26,9 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import NoticeDialog
 from sbtui.tui.screens.home_view import value_of
 from sbtui.tui.screens.pay_common import REFUSALS, call, service_message
+from sbtui.tui.screens.row_list import ROW_LIST_CSS, RowListScreen
 from sbtui.tui.strings import common as C
 from sbtui.tui.strings import payments as S
-from sbtui.tui.widgets.column_table import ColumnTable
 
 DECIDED = {AgreementStatus.VERIFIED, AgreementStatus.REFUSED, AgreementStatus.ENDED}
 
@@ -41,11 +38,17 @@ def agreements_of(app: Any) -> Any:
     return app.ws.employer(app.session.uscc).agreements
 
 
-class AgreementsScreen(BaseScreen):
+class AgreementsScreen(RowListScreen):
     """单位三方协议管理."""
 
     SCREEN_ID = "agreements"
-    CSS_PATH = "agreements.tcss"
+    CSS_PATH = [ROW_LIST_CSS, "agreements.tcss"]
+    SHOWS_SHARED_DATA = False
+    PREFIX = "ag"
+    HEADING = S.TITLE_AGREEMENTS
+    COLUMNS = S.AGREEMENT_COLUMNS
+    COUNT = S.AGREEMENTS_COUNT
+    EMPTY = S.AGREEMENTS_EMPTY
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("agreements", "add", "a", "add", S.KEY_ADD),
@@ -56,67 +59,23 @@ class AgreementsScreen(BaseScreen):
         keyed("agreements", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[Any] = []
-        self.loaded = False
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="ag-body") as body:
-            body.border_title = f" {S.TITLE_AGREEMENTS} "
-            table: DataTable = ColumnTable(id="ag-table", cursor_type="row", zebra_stripes=True)
-            table.fixed_columns = 1
-            table.add_columns(*S.AGREEMENT_COLUMNS)
-            yield table
-            yield Static("", id="ag-note")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
-        self.load()
-        self.download(quiet=True)
-
     # -- the list -------------------------------------------------------------------------------
-    @work(exclusive=True, group="ag-load")
-    async def load(self) -> None:
-        await self.reload()
+    async def fetch(self, **query: Any) -> list[Any]:
+        return list(await call(self.host, self.employer.agreements.agreements))
 
-    async def reload(self) -> None:
-        self.items = list(await call(self.host, self.employer.agreements.agreements))
-        self.loaded = True
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for a in self.items:
-            table.add_row(self.ident_of(a), str(value_of(a, "status", "")),
-                          S.BATCH_YES if value_of(a, "batch") else S.BATCH_NO, value_of(a, "bank", ""),
-                          value_of(a, "account", ""), value_of(a, "account_name", ""), value_of(a, "branch", ""))
-        if self.items and keep is not None:
-            table.move_cursor(row=min(keep, len(self.items) - 1))
-        self.query_one("#ag-body").border_subtitle = S.AGREEMENTS_COUNT.format(n=len(self.items))
-        self._note()
+    async def refresh_from_service(self) -> None:
+        await self.employer.agreements.refresh()
+
+    def cells(self, a: Any) -> tuple[str, ...]:
+        return (self.ident_of(a), str(value_of(a, "status", "")),
+                S.BATCH_YES if value_of(a, "batch") else S.BATCH_NO, value_of(a, "bank", ""),
+                value_of(a, "account", ""), value_of(a, "account_name", ""), value_of(a, "branch", ""))
 
     @staticmethod
     def ident_of(a: Any) -> str:
         return str(value_of(a, "id", "") or "")
 
-    def current(self) -> Any | None:
-        row = self.query_one(DataTable).cursor_row
-        if not self.items or row is None or not 0 <= row < len(self.items):
-            return None
-        return self.items[row]
-
-    def chosen(self) -> Any | None:
-        a = self.current()
-        if a is None:
-            self.notify(S.NONE_SELECTED, severity="warning")
-        return a
-
-    def _note(self) -> None:
-        a = self.current()
-        if a is None:
-            self.query_one("#ag-note", Static).update(S.AGREEMENTS_EMPTY if self.loaded else "")
-            return
+    def note(self, a: Any) -> str:
         region = value_of(a, "region_name", "") or value_of(a, "region", "")
         text = S.AGREEMENT_NOTE.format(authority=value_of(a, "tax_authority", ""), region=region)
         if value_of(a, "reason"):
@@ -125,32 +84,9 @@ class AgreementsScreen(BaseScreen):
             text += S.AGREEMENT_NOTE_PENDING
         if value_of(a, "message"):
             text += f" · {value_of(a, 'message')}"
-        self.query_one("#ag-note", Static).update(text)
+        return text
 
-    @on(DataTable.RowHighlighted)
-    def _moved(self, event: DataTable.RowHighlighted) -> None:
-        self._note()
-
-    # -- refresh / push -------------------------------------------------------------------------
-    def action_refresh(self) -> None:
-        self.download(quiet=False)
-
-    @work(exclusive=True, group="ag-refresh")
-    async def download(self, quiet: bool = False) -> None:
-        try:
-            await self.host.service_ready()
-            await self.employer.agreements.refresh()
-        except OfflineError:
-            if not quiet:
-                self.notify(S.OFFLINE_LIST, severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(S.REFRESH_FAILED.format(error=service_message(exc)), severity="error")
-            return
-        await self.reload()
-        if not quiet:
-            self.notify(S.REFRESHED.format(n=len(self.items)))
-
+    # -- push -----------------------------------------------------------------------------------
     async def send(self) -> bool:
         """Send what was queued and read the answers (False: offline, it waits in the outbox)."""
         if not self.host.online or self.session.offline:

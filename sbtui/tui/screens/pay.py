@@ -6,32 +6,39 @@ downloads the list again (it is also downloaded on opening). Offline the last li
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sbtui.domain.vocab import EVERYONE
-from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
-from sbtui.tui.screens.pay_common import LinesDialog, call, decimal, money, period_text, service_message
+from sbtui.tui.screens.pay_common import LinesDialog, call, decimal, money, period_text
 from sbtui.tui.screens.pay_flow import PayFlowMixin
+from sbtui.tui.screens.row_list import ROW_LIST_CSS, Row, RowListScreen
 from sbtui.tui.strings import payments as S
-from sbtui.tui.widgets.column_table import ColumnTable
 
 
-class PayScreen(PayFlowMixin, BaseScreen):
+class PayScreen(PayFlowMixin, RowListScreen):
     """缴费: the pay list, its ticks and totals, and 立即缴费."""
-    SHOWS_SHARED_DATA = True  # re-read when a sync, submit or payment changed the data
 
     SCREEN_ID = "pay"
-    CSS_PATH = "pay.tcss"
+    CSS_PATH = [ROW_LIST_CSS, "pay.tcss"]
+    PREFIX = "pay"
+    HEADING = S.TITLE_PAY
+    COLUMNS = S.PAY_COLUMNS
+    FIXED_COLUMNS = 2
+    COUNT = ""  # the totals above the list say how many
+    EMPTY = ""  # said above the list, where the totals stand
+    REFRESHED = S.REFRESHED
+    OFFLINE = S.OFFLINE_LIST
+    OFFLINE_ON_OPEN = True  # paying needs the service: say so at once
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("pay", "tick", "space", "tick", S.KEY_TICK),
@@ -43,47 +50,36 @@ class PayScreen(PayFlowMixin, BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.lines: list[Any] = []  # PayLine, grouped by declaration
         self.ticked: set[str] = set()  # declaration ids
-        self.rows: list[tuple[Any, bool]] = []  # per table row: (line, is its late fee)
         self.numbers: dict[str, str] = {}  # line key -> 序号 “申报记录-行”
-        self.loaded = False
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="pay-body") as body:
-            body.border_title = f" {S.TITLE_PAY} "
-            yield Static(S.LOADING, id="pay-selected")
-            table: DataTable = ColumnTable(id="pay-table", cursor_type="row", zebra_stripes=True)
-            table.fixed_columns = 2
-            table.add_columns(*S.PAY_COLUMNS)
-            yield table
-            yield Static("", id="pay-note")
-        yield Footer()
+    @property
+    def lines(self) -> list[Any]:
+        """The PayLines, grouped by declaration (a row each, and one more under a late fee)."""
+        return self.items
 
-    def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
-        self.load()
-        self.download(quiet=True)
+    def compose_top(self) -> ComposeResult:
+        yield Static(S.LOADING, id="pay-selected")
 
     # -- the list -------------------------------------------------------------------------------
-    @work(exclusive=True, group="pay-load")
-    async def load(self) -> None:
-        await self.reload()
-
-    async def reload(self) -> None:
+    async def fetch(self, **query: Any) -> list[Any]:
         pay = self.employer.payments
-        lines = await call(self.host, pay.due_lines)
-        groups = pay.by_declaration(lines)
-        self.lines = [ln for group in groups.values() for ln in group]
+        groups = pay.by_declaration(await call(self.host, pay.due_lines))
         self.ticked &= set(groups)
-        self.loaded = True
-        self.show()
+        return [ln for group in groups.values() for ln in group]
 
-    def show(self) -> None:
-        table = self.query_one(DataTable)
-        at = self.current()
-        table.clear()
-        self.rows = []
+    async def refresh_from_service(self) -> None:
+        await self.employer.payments.refresh()
+
+    def key_of(self, line: Any) -> Any:
+        return line.key
+
+    def cells(self, ln: Any) -> tuple[str, ...]:
+        return (self.mark(ln), ln.unit_number, period_text(ln), ln.item_name, money(ln.amount),
+                ln.deadline.isoformat(), ln.agency or "")
+
+    def table_rows(self) -> Iterator[tuple[Row, tuple[str, ...]]]:
+        """Each line, and its late fee as a row of its own under it (D12)."""
         self.numbers = {}
         group, within, last = 0, 0, None
         for ln in self.lines:
@@ -92,18 +88,13 @@ class PayScreen(PayFlowMixin, BaseScreen):
             within += 1
             self.numbers[ln.key] = f"{group}-{within}"
         for ln in self.lines:
-            table.add_row(self.mark(ln), ln.unit_number, period_text(ln), ln.item_name, money(ln.amount),
-                          ln.deadline.isoformat(), ln.agency or "")
-            self.rows.append((ln, False))
+            yield Row(ln), self.cells(ln)
             if decimal(ln.late_fee) > 0:
-                table.add_row("", "", "", S.LATE_ROW.format(days=ln.days_late), money(ln.late_fee), "", "")
-                self.rows.append((ln, True))
-        if at is not None:
-            row = next((i for i, (ln, late) in enumerate(self.rows) if ln.key == at.key and not late), None)
-            if row is not None:
-                table.move_cursor(row=row)
+                yield Row(ln, extra=True), ("", "", "", S.LATE_ROW.format(days=ln.days_late), money(ln.late_fee),
+                                            "", "")
+
+    def after_show(self) -> None:
         self.show_totals()
-        self.show_note()
 
     def mark(self, line: Any) -> str:
         """✓ and 序号 “申报记录-行” (the tick unit is the declaration)."""
@@ -125,26 +116,12 @@ class PayScreen(PayFlowMixin, BaseScreen):
                                         total=money(every.total))
         self.query_one("#pay-selected", Static).update(text)
 
-    def current(self) -> Any | None:
-        row = self.query_one(DataTable).cursor_row
-        if not self.rows or row is None or not 0 <= row < len(self.rows):
-            return None
-        return self.rows[row][0]
-
-    def show_note(self) -> None:
-        ln = self.current()
-        if ln is None:
-            self.query_one("#pay-note", Static).update("")
-            return
+    def note(self, ln: Any) -> str:
         text = S.NOTE_LINE.format(item=ln.item_name, type=ln.type_name or ln.item, decl=ln.declaration_id,
                                   deadline=ln.deadline.isoformat())
         if decimal(ln.late_fee) > 0:
             text += S.NOTE_LATE.format(days=ln.days_late, late=money(ln.late_fee))
-        self.query_one("#pay-note", Static).update(text)
-
-    @on(DataTable.RowHighlighted)
-    def _moved(self, event: DataTable.RowHighlighted) -> None:
-        self.show_note()
+        return text
 
     # -- ticking --------------------------------------------------------------------------------
     def action_tick(self) -> None:
@@ -184,26 +161,6 @@ class PayScreen(PayFlowMixin, BaseScreen):
         head += "\n" + S.SELECTED.format(n=t.count, amount=money(t.amount), late=money(t.late_fee),
                                          total=money(t.total))
         self.app.push_screen(LinesDialog(S.TITLE_PAY, head, group))
-
-    # -- refresh --------------------------------------------------------------------------------
-    def action_refresh(self) -> None:
-        self.download(quiet=False)
-
-    @work(exclusive=True, group="pay-refresh")
-    async def download(self, quiet: bool = False) -> None:
-        """Download the pay list from the service (on opening: quietly; F5: says how many)."""
-        try:
-            await self.host.service_ready()
-            await self.employer.payments.refresh()
-        except OfflineError:
-            self.notify(S.OFFLINE_LIST, severity="warning")
-            return
-        except ServiceError as exc:
-            self.notify(S.REFRESH_FAILED.format(error=service_message(exc)), severity="error")
-            return
-        await self.reload()
-        if not quiet:
-            self.notify(S.REFRESHED.format(n=len(self.lines)))
 
     def totals_of(self, lines: list[Any]) -> tuple[int, Decimal, Decimal, Decimal]:
         t = self.employer.payments.totals(lines)

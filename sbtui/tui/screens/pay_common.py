@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,7 +30,7 @@ from sbtui.tui.widgets.column_table import ColumnTable
 # it asks (PaymentError); both carry ``message`` in Chinese
 REFUSALS: tuple[type[Exception], ...] = (ServiceError, PaymentError)
 
-__all__ = ["REFUSALS", "LinesDialog", "ask_path", "call", "money", "parse_day", "period_text", "service_message"]
+__all__ = ["REFUSALS", "LinesDialog", "ask_path", "call", "money", "period_text", "service_message"]
 
 
 async def call(host: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -63,12 +62,6 @@ def not_paid(exc: BaseException, title: str) -> tuple[str, str]:
 def period_text(line: Any) -> str:
     a, b = line.period_from, line.period_to
     return a if a == b else f"{a}至{b}"
-
-
-def parse_day(text: str) -> str | None:
-    """``YYYY-MM-DD`` → itself; empty → None; anything else raises ValueError."""
-    text = text.strip()
-    return date.fromisoformat(text).isoformat() if text else None
 
 
 async def ask_path(app: Any, *, title: str, prompt: str, name: str) -> Path | None:

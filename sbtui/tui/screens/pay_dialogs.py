@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sbtui.domain.models import DepositAccount
+from sbtui.domain.pay import PaymentError, clean_account
 from sbtui.domain.vocab import PayMethod
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.home_view import value_of
@@ -204,8 +205,15 @@ class ManualAccountDialog(ModalScreen[DepositAccount | None]):
     def action_save(self) -> None:
         bank, name, account = (self.query_one(f"#manual-{f}", Input).value.strip()
                                for f in ("bank", "name", "account"))
+        error = self.query_one("#manual-error", Static)
         if not (bank and name and account):
-            self.query_one("#manual-error", Static).update(S.MANUAL_NEED)
+            error.update(S.MANUAL_NEED)
+            return
+        try:  # the service's own account rule, checked before anything is issued
+            account = clean_account(account)
+        except PaymentError as exc:
+            error.update(str(exc))
+            self.query_one("#manual-account", Input).focus()
             return
         self.dismiss(DepositAccount(bank=bank, name=name, account=account))
 

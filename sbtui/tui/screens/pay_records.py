@@ -16,7 +16,7 @@ from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.pay_common import REFUSALS, LinesDialog, ask_path, call, money, service_message
-from sbtui.tui.screens.pay_lists import DatedListScreen
+from sbtui.tui.screens.row_list import RowListScreen, day_fields
 from sbtui.tui.strings import payments as S
 
 
@@ -31,14 +31,14 @@ def method_text(method: Any) -> str:
     return label(method, PayMethod)
 
 
-class PaymentRecordsScreen(DatedListScreen):
+class PaymentRecordsScreen(RowListScreen):
     """缴费记录."""
 
     SCREEN_ID = "pay.records"
     HEADING = S.TITLE_RECORDS
     COLUMNS = S.RECORD_COLUMNS
-    FROM = S.F_PAY_FROM
-    TO = S.F_PAY_TO
+    PREFIX = "records"
+    FIELDS = day_fields(S.F_PAY_FROM, S.F_PAY_TO)
     COUNT = S.RECORDS_COUNT
     EMPTY = S.RECORDS_EMPTY
     BINDINGS = [

@@ -17,19 +17,19 @@ from sbtui.tui.registry import ScreenSpec, register_screen
 from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.declare_dialogs import NoticeDialog
 from sbtui.tui.screens.pay_common import REFUSALS, LinesDialog, ask_path, call, money, service_message
-from sbtui.tui.screens.pay_lists import DatedListScreen
+from sbtui.tui.screens.row_list import RowListScreen, day_fields
 from sbtui.tui.strings import payments as S
 
 
 
-class VouchersScreen(DatedListScreen):
+class VouchersScreen(RowListScreen):
     """缴费凭证打印记录."""
 
     SCREEN_ID = "pay.vouchers"
     HEADING = S.TITLE_VOUCHERS
     COLUMNS = S.VOUCHER_COLUMNS
-    FROM = S.F_DATE_FROM
-    TO = S.F_DATE_TO
+    PREFIX = "vouchers"
+    FIELDS = day_fields(S.F_DATE_FROM, S.F_DATE_TO)
     COUNT = S.VOUCHERS_COUNT
     EMPTY = S.VOUCHERS_EMPTY
     BINDINGS = [
