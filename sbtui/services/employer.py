@@ -11,6 +11,7 @@ from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
 from sbtui.services.payments import PaymentsService
 from sbtui.services.proofs import ProofsService
+from sbtui.services.queries import QueriesService
 from sbtui.services.refunds import RefundsService
 from sbtui.services.registry import RegistryService
 from sbtui.services.wages import WagesService
@@ -29,6 +30,7 @@ class Employer:
         self.payments = PaymentsService(area)
         self.agreements = AgreementsService(area)
         self.certificates = CertificatesService(area)
+        self.queries = QueriesService(area)
         self.proofs = ProofsService(area)
         self.refunds = RefundsService(area)
         self.home = HomeService(area)
