@@ -6,7 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from hypothesis import HealthCheck, settings
+
 from sbtui import clock
+
+# Hypothesis (issue 14): each property test bounds its own example count. CI (CI=true) runs the
+# "ci" profile: derandomized, so a run is reproducible, and no per-example deadline on a shared
+# machine; elsewhere "dev" (random examples, failures kept in .hypothesis/ and replayed first).
+# HYPOTHESIS_PROFILE=ci reproduces CI's examples locally.
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 # The day the suite runs on (DEVELOPERS.md: tests never depend on the day they run). December
 # 2026's 20th is a Sunday: the deadline moves to Monday the 21st. Run on other days with

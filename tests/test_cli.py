@@ -97,6 +97,14 @@ def test_wrong_check_digit_is_usage_error(runner, tmp_path):
     assert "校验位" in r.stderr and "Traceback" not in r.output
 
 
+def test_a_uscc_in_another_digit_set_is_a_usage_error_not_a_traceback(runner, tmp_path):
+    """Found by the Hypothesis tests (issue 14): ``employer add 91١٥٠٦91MA1234567X`` ended in a
+    ValueError traceback (str.isdigit passed ١٥٠٦, the check-character table did not)."""
+    r = sb(runner, "employer", "add", "91١٥٠٦91MA1234567X", "--yes", "--no-sync")
+    assert r.exit_code == 2, r.output
+    assert "第3位“١”不是有效字符" in r.stderr and "Traceback" not in r.output
+
+
 def test_repeat_must_match(runner, tmp_path):
     facts = embedded_facts(tmp_path)
     other = "91110000100000000" + "0"

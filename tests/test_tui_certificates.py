@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 from textual.widgets import Input
@@ -23,6 +24,7 @@ from sbtui.tui.screens.certificates_dialogs import ModeDialog
 from sbtui.tui.screens.certificates_reissue import ReissueScreen
 from sbtui.tui.screens.certificates_verify import VerifyScreen
 from sbtui.tui.screens.declare_dialogs import NoticeDialog
+from sbtui.tui.screens.proofs import EmployeeProofScreen, UnitProofScreen
 from sbtui.tui.strings import certificates as S
 
 from test_tui_payments import declared
@@ -68,9 +70,10 @@ def pdf_text(path) -> str:
                           check=True).stdout
 
 
-def test_the_three_screens_are_under_zheng_ming_da_yin_for_staff_only():
+def test_the_five_screens_are_under_zheng_ming_da_yin_for_staff_only():
     for sid, title in (("certificate", S.TITLE_ISSUE), ("certificate.reissue", S.TITLE_REISSUE),
-                       ("certificate.verify", S.TITLE_VERIFY)):
+                       ("certificate.verify", S.TITLE_VERIFY), ("proof.unit", S.TITLE_UNIT),
+                       ("proof.employee", S.TITLE_EMPLOYEE)):
         spec = REGISTRY.screens[sid]
         assert spec.menu == ("证明打印", title) and spec.roles == STAFF and spec.help
     assert S.TITLE_ISSUE == "税收完税证明（非印刷）开具"  # manual 000 §6.1's menu item
@@ -190,3 +193,57 @@ async def test_verify_genuine_and_forged_C3(paid):
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "不是真实的" in screen_text(app) and app.screen.check is not None, timeout=20)
         assert not [n for n in notes(app) if "失败" in n]  # an answer, not an error
+
+
+@pytest.mark.slow
+async def test_unit_proof_queried_and_printed_C4(paid, tmp_path):
+    ws, facts, lines = paid
+    period = lines[0].period_from
+    pdf = tmp_path / "单位缴费证明.pdf"
+    app = ScreenApp(UnitProofScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        await settle(pilot)
+        assert S.PROOF_NEED in screen_text(app)
+        await pilot.press("p")  # nothing asked yet: said, no file
+        await settle(pilot)
+        assert S.PROOF_NEED in notes(app)
+        await pilot.press("f")
+        await type_text(pilot, period)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.asked and app.screen.items, timeout=30)
+        [proof] = app.screen.proofs
+        paid_total = sum((ln.amount + ln.late_fee for ln in lines), Decimal("0"))
+        assert proof.total == paid_total  # the employees' lines add up to what was paid
+        assert f"{paid_total:,.2f}" in screen_text(app)
+        await pilot.press("p")
+        await saved_to(pilot, pdf)
+        await until(pilot, lambda: any(str(pdf) in n for n in notes(app)), timeout=30)
+    text = pdf_text(pdf)
+    assert "单位缴费证明" in text and facts["uscc"] in text and f"{paid_total:,.2f}" in text
+
+
+@pytest.mark.slow
+async def test_employee_proof_of_one_employee_C4(paid, tmp_path):
+    ws, facts, lines = paid
+    period = lines[0].period_from
+    [first, *_] = await ws.employer(facts["uscc"]).proofs.employee(period, period)
+    pdf = tmp_path / "职工缴费证明.pdf"
+    app = ScreenApp(EmployeeProofScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await type_text(pilot, period)
+        await pilot.press("tab", "tab")
+        await type_text(pilot, first.person.id_number)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.asked and app.screen.items, timeout=30)
+        assert [p.person.id_number for p in app.screen.proofs] == [first.person.id_number]
+        assert first.person.name in screen_text(app)
+        await pilot.press("p")
+        await saved_to(pilot, pdf)
+        await until(pilot, lambda: any(str(pdf) in n for n in notes(app)), timeout=30)
+        app.screen.query_one("#eproof-employee", Input).value = "无此人"
+        await pilot.press("f", "enter")
+        await until(pilot, lambda: any("没有找到职工" in n for n in notes(app)), timeout=30)
+    text = pdf_text(pdf)
+    assert "职工缴费证明" in text and first.person.name in text and first.person.id_number in text

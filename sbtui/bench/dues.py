@@ -26,13 +26,14 @@ from sbtui import clock
 
 
 def _read_docs(db, uscc: str) -> float:
-    """The preprocessing's floor: the employee documents its pass reads, read and parsed."""
-    import json
+    """The preprocessing's floor: the employee documents its pass reads, read and parsed
+    (pydantic-core's JSON parser, the fastest the project has)."""
+    from pydantic_core import from_json
 
     t0 = time.perf_counter()
     with db.tx() as conn:
         for (doc,) in conn.execute("SELECT doc FROM employees WHERE uscc = ?", (uscc,)):
-            json.loads(doc)
+            from_json(doc)
     return time.perf_counter() - t0
 
 

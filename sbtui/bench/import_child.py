@@ -11,6 +11,15 @@ import sys
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS: ``VmHWM`` (per address space, so it starts afresh at exec —
+    ``ru_maxrss`` keeps the forking parent's peak across exec), else ``ru_maxrss``."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 

@@ -49,16 +49,17 @@ class DelayServer(SandboxServer):
         self._log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self._log)
         deadline = time.monotonic() + self.timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("sandbox server exited: "
-                                   + (self.data_dir / "server.log").read_text(errors="replace")[-2000:])
-            try:
-                if httpx.get(f"{self.url}/api/v1/health", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
+        with httpx.Client(timeout=1) as client:  # one TLS context, not one per poll (see server.py)
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("sandbox server exited: "
+                                       + (self.data_dir / "server.log").read_text(errors="replace")[-2000:])
+                try:
+                    if client.get(f"{self.url}/api/v1/health").status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
         self.stop()
         raise RuntimeError("sandbox server did not start in time")
 

@@ -4,16 +4,19 @@ A sandbox server in its own process over real HTTP with a two-part delay before 
 mutation's commit (:mod:`sbtui.bench.pay_server` ``--all-keyed``: a disconnect check halfway
 drops a killed client's request, so the key is never stored) and ``reply_delay_ms`` after it;
 the outbox filled with operations of every group kind (``group.create``, ``group.assign``,
-``group.assign_many``, ``group.rename``, ``group.delete``) and wage submissions
+``group.assign_many``, ``group.rename``, ``group.delete``), wage submissions
 (``wages.submit``, through WagesService; its effect ``wages.declare`` is made when its
-feedback is due); ``sbtui sync`` in a child process
+feedback is due) and fee declarations and their voids (``declaration.submit``,
+``declaration.void``, through DeclarationsService; ``declaration.declare`` and
+``declaration.voided`` follow at their feedback); ``sbtui sync`` in a child process
 (:mod:`sbtui.bench.sync_child`) SIGKILLed while it pushes — timed from its first request —
 restarted, until ``kills`` kills were made; then runs that only finish the push. Each kill is
 classed before/at/after the commit (:mod:`sbtui.bench.killing`). Then the checks:
 
 - every key the client holds as confirmed has its effects on the service exactly once (none
   missing, none twice), a refused key none, and no effect under a key the client does not hold;
-- the local registry and groups equal the service's; the outbox empty; integrity ok;
+- the local registry, groups and declarations (with their statuses) equal the service's; the
+  outbox empty; integrity ok;
 - ``kills`` kills made; with 20 or more, kills landed before and after the commit.
 
 ``broken`` (``drop``, ``newkey``): the child is a deliberately broken client
@@ -36,10 +39,13 @@ from sbtui.bench.killing import DelayServer, Kills, Service
 from sbtui.bench.sync_child import BROKEN_ENV
 
 KINDS = ("group.create", "group.assign", "group.assign_many", "group.rename", "group.delete",
-         "wages.submit")
-EFFECTS = (*KINDS, "wages.declare")  # a wage submission's effect, made when its feedback is due
-PLAN = ("group.assign", "group.create", "group.assign_many", "group.rename", "wages.submit",
-        "group.assign", "group.delete")
+         "wages.submit", "declaration.submit", "declaration.void")
+# the effects made later under a kind's key: a wage submission's and a fee declaration's when
+# their feedback is due (declared), a void's under the declaration's own key (voided)
+EFFECTS = (*KINDS, "wages.declare", "declaration.declare", "declaration.voided")
+PLAN = ("group.assign", "declaration.submit", "group.create", "group.assign_many", "group.rename",
+        "wages.submit", "declaration.void", "group.assign", "group.delete")
+SERVICE_KINDS = ("wages.submit", "declaration.submit", "declaration.void")  # queued through services
 WAGE_ROWS = 3  # draft rows per wage submission
 
 
@@ -111,17 +117,48 @@ def queue_wages(home: Path, uscc: str, n: int) -> int:
     return made
 
 
+def queue_declarations(home: Path, uscc: str, submits: int, voids: int) -> Counter:
+    """Queue up to ``voids`` voids (作废) of declarations 申报成功 and unpaid here, then
+    ``submits`` fee declarations (日常申报) of one open tick each — more submits for the voids
+    that had no declaration to void — through DeclarationsService as the screens do (SPEC D3,
+    D8). Returns how many of each kind were queued (one submit queues one item per unit)."""
+    from sbtui.domain.declare import DeclareError
+    from sbtui.workspace import Workspace
+
+    made: Counter = Counter()
+    decl = Workspace(str(home)).employer(uscc).declarations
+    try:
+        for row in decl.unpaid()[:voids]:
+            try:
+                decl.queue_void(row["id"])
+            except DeclareError:
+                continue
+            made["declaration.void"] += 1
+        for _ in range(submits + voids - made["declaration.void"]):
+            lines = decl.open_lines("daily")
+            if not lines:
+                break
+            tick = lines[0]["tick"]
+            try:
+                made["declaration.submit"] += len(decl.queue("daily", [r for r in lines if r["tick"] == tick]))
+            except DeclareError:
+                break
+    finally:
+        decl.store.close()
+    return made
+
+
 def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter,
                      home: Path | None = None, uscc: str | None = None) -> Counter:
     """Queue ``n`` operations in the store at ``db`` (the child not running), following
     :data:`PLAN`; a kind that cannot be made now (nothing to rename or delete yet) becomes a
-    ``group.create``; wage submissions only with ``home`` and ``uscc``. Returns how many of
-    each kind."""
+    ``group.create``; wage submissions and fee declarations only with ``home`` and ``uscc``.
+    Returns how many of each kind."""
     from sbtui.store import open_store
     from sbtui.store.groups import LOCAL_PREFIX
 
     made: Counter = Counter()
-    wage_items = 0
+    later: Counter = Counter()  # queued through the services once the store is closed
     store = open_store(db)
     try:
         people = [r["id"] for r in store.registry.employees(status="normal", limit=500)]
@@ -133,9 +170,9 @@ def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter,
                     if g["name"].startswith("演练") and not store.groups.subgroup_ids(g["id"])[1:]]
             if kind in ("group.rename", "group.delete") and not ours:
                 kind = "group.create"
-            if kind == "wages.submit":
+            if kind in SERVICE_KINDS:
                 if home is not None:
-                    wage_items += 1
+                    later[kind] += 1
                     continue
                 kind = "group.assign"
             number = sum(counter.values())
@@ -153,8 +190,10 @@ def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter,
             made[kind] += 1
     finally:
         store.close()
-    if wage_items:
-        made["wages.submit"] += queue_wages(home, uscc, wage_items)
+    if later["wages.submit"]:
+        made["wages.submit"] += queue_wages(home, uscc, later["wages.submit"])
+    if later["declaration.submit"] or later["declaration.void"]:
+        made.update(queue_declarations(home, uscc, later["declaration.submit"], later["declaration.void"]))
     return made
 
 
@@ -192,9 +231,13 @@ def run_push_drill(workdir: Path, *, kills: int, operations: int = 60, seed: int
                "--remote", srv.url, "sync"]
         svc = Service(srv.url, uscc)
         try:
+            svc.c.post("/sandbox/settings", json={"feedback_delay_ms": 0}).raise_for_status()
+            # one declaration sent and settled by a sync not killed, so that the first batch
+            # has a declaration 申报成功 to void
+            report.queued.update(queue_declarations(home, uscc, 1, 0))
+            subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
             report.queued.update(queue_operations(db, operations, rng, plan, home, uscc))
             crash.set_reply_delay(srv.url, reply_delay_ms)
-            svc.c.post("/sandbox/settings", json={"feedback_delay_ms": 0}).raise_for_status()
             _kill_loop(report, cmd, env, db, svc, rng, apply_delay_ms, reply_delay_ms, plan,
                        operations, say, home, uscc)
             crash.set_reply_delay(srv.url, 0)
@@ -259,6 +302,7 @@ def _check(report: PushReport, svc: Service, url: str, db: Path, uscc: str, unit
             f"SELECT key, kind, state, attempts, response FROM outbox WHERE kind IN "
             f"({','.join('?' * len(KINDS))}) ORDER BY seq", KINDS)]
         local_groups = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, name, parent_id FROM groups")}
+        local_decls = {r[0]: r[1] for r in con.execute("SELECT id, status FROM declarations")}
     finally:
         con.close()
     confirmed = {it["key"] for it in items if it["state"] == "confirmed"}
@@ -282,6 +326,7 @@ def _check(report: PushReport, svc: Service, url: str, db: Path, uscc: str, unit
                              if k.applied is False and k.key in confirmed and per_key.get(k.key)})
     same_registry = crash.local_registry(db) == crash.server_registry(url, uscc, unit)
     server_groups = {g["id"]: (g["name"], g["parent_id"]) for g in svc.c.get("/groups").json()}
+    server_decls = {d["id"]: d["status"] for d in svc.c.get("/declarations").json()}
     integrity = crash.integrity(db)
     names = {
         "every confirmed key has its effect on the service (none lost)": missing,
@@ -294,6 +339,11 @@ def _check(report: PushReport, svc: Service, url: str, db: Path, uscc: str, unit
     report.checks = {name: not keys for name, keys in names.items()}
     report.checks["the local registry equals the service's"] = same_registry
     report.checks["the local groups equal the service's"] = local_groups == server_groups
+    differ = sorted(i for i in set(local_decls) | set(server_decls) if local_decls.get(i) != server_decls.get(i))
+    report.checks["the local declarations and their statuses equal the service's"] = not differ
+    if differ:
+        report.bad["the local declarations and their statuses equal the service's"] = [
+            f"{i}: here {local_decls.get(i)}, service {server_decls.get(i)}" for i in differ]
     report.checks[f"integrity_check: {integrity}"] = integrity == "ok"
     if report.asked >= 20:
         report.checks["kills landed both before and after the commit, keys applied and not"] = \

@@ -34,6 +34,20 @@ async def _login(ws: Workspace, uscc: str, unit_number: str) -> None:
         await ws.login(uscc, NEW_PASSWORD)
 
 
+class PhaseClock:
+    """A sync progress callback that adds the seconds since the previous event to the phase of
+    each event (``full``: the registry pages, ``dues``: GET /dues and the local write …)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
+
+    def __call__(self, event) -> None:
+        now = time.perf_counter()
+        self.seconds[event.phase] = self.seconds.get(event.phase, 0.0) + now - self.last
+        self.last = now
+
+
 async def fetch_pages(service, page_size: int = PAGE_SIZE) -> int:
     """The sync's floor: every registry page fetched and parsed (the client's own validation),
     nothing stored; returns the employees seen."""
@@ -47,15 +61,17 @@ async def fetch_pages(service, page_size: int = PAGE_SIZE) -> int:
 
 
 async def _one_round(url: str, home: Path, uscc: str, unit: str, changes: int,
-                     seed: int) -> tuple[float, float, float]:
+                     seed: int) -> tuple[float, float, float, dict[str, float]]:
     ws = Workspace(home, remote=url)
     try:
         await _login(ws, uscc, unit)
         record = (await ws.lookup_employer(uscc))[0]
         ws.save_employer(record, await ws.service().registrations())
-        t0 = time.perf_counter()
-        await ws.sync(uscc)
+        phases = PhaseClock()
+        t0 = phases.last = time.perf_counter()
+        await ws.sync(uscc, progress=phases)
         full = time.perf_counter() - t0
+        phases.seconds["(end)"] = time.perf_counter() - phases.last
         t0 = time.perf_counter()
         await fetch_pages(ws.service())
         floor = time.perf_counter() - t0
@@ -65,7 +81,7 @@ async def _one_round(url: str, home: Path, uscc: str, unit: str, changes: int,
         t0 = time.perf_counter()
         await ws.sync(uscc)
         incremental = time.perf_counter() - t0
-        return full, incremental, floor
+        return full, incremental, floor, phases.seconds
     finally:
         await ws.aclose()
 
@@ -81,16 +97,17 @@ def run_sync_bench(*, employees: int, changes: int = 100, repeat: int = 3, log: 
             facts = info(data)
             if log:
                 print(f"server up with {facts['employees']} employees in {seeded:.1f} s: {srv.url}", flush=True)
-            fulls, incs, floors = [], [], []
+            fulls, incs, floors, phases = [], [], [], []
             for i in range(repeat):
-                full, inc, floor = asyncio.run(_one_round(srv.url, Path(tmp) / f"home{i}", facts["uscc"],
+                full, inc, floor, phase = asyncio.run(_one_round(srv.url, Path(tmp) / f"home{i}", facts["uscc"],
                                                    facts["unit_numbers"][0], changes, seed=100 + i))
                 fulls.append(full)
                 incs.append(inc)
                 floors.append(floor)
+                phases.append(phase)
                 if log:
-                    print(f"run {i + 1}: full {full:.2f} s (floor {floor:.2f} s), incremental {inc:.3f} s",
-                          flush=True)
+                    print(f"run {i + 1}: full {full:.2f} s (floor {floor:.2f} s), incremental {inc:.3f} s; "
+                          f"phases {', '.join(f'{k} {v:.2f} s' for k, v in phase.items())}", flush=True)
     return {
         "employees": employees,
         "changes": changes,
@@ -98,6 +115,7 @@ def run_sync_bench(*, employees: int, changes: int = 100, repeat: int = 3, log: 
         "full_floor_s": statistics.median(floors),
         "full_ratio": statistics.median(fulls) / statistics.median(floors),
         "full_floor_runs_s": floors,
+        "full_phases_s": phases,  # per run: seconds per sync phase (to each phase's last event)
         "incremental_sync_s": statistics.median(incs),
         "full_runs_s": fulls,
         "incremental_runs_s": incs,

@@ -45,6 +45,9 @@ def _register() -> None:
         employer,
         home,
         payments,
+        proofs,
+        queries,
+        refunds,
         sandbox,
         settings,
         wages,
@@ -54,7 +57,7 @@ def _register() -> None:
     for group in (sandbox.sandbox, employer.employer, employees.employees, employees.units, wages.wages, bench.bench, settings.users,
                   settings.password, home.home, dues.dues, declarations.declarations,
                   declarations.projects, payments.payments, payments.vouchers, agreements.agreements,
-                  certificates.certificates):
+                  certificates.certificates, proofs.proofs, refunds.refunds, queries.query):
         cli.add_command(group)
     employer.employer.add_command(settings.employer_info)
     cli.add_command(employer.login)
@@ -64,6 +67,7 @@ def _register() -> None:
     cli.add_command(demo.demo)
     cli.add_command(declare)
     cli.add_command(payments.pay)
+    cli.add_command(queries.reconcile)
     # Last: every command registered above (and any added later in this function) takes
     # --json, --home, --remote, --insecure-token-file after its name too (issue 15 item 12).
     add_common_options(cli, no_workspace=frozenset({"sandbox", "bench"}))

@@ -18,6 +18,7 @@ from sbtui.cli.common import (
     EXIT_REFUSED,
     EXIT_USAGE,
     JSON,
+    OUTPUT,
     Ctx,
     confirm,
     current_uscc,
@@ -30,6 +31,7 @@ from sbtui.cli.common import (
 from sbtui.cli.data import online
 from sbtui.domain.pay import ONE_BATCH, PaymentError
 from sbtui.domain.vocab import AgreementStatus
+from sbtui.services.list_tables import agreements_table
 
 QUEUED = "已保存到待发送队列，联网后发送（sbtui sync）。"
 FIELDS = ("id", "status", "reason", "batch", "tax_authority", "region", "region_name", "bank", "branch",
@@ -59,12 +61,14 @@ def agreements() -> None:
 
 @agreements.command("list")
 @click.option("--refresh", is_flag=True, help="Send what is queued and ask the service first.")
+@OUTPUT
 @JSON
 @EMPLOYER
 @click.pass_obj
 @run
-async def list_cmd(obj: Ctx, refresh: bool, as_json: bool, uscc: str | None) -> None:
-    """The agreements (as last synced, and those changed here and not sent yet)."""
+async def list_cmd(obj: Ctx, refresh: bool, output: str | None, as_json: bool, uscc: str | None) -> None:
+    """The agreements (as last synced, and those changed here and not sent yet; --output: also
+    to xlsx)."""
     from sbtui.remote.errors import OfflineError
 
     uscc = current_uscc(obj, uscc)
@@ -77,7 +81,8 @@ async def list_cmd(obj: Ctx, refresh: bool, as_json: bool, uscc: str | None) -> 
             await svc.refresh()
         except OfflineError as exc:
             fail(f"{exc.message}。不加 --refresh 可查看本地记录。", EXIT_OFFLINE)
-    emit_rows(obj, as_json, svc.agreements(), row_json, row_text, "没有三方协议（sbtui agreements add 新增）。")
+    emit_rows(obj, as_json, svc.agreements(), row_json, row_text, "没有三方协议（sbtui agreements add 新增）。",
+              output=output, table=agreements_table)
 
 
 def _form_options(f):

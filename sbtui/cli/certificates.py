@@ -19,6 +19,7 @@ from sbtui.cli.common import (
     EXIT_REFUSED,
     EXIT_USAGE,
     JSON,
+    OUTPUT,
     Ctx,
     current_uscc,
     day_option,
@@ -31,6 +32,7 @@ from sbtui.cli.data import online, require_online
 from sbtui.domain.certify import period_text
 from sbtui.domain.models import Certificate
 from sbtui.services.certificates import CertificateError
+from sbtui.services.list_tables import certificates_table
 
 OFFLINE = "当前无法连接服务，开具或补开完税证明需要联网，请联网后重试。"
 
@@ -83,20 +85,23 @@ def certificates() -> None:
 @click.option("--date-from", metavar="YYYY-MM-DD", help="填发日期起.")
 @click.option("--date-to", metavar="YYYY-MM-DD", help="填发日期止.")
 @click.option("--refresh", is_flag=True, help="Ask the service first.")
+@OUTPUT
 @JSON
 @EMPLOYER
 @click.pass_obj
 @run
 async def certificates_list(obj: Ctx, date_from: str | None, date_to: str | None, refresh: bool,
-                            as_json: bool, uscc: str | None) -> None:
-    """The certificates issued, by 填发日期, newest first (as last synced, or --refresh)."""
+                            output: str | None, as_json: bool, uscc: str | None) -> None:
+    """The certificates issued, by 填发日期, newest first (as last synced, or --refresh;
+    --output: also to xlsx)."""
     date_from, date_to = day_option(date_from, "--date-from"), day_option(date_to, "--date-to")
     uscc = current_uscc(obj, uscc)
     svc = obj.ws.employer(uscc).certificates
     if refresh:
         await require_online(obj, uscc)
         await svc.refresh()
-    emit_rows(obj, as_json, svc.certificates(date_from, date_to), cert_row, cert_text, "没有完税证明。")
+    emit_rows(obj, as_json, svc.certificates(date_from, date_to), cert_row, cert_text, "没有完税证明。",
+              output=output, table=certificates_table)
 
 
 @certificates.command("issue")

@@ -194,10 +194,35 @@ JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 """A command's own ``--json`` (besides the global one), into ``as_json``."""
 
 
+OUTPUT = click.option("--output", type=click.Path(dir_okay=False), metavar="F.xlsx",
+                      help="Also export the list to this .xlsx file (mode 0600).")
+"""The ``--output F.xlsx`` option of every list command (SPEC Q1: every list exports)."""
+
+
+def export_table(path: str, table: Any) -> None:
+    """Write a list (a :class:`sbtui.services.tables.Table`) to ``path``; says where on stderr.
+    A path that is not .xlsx or cannot be written: a usage error, nothing half-written."""
+    from sbtui.services.tables import TableError, write_xlsx
+    from sbtui.xlsx.errors import XlsxError
+
+    try:
+        written = write_xlsx(path, table)
+    except TableError as exc:
+        fail(str(exc), EXIT_USAGE)
+    except (OSError, XlsxError) as exc:
+        fail(f"导出失败：{getattr(exc, 'strerror', None) or exc}", EXIT_USAGE)
+    else:
+        info(f"已导出 {len(table.rows)} 行到 {written}")
+
+
 def emit_rows(obj: Ctx, as_json: bool, rows: list[Any], to_json: Callable[[Any], Any],
-              to_text: Callable[[Any], str], empty: str) -> None:
+              to_text: Callable[[Any], str], empty: str, *, output: str | None = None,
+              table: Callable[[list[Any]], Any] | None = None) -> None:
     """A list command's answer: JSON (the global ``--json`` or the command's own), else one line
-    per row, or ``empty`` on stderr when there is none."""
+    per row, or ``empty`` on stderr when there is none. With ``output`` the rows are also
+    exported there, as ``table(rows)`` builds them."""
+    if output is not None and table is not None:
+        export_table(output, table(rows))
     if obj.json or as_json:
         emit_json([to_json(r) for r in rows])
         return

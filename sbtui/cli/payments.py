@@ -20,6 +20,7 @@ from sbtui.cli.common import (
     EXIT_REFUSED,
     EXIT_USAGE,
     JSON,
+    OUTPUT,
     Ctx,
     confirm,
     current_uscc,
@@ -35,6 +36,7 @@ from sbtui.cli.data import online, require_online
 from sbtui.domain.models import PayLine, Payment, Voucher
 from sbtui.domain.pay import CONFIRM, PaymentError
 from sbtui.domain.vocab import PaymentResult, VoucherStatus
+from sbtui.services.list_tables import vouchers_table
 
 DUE_FIELDS = ("key", "declaration_id", "item", "item_name", "unit_number", "period_from", "period_to",
               "amount", "late_fee", "deadline", "days_late", "as_of")
@@ -108,7 +110,7 @@ async def due(obj: Ctx, refresh: bool, as_json: bool, uscc: str | None) -> None:
 
 
 async def _records(obj: Ctx, uscc: str | None, days: tuple[str | None, str | None], refresh: bool,
-                   as_json: bool, *, kind: str) -> None:
+                   as_json: bool, *, kind: str, output: str | None = None) -> None:
     """``payments list`` / ``vouchers list``: the local records in a date range (after asking
     the service with ``--refresh``), as JSON or one line each."""
     date_from, date_to = day_option(days[0], "--date-from"), day_option(days[1], "--date-to")
@@ -120,7 +122,8 @@ async def _records(obj: Ctx, uscc: str | None, days: tuple[str | None, str | Non
     if kind == "payments":
         emit_rows(obj, as_json, pay.payments(date_from, date_to), _dump, payment_text, "没有缴费记录。")
     else:
-        emit_rows(obj, as_json, pay.vouchers(date_from, date_to), _dump, voucher_text, "没有缴费凭证。")
+        emit_rows(obj, as_json, pay.vouchers(date_from, date_to), _dump, voucher_text, "没有缴费凭证。",
+                  output=output, table=vouchers_table)
 
 
 def _dump(model: Any) -> Any:
@@ -288,14 +291,15 @@ def vouchers() -> None:
 @click.option("--date-from", metavar="YYYY-MM-DD", help="填开日期起.")
 @click.option("--date-to", metavar="YYYY-MM-DD", help="填开日期止.")
 @click.option("--refresh", is_flag=True, help="Ask the service first.")
+@OUTPUT
 @JSON
 @EMPLOYER
 @click.pass_obj
 @run
-async def vouchers_list(obj: Ctx, date_from: str | None, date_to: str | None, refresh: bool, as_json: bool,
-                        uscc: str | None) -> None:
-    """The vouchers by 填开日期, newest first."""
-    await _records(obj, uscc, (date_from, date_to), refresh, as_json, kind="vouchers")
+async def vouchers_list(obj: Ctx, date_from: str | None, date_to: str | None, refresh: bool, output: str | None,
+                        as_json: bool, uscc: str | None) -> None:
+    """The vouchers by 填开日期, newest first (--output: also to xlsx)."""
+    await _records(obj, uscc, (date_from, date_to), refresh, as_json, kind="vouchers", output=output)
 
 
 @vouchers.command("show")

@@ -151,7 +151,11 @@ def aggregate(lines: Iterable[EmployeeDue]) -> list[DueTotal]:
 # -- the one-pass form ---------------------------------------------------------------------------
 
 def _cents(text: Any) -> int:
-    d = Decimal(str(text))
+    s = str(text)
+    # the canonical "8888.00" (every stored wage): its digits are the cents, exactly
+    if len(s) > 3 and s[-3] == "." and s.isascii() and s[:-3].isdigit() and s[-2:].isdigit():
+        return int(s[:-3] + s[-2:])
+    d = Decimal(s)
     return int((d * 100).to_integral_value())
 
 
@@ -203,6 +207,14 @@ class Preprocessor:
                     rows.append((item.id, num, den, -1, rate))
             self._items[code] = rows
         self._limits: dict[tuple[int, str], tuple[int, int]] = {}
+        self._months: dict[str, int] = {}  # "YYYY-MM" → month_index, memoized
+        self._wage_cents: dict[str, int] = {}  # wage text → cents, memoized
+
+    def _month(self, text: str) -> int:
+        i = self._months.get(text)
+        if i is None:
+            i = self._months[text] = month_index(text)
+        return i
 
     def _limit(self, year: int, code: str) -> tuple[int, int]:
         key = (year, code)
@@ -222,7 +234,27 @@ class Preprocessor:
             hi = min(hi, month_index(stop) - 1)
         if hi < lo:
             return
-        wages = doc["wages"]
+        # the employee's wage spans per type, clipped to the window, once (not per registration)
+        spans: dict[str, list[tuple[int, int, int]]] = {}
+        month, cents = self._month, self._wage_cents
+        for w in doc["wages"]:
+            a = month(w["period_from"])
+            b = month(w["period_to"])
+            if a < lo:
+                a = lo
+            if b > hi:
+                b = hi
+            if a > b:
+                continue
+            text = w["wage"]
+            c = cents.get(text) if isinstance(text, str) else None
+            if c is None:
+                c = _cents(text)
+                if isinstance(text, str):
+                    cents[text] = c
+            spans.setdefault(w["type"], []).append((a, b, c))
+        if not spans:
+            return
         scope = self.scope
         for reg in doc["registrations"]:
             unit = reg["unit_number"]
@@ -232,23 +264,24 @@ class Preprocessor:
                 if kinds is None:
                     continue
             for code in reg["insurance_types"]:
+                of_type = spans.get(code)
+                if of_type is None:
+                    continue
                 start = lo
                 if kinds is not None:
                     first = kinds.get(code)
                     if first is None:
                         continue
-                    start = max(lo, month_index(first))
+                    start = max(lo, month(first))
                 items = self._items.get(code)
                 if not items:
                     continue
-                for w in wages:
-                    if w["type"] != code:
-                        continue
-                    a = max(month_index(w["period_from"]), start)
-                    b = min(month_index(w["period_to"]), hi)
+                for a, b, c in of_type:
+                    if a < start:
+                        a = start
                     if a > b:
                         continue
-                    self._span(unit, code, items, _cents(w["wage"]), a, b)
+                    self._span(unit, code, items, c, a, b)
 
     def _span(self, unit: str, code: str, items: list[_ItemRow], wage: int,
               a: int, b: int) -> None:

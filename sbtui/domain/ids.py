@@ -31,6 +31,11 @@ from sbtui import clock
 Reason = Literal["empty", "length", "format", "region", "birth_date", "checksum"]
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100: no I, O, Z, S, V
+DIGITS = "0123456789"  # ASCII only: str.isdigit() also passes ٣, ३, ² … (issue 14)
+
+
+def _digits(text: str) -> bool:
+    return all(c in DIGITS for c in text)
 
 
 class InvalidIdError(ValueError):
@@ -77,7 +82,7 @@ def check_uscc(text: str) -> str:
     if len(number) != 18:
         raise InvalidIdError(f"统一社会信用代码应为18位，当前为{len(number)}位", "length")
     for i, ch in enumerate(number):
-        ok = ch.isdigit() if 2 <= i < 8 else ch in USCC_ALPHABET
+        ok = ch in DIGITS if 2 <= i < 8 else ch in USCC_ALPHABET
         if not ok:
             hint = "应为数字" if 2 <= i < 8 else "只能是数字或大写字母（不含I、O、Z、S、V）"
             raise InvalidIdError(f"统一社会信用代码第{i + 1}位“{ch}”不是有效字符，{hint}", "format")
@@ -100,7 +105,7 @@ def is_valid_uscc(text: str) -> bool:
 def resident_id_check_char(first17: str) -> str:
     """The check character (18th, a digit or ``X``) for 17 leading digits (GB 11643)."""
     body = _prep(first17)[:17]
-    if len(body) != 17 or not body.isdigit():
+    if len(body) != 17 or not _digits(body):
         raise InvalidIdError("身份证号码前17位应为数字", "format")
     return ric.calc_check_digit(body + "0")
 
@@ -149,7 +154,7 @@ def check_resident_id(text: str, *, check_region: bool = True, today: date | Non
     if len(number) != 18:
         hint = "（15位旧号码请使用18位新号码）" if len(number) == 15 else ""
         raise InvalidIdError(f"身份证号码应为18位，当前为{len(number)}位{hint}", "length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _digits(number[:17]) or number[17] not in DIGITS + "X":
         raise InvalidIdError("身份证号码格式不正确：前17位应为数字，最后一位应为数字或X", "format")
     _birth(number, today)
     if check_region and region_name(number) is None:
@@ -171,7 +176,7 @@ def is_valid_resident_id(text: str, *, check_region: bool = True) -> bool:
 def birth_date(id_number: str) -> date:
     """The birth date in a resident ID (raises InvalidIdError if it is not a real date)."""
     number = _prep(id_number)
-    if len(number) != 18 or not number[:17].isdigit():
+    if len(number) != 18 or not _digits(number[:17]):
         raise InvalidIdError("身份证号码格式不正确", "format")
     return _birth(number, date.max)
 
@@ -179,7 +184,7 @@ def birth_date(id_number: str) -> date:
 def gender(id_number: str) -> Literal["男", "女"]:
     """``"男"`` when the 17th digit (sequence code) is odd, ``"女"`` when even."""
     number = _prep(id_number)
-    if len(number) != 18 or not number[:17].isdigit():
+    if len(number) != 18 or not _digits(number[:17]):
         raise InvalidIdError("身份证号码格式不正确", "format")
     return "男" if int(number[16]) % 2 else "女"
 

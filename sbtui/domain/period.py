@@ -25,10 +25,12 @@ MAX_YEAR = 2099
 
 _PATTERNS = (
     # 2024-01, 2024-1, 2024/01, 2024.01, 2024年1月, 2024年01月, 2024 - 1
-    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"),
-    re.compile(r"^(\d{4})(\d{2})$"),  # 202401 (how spreadsheet users type it)
+    re.compile(r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*月?$"),
+    re.compile(r"^([0-9]{4})([0-9]{2})$"),  # 202401 (how spreadsheet users type it)
 )
-_CANONICAL = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# [0-9], not \d: \d also matches ٢٠٢٤ and other digit sets (issue 14: the wire takes ASCII only;
+# full-width digits typed by a user become ASCII by NFKC before the lenient patterns)
+_CANONICAL = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")
 
 
 class PeriodError(ValueError):

@@ -172,6 +172,20 @@ class VoucherStatus(StrEnum):
     VOIDED = "已作废"
 
 
+class ReconcileGap(StrEnum):
+    """A gap the 对账 view flags on a unit number × period (SPEC Q1; sbtui's own view): dues →
+    declared → paid → certificate issued, and what was given back."""
+
+    UNDECLARED = "有应缴未申报"
+    DECLARING = "申报中"
+    OVERDUE = "已申报未缴费（已过缴款期限）"
+    ON_VOUCHER = "凭证已开具未入库"
+    MISMATCH = "缴费金额与申报不符"
+    UNCERTIFIED = "已缴费未开具完税证明"
+    REFUNDING = "退费申请中"
+    REFUNDED = "已退费"
+
+
 class PayMethod(StrEnum):
     """How the ticked lines are paid (SPEC P1)."""
 

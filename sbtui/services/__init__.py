@@ -13,6 +13,7 @@ menu area (official client)                     module                          
 费款缴纳 (缴费, 缴费凭证打印记录, 缴费记录)          ``services/payments.py``        ``PaymentsService``
 单位三方协议管理                                   ``services/agreements.py``      ``AgreementsService``
 证明打印 (税收完税证明 开具, 补开, 查验)             ``services/certificates.py``    ``CertificatesService``
+证明打印 (单位缴费证明, 职工缴费证明)                ``services/proofs.py``          ``ProofsService``
 用户管理, 系统设置, 登录                           ``services/users.py``           ``UsersService``
 ==============================================  ==============================  ====================
 

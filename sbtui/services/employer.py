@@ -10,6 +10,9 @@ from sbtui.services.certificates import CertificatesService
 from sbtui.services.declarations import DeclarationsService
 from sbtui.services.home import HomeService
 from sbtui.services.payments import PaymentsService
+from sbtui.services.proofs import ProofsService
+from sbtui.services.queries import QueriesService
+from sbtui.services.refunds import RefundsService
 from sbtui.services.registry import RegistryService
 from sbtui.services.wages import WagesService
 
@@ -27,6 +30,9 @@ class Employer:
         self.payments = PaymentsService(area)
         self.agreements = AgreementsService(area)
         self.certificates = CertificatesService(area)
+        self.queries = QueriesService(area)
+        self.proofs = ProofsService(area)
+        self.refunds = RefundsService(area)
         self.home = HomeService(area)
 
     # -- this employer on this machine (login, 待发送队列, the status bar) ---------------------

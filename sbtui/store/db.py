@@ -26,6 +26,7 @@ from sbtui.store.groups import Groups
 from sbtui.store.migrations import migrations
 from sbtui.store.outbox import Outbox
 from sbtui.store.payments import Payments
+from sbtui.store.refunds import Refunds
 from sbtui.store.registry import Registry
 from sbtui.store.wage_draft import WageDraft
 from sbtui.store.wage_query import WageQuery
@@ -95,6 +96,7 @@ class Store:
     ``store.payments``           the pay list, payments, vouchers, deposit accounts (P1–P4)
     ``store.agreements``         three-party agreements (A1)
     ``store.certificates``       税收完税证明 issued (C1–C3)
+    ``store.refunds``            单位退费申请 (R1–R3)
     ============================ =====================================================
 
     A part that queues outbox items registers their kinds with the handlers that apply the
@@ -116,6 +118,7 @@ class Store:
         self.payments = Payments(db, self.outbox)
         self.agreements = Agreements(db, self.outbox)
         self.certificates = Certificates(db, self.outbox)
+        self.refunds = Refunds(db, self.outbox)
 
     def close(self) -> None:
         self.db.close()

@@ -439,3 +439,20 @@ def m007_certificates(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_certificates_issued_on ON certificates (issued_on)")
+
+
+@migrations()
+def m008_refunds(db: Database) -> None:
+    # 单位退费申请管理 (SPEC R1–R3; issue 13): the service's refund applications (JSON Refund).
+    db.execute(
+        """
+        CREATE TABLE refunds (
+            id TEXT PRIMARY KEY,
+            submitted_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            doc TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_refunds_submitted_at ON refunds (submitted_at)")

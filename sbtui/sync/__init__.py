@@ -24,6 +24,7 @@ from sbtui.sync.feedback import fetch_feedback_once, fetch_wage_feedback
 from sbtui.sync.progress import ProgressCallback, Refusal, SyncProgress, SyncResult
 from sbtui.sync.pull import pull
 from sbtui.sync.push import push
+from sbtui.sync.refunds import pull_refunds
 
 __all__ = ["Refusal", "SyncProgress", "SyncResult", "fetch_declaration_feedback", "fetch_wage_feedback",
            "sync"]
@@ -78,7 +79,7 @@ async def _sync(store: Store, service: RemoteService, *, full: bool, progress: P
             result.agreement_feedback = len(await fetch_agreement_feedback_once(store, service, progress=emit))
             await pull_payments(store, service, progress=emit)
             await pull_agreements(store, service, progress=emit)
-            # no certificates: 证明打印 is not §7, the service refuses a 缴费 user them (P5)
+            # no certificates, no refunds: not §7, the service refuses a 缴费 user them (P5)
         except OfflineError as exc:
             result.offline = True
             result.error = exc.message
@@ -102,6 +103,7 @@ async def _sync(store: Store, service: RemoteService, *, full: bool, progress: P
                 await pull_payments(store, service, progress=emit)
                 await pull_agreements(store, service, progress=emit)
                 await pull_certificates(store, service, progress=emit)
+                await pull_refunds(store, service, progress=emit)  # takes the due decisions (R3)
             except (ServerError, ProtocolError) as exc:
                 result.error = exc.message
         except OfflineError as exc:

@@ -31,6 +31,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic_core import from_json
 
 from sbtui.domain.catalogue import catalogue
 from sbtui.domain.dues import DueTotal, Preprocessor, employee_dues
@@ -124,7 +125,7 @@ def refresh(db: Db, uscc: str, today: date, at: str, *, force: bool = False) -> 
         lo = min(min(points.values()) for points in scope.values())
         pre = Preprocessor(region, lo, current, current=current, scope=scope)
         for (doc,) in conn.execute("SELECT doc FROM employees WHERE uscc = ?", (uscc,)):
-            pre.add(json.loads(doc))
+            pre.add(from_json(doc))  # pydantic-core's parser: about twice the stdlib's speed
         items = catalogue().types
         for unit, points in scope.items():
             if unit in whole:

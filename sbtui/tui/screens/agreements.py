@@ -17,6 +17,8 @@ from textual.binding import BindingType
 
 from sbtui.domain.vocab import STAFF, AgreementStatus
 from sbtui.remote.errors import OfflineError
+from sbtui.services.list_tables import agreements_table
+from sbtui.services.tables import Table
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.dialogs.countdown import CountdownDialog
 from sbtui.tui.keys import keyed
@@ -56,6 +58,7 @@ class AgreementsScreen(RowListScreen):
         keyed("agreements", "verify", "c", "verify", S.KEY_VERIFY),
         keyed("agreements", "void", "v", "void", S.KEY_VOID),
         keyed("agreements", "revoke", "r", "revoke", S.KEY_REVOKE),
+        keyed("agreements", "export", "x", "export", S.KEY_EXPORT),
         keyed("agreements", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
 
@@ -70,6 +73,9 @@ class AgreementsScreen(RowListScreen):
         return (self.ident_of(a), str(value_of(a, "status", "")),
                 S.BATCH_YES if value_of(a, "batch") else S.BATCH_NO, value_of(a, "bank", ""),
                 value_of(a, "account", ""), value_of(a, "account_name", ""), value_of(a, "branch", ""))
+
+    def export_table(self) -> Table:
+        return agreements_table(self.items)
 
     @staticmethod
     def ident_of(a: Any) -> str:

@@ -45,6 +45,7 @@ class PayScreen(PayFlowMixin, RowListScreen):
         keyed("pay", "tick_all", "a", "tick_all", S.KEY_TICK_ALL),
         keyed("pay", "pay", "p", "pay", S.KEY_PAY),
         keyed("pay", "view", "enter", "view", S.KEY_VIEW, show=False),
+        keyed("pay", "export", "x", "export", S.KEY_EXPORT, show=False),
         keyed("pay", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
 

@@ -11,6 +11,8 @@ from textual import on, work
 from textual.widgets import DataTable
 
 from sbtui.domain.vocab import EVERYONE, VoucherStatus
+from sbtui.services.list_tables import vouchers_table
+from sbtui.services.tables import Table
 from sbtui.tui.dialogs.confirm import ConfirmDialog
 from sbtui.tui.keys import keyed
 from sbtui.tui.registry import ScreenSpec, register_screen
@@ -37,6 +39,7 @@ class VouchersScreen(RowListScreen):
         keyed("pay.vouchers", "view", "enter", "view", S.KEY_VIEW),
         keyed("pay.vouchers", "reprint", "p", "reprint", S.KEY_REPRINT),
         keyed("pay.vouchers", "void", "v", "void", S.KEY_VOID),
+        keyed("pay.vouchers", "export", "x", "export", S.KEY_EXPORT),
         keyed("pay.vouchers", "filter", "f", "filter", S.KEY_FILTER),
         keyed("pay.vouchers", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
@@ -46,6 +49,9 @@ class VouchersScreen(RowListScreen):
 
     async def refresh_from_service(self) -> None:
         await self.employer.payments.refresh()
+
+    def export_table(self) -> Table:
+        return vouchers_table(self.items)
 
     def cells(self, v: Any) -> tuple[str, ...]:
         return (v.number, str(v.status), money(v.total), v.issued_on.isoformat(), v.deadline.isoformat(),

@@ -37,7 +37,10 @@ One item may take more than one table row (a late fee under its line): override
 :meth:`after_show` runs once the table is filled (totals above the list). A screen with more
 above the list than query fields overrides :meth:`compose_top`.
 
-Exports: an export-to-xlsx action belongs to the screen (its service writes the file).
+Every list exports to xlsx (SPEC Q1): bind ``x`` to ``export`` (``keyed(SCOPE, "export", "x",
+"export", L.KEY_EXPORT)``); :meth:`action_export` asks where (the exports folder, else the folder
+last used) and writes :meth:`export_table` — by default the columns and cells shown, for every
+item; override it to hand the service's typed table (amounts as numbers) instead.
 """
 from __future__ import annotations
 
@@ -57,7 +60,9 @@ from sbtui.domain.period import Period
 from sbtui.remote.errors import OfflineError, ServiceError
 from sbtui.tui.abstract import AbstractScreenMeta
 from sbtui.tui.screens.base import BaseScreen
-from sbtui.tui.screens.pay_common import service_message
+from sbtui import clock
+from sbtui.services.tables import Table, write_xlsx
+from sbtui.tui.screens.pay_common import ask_path, call, service_message
 from sbtui.tui.strings import lists as L
 from sbtui.tui.widgets.column_table import ColumnTable
 from sbtui.tui.widgets.text_input import TextInput
@@ -129,6 +134,7 @@ class RowListScreen(BaseScreen, metaclass=AbstractScreenMeta):
     REFRESHED: ClassVar[str] = L.REFRESHED
     OFFLINE: ClassVar[str] = L.OFFLINE
     OFFLINE_ON_OPEN: ClassVar[bool] = False  # also say "offline" when the quiet download on opening fails
+    EXPORT_NAME: ClassVar[str] = ""  # the export's file name stem (default: HEADING)
 
     def __init__(self) -> None:
         super().__init__()
@@ -304,3 +310,30 @@ class RowListScreen(BaseScreen, metaclass=AbstractScreenMeta):
         await self.reload()
         if not quiet:
             self.notify(self.REFRESHED.format(n=len(self.items)))
+
+    # -- export ---------------------------------------------------------------------------------
+    def export_table(self) -> Table:
+        """What ``x`` exports: by default the list as shown (every table row, its cells)."""
+        return Table(self.HEADING, self.COLUMNS, [tuple(cells) for _, cells in self.table_rows()])
+
+    @work(exclusive=True, group="rows-export")
+    async def action_export(self) -> None:
+        """``x`` 导出: the list to an xlsx file the user names (0600; nothing half-written)."""
+        from sbtui.services.tables import TableError
+        from sbtui.xlsx.errors import XlsxError
+
+        if not self.items:
+            self.notify(L.EXPORT_EMPTY, severity="warning")
+            return
+        name = L.EXPORT_FILE.format(name=self.EXPORT_NAME or self.HEADING, today=clock.today().isoformat())
+        path = await ask_path(self.app, title=L.EXPORT_TITLE.format(name=self.HEADING), prompt=L.EXPORT_PROMPT,
+                              name=name)
+        if path is None:
+            return
+        try:
+            written = await call(self.host, write_xlsx, path, self.export_table())
+        except (TableError, OSError, XlsxError) as exc:
+            text = getattr(exc, "strerror", None) or service_message(exc)
+            self.notify(L.EXPORT_FAILED.format(error=text), severity="error", timeout=10)
+            return
+        self.notify(L.EXPORTED.format(path=written), timeout=10)

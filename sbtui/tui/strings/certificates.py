@@ -31,7 +31,7 @@ HELP_PROOF = (
     "按费款所属期起止开具{title}：逐月、逐险种列出缴费基数和实缴金额，合计金额以大写和小写填写，"
     "以 PDF 文件的格式保存。数据为税务服务返回的已入库缴费记录；本证明为客户端生成，不加盖印章，"
     "如需加盖印章请到主管税务机关或社保经办机构办理。\n"
-    "输入费款所属期起止后按 Enter 查询 · p 打印（保存为 PDF）· F5 / u 刷新 · f 查询条件。"
+    "f 查询条件：输入费款所属期起止后按 Enter 查询 · p 打印（保存为 PDF）· F5 / u 重新查询。"
 )
 HELP_PROOF_EMPLOYEE = "职工：输入身份证件号码或姓名只开具该职工的证明，留空开具全部职工（每人一页）。"
 
@@ -122,14 +122,18 @@ VERIFY_FAILED = "查验失败：{error}"
 # 单位缴费证明, 职工缴费证明
 F_PROOF_FROM = "费款所属期起"
 F_PROOF_TO = "费款所属期止"
-F_PROOF_EMPLOYEE = "职工（证件号码或姓名，空为全部）"
-PROOF_UNIT_COLUMNS = ("费款所属期", "险种", "缴费基数", "实缴金额", "人数")
-PROOF_EMPLOYEE_COLUMNS = ("姓名", "证件号码", "费款所属期", "险种", "缴费基数", "实缴金额")
-PROOF_COUNT = "{n} 行 · 实缴金额合计 {total} 元"
+F_PROOF_EMPLOYEE = "证件号码或姓名（空为全部职工）"
+PROOF_UNIT_COLUMNS = ("费款所属期", "险种", "缴费人数", "缴费基数", "单位缴纳", "个人缴纳", "滞纳金", "实缴金额")
+PROOF_EMPLOYEE_COLUMNS = ("姓名", "证件号码", "费款所属期", "险种", "缴费基数", "单位缴纳", "个人缴纳", "滞纳金",
+                          "实缴金额")
+PROOF_COUNT = "共 {n} 行 · 实缴金额合计 {total} 元"
+PROOF_NOTE_UNIT = "{name}（{uscc}）· 单位编号 {units}"
+PROOF_NOTE_EMPLOYEE = "{name} · {id_type} {id_number} · 人员编号 {number} · 该职工实缴金额合计 {total} 元"
 PROOF_EMPTY = "所选费款所属期没有已入库的缴费记录"
 PROOF_NEED = "请输入费款所属期起止（YYYY-MM）后按 Enter 查询"
 PROOF_SAVE_PROMPT = "将《{title}》以 PDF 文件的格式保存到："
 PROOF_FILE = "{title}_{period_from}_{period_to}.pdf"
+PROOF_LOADING = "正在查询已入库的缴费记录…"
+PROOF_WRITING = "正在生成 PDF…"
 PROOF_SAVED = "已保存到 {path}"
 PROOF_FAILED = "打印失败：{error}"
-PROOF_NO_EMPLOYEE = "没有找到职工：{who}"
