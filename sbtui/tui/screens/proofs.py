@@ -57,8 +57,14 @@ class ProofScreen(RowListScreen):
         if not period_from:
             self.proofs, self.asked = [], False
             return []
-        await self.host.service_ready()
-        self.proofs = await self.ask(period_from, period_to, employee)
+        self.query_one(f"#{self.PREFIX}-summary", Static).update(S.PROOF_LOADING)
+        try:
+            await self.host.service_ready()
+            self.proofs = await self.ask(period_from, period_to, employee)
+        except Exception:
+            self.proofs, self.asked, self.items = [], False, []
+            self.show()  # no rows of an earlier query under a refused one
+            raise
         self.asked = True
         return [(p, r) for p in self.proofs for r in p.rows]
 
@@ -91,6 +97,7 @@ class ProofScreen(RowListScreen):
                                                        period_to=first.period_to))
         if path is None:
             return
+        self.notify(S.PROOF_WRITING)
         try:
             written = await call(self.host, self.employer.proofs.write_pdf, self.proofs, path)
         except REFUSALS as exc:

@@ -261,8 +261,8 @@ class EmployeeLinesScreen(PickScreen):
         def check(text: str) -> str | None:
             try:
                 svc.employee_amounts([ln], {ln.key: text})
-            except RefundError as exc:
-                return exc.message
+            except RefundError as exc:  # about this line: its key is not worth showing here
+                return exc.message.removesuffix(f"：{ln.key}")
             return None
 
         typed = await app.push_screen_wait(PromptDialog(
