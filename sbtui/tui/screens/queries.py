@@ -126,8 +126,8 @@ class BatchScreen(QueryScreen):
         return self.state.debits
 
     def cells(self, d: Any) -> tuple[str, ...]:
-        return (local_time(d.paid_at), str(d.status), money(d.total), money(d.amount), money(d.late_fee),
-                str(d.lines), d.period, d.reason)
+        return (local_time(d.paid_at), d.agreement_id, str(d.status), money(d.total), money(d.amount),
+                money(d.late_fee), str(d.lines), d.period, d.reason)
 
     def note(self, d: Any) -> str:
         return S.BATCH_NOTE.format(bank=d.bank, account=d.account, name=d.account_name).strip()
