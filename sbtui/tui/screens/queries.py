@@ -200,7 +200,8 @@ class ReconcileScreen(QueryScreen):
     def note(self, r: Any) -> str:
         if not r.gaps:
             return S.RECONCILE_NOTE_OK.format(lines=r.lines, late=money(r.late_fee))
-        return S.RECONCILE_NOTE.format(lines=r.lines, late=money(r.late_fee), gaps=gaps_text(r))
+        back = S.RECONCILE_LATE_BACK.format(amount=money(r.refunded_late)) if r.refunded_late else ""
+        return S.RECONCILE_NOTE.format(lines=r.lines, late=money(r.late_fee), late_back=back, gaps=gaps_text(r))
 
     def after_show(self) -> None:
         text = S.RECONCILE_COUNT.format(n=len(self.items), gaps=sum(1 for r in self.items if r.gaps))
