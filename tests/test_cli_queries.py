@@ -2,7 +2,8 @@
 issue 13), after 2026-02 … 2026-04 were declared and paid in one payment: the received lines add
 up to what was paid; 对账 flags every paid line without a certificate until one is issued;
 批扣 has no 费批扣 agreement; --output writes xlsx (0600) on every list command; bad input is a
-Chinese usage error (exit 2)."""
+Chinese usage error (exit 2); a ticket refund is 退费申请中 until 已退库, then 已退费 for
+what was paid."""
 from __future__ import annotations
 
 import json
@@ -16,6 +17,8 @@ from sbtui.cli import cli
 from sbtui.remote.sandbox import DEMO_USCC
 
 from test_cli_certificates import paid  # noqa: F401  (the fixture)
+from test_cli_refunds import ACCOUNT as REFUND_ACCOUNT
+from test_cli_refunds import paid as refund_paid  # noqa: F401  (the fixture: 2026-04 paid late)
 
 
 def run(*args, code=0):
@@ -65,3 +68,19 @@ def test_every_list_takes_output_and_bad_input_is_a_usage_error(paid, tmp_path):
     assert "YYYY-MM" in err and "Traceback" not in err
     _, err = run("query", "received", "--period-from", "2026-05", "--period-to", "2026-04", code=2)
     assert "不能早于" in err
+
+
+def test_reconcile_follows_a_ticket_refund_from_applied_to_refunded(refund_paid):
+    _app, clock, payment = refund_paid
+    run("query", "received", "--refresh")
+    number = payment["lines"][0]["ticket_number"]
+    out, _ = run("refunds", "new", "--ticket", number, *REFUND_ACCOUNT, "--yes")
+    assert out["status"] == "受理中"
+    rows, _ = run("reconcile", "--refresh", "--period-from", "2026-04", "--period-to", "2026-04")
+    assert sum(r["gaps"].get("退费申请中", 0) for r in rows) == len({ln["key"] for ln in payment["lines"]})
+    assert all(Decimal(r["refunded"]) == 0 for r in rows)
+    clock.advance(seconds=8)  # 核验通过, then 已退库
+    rows, _ = run("reconcile", "--refresh", "--period-from", "2026-04", "--period-to", "2026-04")
+    assert not any("退费申请中" in r["gaps"] for r in rows)
+    assert sum(r["gaps"].get("已退费", 0) for r in rows) == len({ln["key"] for ln in payment["lines"]})
+    assert sum(Decimal(r["refunded"]) for r in rows) == Decimal(payment["total"]) == Decimal(out["total"])

@@ -42,7 +42,7 @@ def chain():
 def run(today: date, **kw):
     dues, declared, paid = chain()
     return reconcile(dues, declared, paid, certified={"D1:1", "X9:1"}, refunded={"D1:2": D("160.00")},
-                     on_voucher={"D3:1"}, today=today, **kw)
+                     refunding={"D1:1"}, on_voucher={"D3:1"}, today=today, **kw)
 
 
 def test_each_unit_and_period_sums_every_stage_and_flags_every_gap():
@@ -57,7 +57,8 @@ def test_each_unit_and_period_sums_every_stage_and_flags_every_gap():
     assert (jan.lines, jan.due, jan.declared, jan.paid, jan.late_fee) == (
         3, D("2150.90"), D("2133.12"), D("2133.12"), D("3.56"))
     assert (jan.certified, jan.refunded) == (D("1422.08"), D("160.00"))
-    assert jan.gaps == {G.UNDECLARED: 1, G.UNCERTIFIED: 1, G.REFUNDED: 1}
+    assert jan.gaps == {G.UNDECLARED: 1, G.UNCERTIFIED: 1, G.REFUNDING: 1, G.REFUNDED: 1}
+    assert jan.flags == [G.UNDECLARED, G.UNCERTIFIED, G.REFUNDING, G.REFUNDED]
 
     # 1,422.08 + 44.44 (申报中) + 100.00 (the collection line) + 0.00 = 1,566.52 due (销账 not owed)
     assert (feb.lines, feb.due, feb.declared, feb.paid) == (4, D("1566.52"), D("1502.08"), D("75.00"))

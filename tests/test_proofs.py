@@ -118,6 +118,10 @@ def test_cli_employee_proofs_one_or_all_C4(paid, tmp_path):  # noqa: F811
     unit, _ = run("proofs", "unit", "--period-from", "2026-02", "--period-to", "2026-04",
                   "--output", str(tmp_path / "u.pdf"))
     assert sum(D(p["total"]) for p in people) == D(unit["proofs"][0]["total"])  # the same money, split
+    second = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(tmp_path / "all.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout if shutil.which("pdftotext") else ""
+    if second:  # each employee's page starts with the title, not a "（续）" head over it
+        assert "职工缴费证明" in second and "（续）" not in second and people[1]["employee"]["name"] in second
     one = people[0]["employee"]
     out, _ = run("proofs", "employee", "--period-from", "2026-02", "--period-to", "2026-04",
                  "--employee", one["id_number"], "--output", str(tmp_path / "one.pdf"))
@@ -138,3 +142,21 @@ def test_cli_proofs_bad_input_is_said_in_chinese_C4(paid, tmp_path):  # noqa: F8
     assert "不能早于" in err
     _, err = run("proofs", "unit", "--period-from", "2026-02", "--output", str(tmp_path / "u.txt"), code=2)
     assert ".pdf" in err
+
+
+def test_a_long_proof_goes_on_over_pages_headed_continued_C4(tmp_path):
+    lines = [line(f"e{n}", f"{2024 + m // 12}-{m % 12 + 1:02d}", item, "5000.00", "100.00")
+             for m in range(24) for item in ("110-u", "110-p", "410-u") for n in range(2)]
+    proof = unit_proof(lines, uscc=DEMO_USCC, taxpayer_name="鄂尔多斯市测试单位", period_from="2024-01",
+                       period_to="2025-12", issued_on=date(2026, 1, 5))
+    assert len(proof.rows) == 48 and proof.total == D("14400.00")
+    from sbtui.forms.proof import write_proof_pdf
+
+    pdf = write_proof_pdf([proof], tmp_path / "long.pdf")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext not installed")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2 and "（续）" not in pages[0] and "单位缴费证明（续）" in pages[1]
+    assert "壹万肆仟肆佰元整" in pages[-1].replace(" ", "") and "14,400.00" in pages[-1]

@@ -92,6 +92,26 @@ def test_add_all_normal_takes_current_wages(store):
     assert store.wages.draft_count() == 5 and row(store, 1)["w110"] == "8888.00"
 
 
+def test_bulk_add_reports_progress_and_a_raising_callback_adds_nothing(store, monkeypatch):
+    """issue 16: 添加 reports (done, total) per batch; the TUI's Esc raises in the callback and
+    the add, one transaction, is rolled back."""
+    from sbtui.store import wage_draft
+
+    monkeypatch.setattr(wage_draft, "_BATCH", 2)  # 5 normal employees: batches of 2, 2, 1
+    seen = []
+    assert store.wages.add_all_normal("2026-01", progress=lambda d, t: seen.append((d, t))) == 5
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    store.wages.clear()
+
+    def stop(done, total):
+        if done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        store.wages.add_empty("2026-01", progress=stop)
+    assert store.wages.draft_count() == 0
+
+
 def test_add_by_unit_with_a_ratio_half_up(store):
     assert store.wages.add_by_unit("U1", ("ratio", Decimal("103.5")), "2026-01") == 4
     one = row(store, 1)

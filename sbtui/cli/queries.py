@@ -147,7 +147,7 @@ async def reconcile(obj: Ctx, period_from: str | None, period_to: str | None, re
                     as_json: bool, uscc: str | None) -> None:
     """对账: per 单位编号 and 费款所属期, 应缴 → 已申报 → 已缴费 → 已开具证明 (and 已退费), each gap
     flagged: 有应缴未申报, 申报中, 已申报未缴费（已过缴款期限）, 凭证已开具未入库, 缴费金额与申报不符,
-    已缴费未开具完税证明, 已退费. Exit 0 either way; the gaps are in the output."""
+    已缴费未开具完税证明, 退费申请中 (受理中 / 核验通过), 已退费 (已退库). Exit 0 either way; the gaps are in the output."""
     a, b = _months(period_from, period_to)
     q = await _service(obj, uscc, refresh)
     rows = q.reconcile(a, b)

@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from sbtui import clock
+
 from sbtui.cli.common import (
     EMPLOYER,
     EXIT_OFFLINE,
@@ -53,7 +55,7 @@ def refund_row(r: Refund) -> dict[str, Any]:
 
 def refund_text(r: Refund) -> str:
     reason = f"（{r.reason}）" if r.reason else ""
-    return (f"{r.id}  {r.submitted_at.astimezone():%Y-%m-%d}  {label(r.kind, RefundKind)}"
+    return (f"{r.id}  {r.submitted_at.astimezone(clock.CST):%Y-%m-%d}  {label(r.kind, RefundKind)}"
             f"  退费金额合计 {r.total:,.2f}  {r.status}{reason}")
 
 

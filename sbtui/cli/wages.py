@@ -120,17 +120,20 @@ def add(obj: Ctx, all_: bool, empty: bool, unit_number: str | None, group: str |
         fail(f"{'--all' if all_ else '--empty'} 按当前缴费工资添加，不能与 --ratio、--fixed 或 --to "
              "同用；按比率或固定金额添加请用 --unit-number 或 --group。", EXIT_USAGE)
     rule = None if (all_ or empty) else _rule(ratio, fixed)
+    progress = FileProgress("添加", obj.json)  # employees read / selected, on stderr
     try:
         if all_:
-            n = wages.add_all_normal(start)
+            n = wages.add_all_normal(start, progress=progress)
         elif empty:
-            n = wages.add_empty(start)
+            n = wages.add_empty(start, progress=progress)
         elif unit_number:
-            n = wages.add_by_unit(unit_number, rule, start, end)
+            n = wages.add_by_unit(unit_number, rule, start, end, progress=progress)
         else:
-            n = wages.add_by_group(_group_id(employer.registry, group), rule, start, end)
+            n = wages.add_by_group(_group_id(employer.registry, group), rule, start, end, progress=progress)
     except (KeyError, ValueError) as exc:
+        progress.end()
         fail(str(exc.args[0] if exc.args else exc), EXIT_USAGE)
+    progress.end()
     _done(obj, {"added": n, "total": wages.draft_count()},
           f"已添加 {n} 名职工；职工工资编辑区共 {wages.draft_count()} 人。")
 

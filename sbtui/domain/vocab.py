@@ -182,6 +182,7 @@ class ReconcileGap(StrEnum):
     ON_VOUCHER = "凭证已开具未入库"
     MISMATCH = "缴费金额与申报不符"
     UNCERTIFIED = "已缴费未开具完税证明"
+    REFUNDING = "退费申请中"
     REFUNDED = "已退费"
 
 

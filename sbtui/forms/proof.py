@@ -42,10 +42,18 @@ def write_proof_pdf(proofs: Sequence[Proof], path: str | os.PathLike[str]) -> Pa
     pdf = FormPDF(title)
     pdf.reserve_pages(max(len(proofs), 1) * 4)
     current: list[Proof] = []
-    pdf.continued = lambda: _continued(pdf, title, current[0])
+    fresh = [True]  # the page being added starts a proof: no "（续）" head on it
+
+    def continued() -> None:
+        if not fresh[0]:
+            _continued(pdf, title, current[0])
+
+    pdf.continued = continued
     for proof in proofs:
         current[:] = [proof]
+        fresh[0] = True
         pdf.add_page()
+        fresh[0] = False
         _draw(pdf, title, proof)
     with atomic_file(target) as tmp:
         pdf.output(tmp)

@@ -2,7 +2,7 @@
 line, its 入库日期 and amounts), 社保费批扣情况查询 (the 费批扣 agreement, its state, the debits
 made through it and their results, the dues put on a batch list), and 对账 — the view no
 official client has: per unit number and 费款所属期, dues → declared → paid → certificate
-issued, every gap flagged (:mod:`sbtui.domain.reconcile`).
+issued, refunded, every gap flagged (:mod:`sbtui.domain.reconcile`).
 
 :class:`QueriesService` (``ws.employer(uscc).queries``) reads the local store (offline: as last
 synced); :meth:`QueriesService.refresh` pulls what they read from the service. Each list is also
@@ -24,13 +24,14 @@ from sbtui.domain.models import PaymentLine
 from sbtui.domain.money import ZERO
 from sbtui.domain.reconcile import Declared, Due, Paid, ReconcileRow, reconcile
 from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, DueStatus, PaymentResult, PayMethod,
-                                Role, VoucherStatus, label)
+                                RefundStatus, Role, VoucherStatus, label)
 from sbtui.services.home import deadline_day
 from sbtui.services.tables import Table
 from sbtui.sync.certificates import pull_certificates
 from sbtui.sync.declarations import pull_declarations
 from sbtui.sync.dues import pull_dues
 from sbtui.sync.payments import pull_agreements, pull_payments
+from sbtui.sync.refunds import pull_refunds
 
 if TYPE_CHECKING:
     from sbtui.services.area import Area
@@ -149,7 +150,8 @@ class QueriesService:
 
     async def refresh(self) -> None:
         """Payments, vouchers, agreements, dues, declarations (with the lines of every declared
-        one not known here yet) and certificates, from the service into the store. A 缴费 user
+        one not known here yet), certificates and refund applications, from the service into
+        the store. A 缴费 user
         (SPEC P5) may see only 费款缴纳: the payments and vouchers."""
         store, service = self.store, self.area.remote()
         await pull_payments(store, service)
@@ -164,6 +166,7 @@ class QueriesService:
             if full is not None and not full.get("lines"):
                 store.declarations.put(await service.declaration(row["id"]))
         await pull_certificates(store, service)
+        await pull_refunds(store, service)
 
     # -- 社保费到账信息查询 ----------------------------------------------------------------------
 
@@ -270,9 +273,19 @@ class QueriesService:
             elif v.status == VoucherStatus.ISSUED:
                 on_voucher |= {ln.key for ln in v.lines}
         certified = {k for c in store.certificates.certificates() for r in c.rows for k in r.keys}
-        # TODO(issue 13, refunds): the refunded amounts per line once the refund store is on main
-        return reconcile(dues, declared, paid, certified=certified, on_voucher=on_voucher, today=today,
-                         period_from=period_from, period_to=period_to)
+        refunded: dict[str, Decimal] = {}
+        refunding: set[str] = set()
+        for refund in store.refunds.refunds():
+            if refund.status == RefundStatus.REFUSED:
+                continue  # 核验不通过: its lines are as they were
+            for rl in refund.lines:
+                line_key = f"{rl.declaration_id}:{rl.n}"  # a per-employee or late-fee line → its paid line
+                if refund.status == RefundStatus.REFUNDED:
+                    refunded[line_key] = refunded.get(line_key, ZERO) + rl.amount
+                else:
+                    refunding.add(line_key)
+        return reconcile(dues, declared, paid, certified=certified, refunded=refunded, refunding=refunding,
+                         on_voucher=on_voucher, today=today, period_from=period_from, period_to=period_to)
 
     @staticmethod
     def reconcile_table(rows: Iterable[ReconcileRow]) -> Table:

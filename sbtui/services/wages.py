@@ -129,15 +129,16 @@ class WagesService:
                 return True
         return False
 
-    def add_all_normal(self, month: str) -> int:
+    def add_all_normal(self, month: str, *, progress: Progress | None = None) -> int:
         """添加全部正常缴费职工 (W2): every normal-paying employee with each insured type's
-        current wage, 生效年月起 = ``month``; returns how many rows were added or rewritten."""
-        return self.store.wages.add_all_normal(month)
+        current wage, 生效年月起 = ``month``; returns how many rows were added or rewritten.
+        ``progress(done, total)`` after each batch of employees (raising in it undoes the add)."""
+        return self.store.wages.add_all_normal(month, progress=progress)
 
-    def add_empty(self, month: str) -> int:
+    def add_empty(self, month: str, *, progress: Progress | None = None) -> int:
         """存在缴费工资为空的职工 (W2, H3): the normal-paying employees with an insured type that
         has no wage covering ``month``; 生效年月起 = ``month``."""
-        return self.store.wages.add_empty(month)
+        return self.store.wages.add_empty(month, progress=progress)
 
     def add_targets(self, kind: str) -> list[tuple[str, str]]:
         """What 按单位编号 (``kind="unit"``) or 按分组 (``"group"``) 添加 offers (W3):
@@ -146,16 +147,18 @@ class WagesService:
             return [(r["unit_number"], f"{r['unit_number']} {r['agency']}") for r in self.store.registry.registrations()]
         return [(g["id"], g["path"]) for g in self.store.groups.rows()]
 
-    def add_by_unit(self, unit_number: str, rule: Rule, period_from: str, period_to: str | None = None) -> int:
+    def add_by_unit(self, unit_number: str, rule: Rule, period_from: str, period_to: str | None = None, *,
+                    progress: Progress | None = None) -> int:
         """按单位编号添加缴费职工 (W3): the normal-paying employees with that unit number, per
         insured type ``rule`` (``("ratio", pct)`` / ``("fixed", amount)``) applied to the
         current wage; 生效年月起/止 as given."""
-        return self.store.wages.add_by_unit(unit_number, rule, period_from, period_to)
+        return self.store.wages.add_by_unit(unit_number, rule, period_from, period_to, progress=progress)
 
-    def add_by_group(self, group_id: str, rule: Rule, period_from: str, period_to: str | None = None) -> int:
+    def add_by_group(self, group_id: str, rule: Rule, period_from: str, period_to: str | None = None, *,
+                     progress: Progress | None = None) -> int:
         """按分组添加缴费职工 (W3): as :meth:`add_by_unit` for a group and its subgroups;
         ``ValueError`` for an unknown group."""
-        return self.store.wages.add_by_group(group_id, rule, period_from, period_to)
+        return self.store.wages.add_by_group(group_id, rule, period_from, period_to, progress=progress)
 
     def find_employees(self, name: str, *, limit: int = 8) -> list[tuple[str, str, str, list[str]]]:
         """添加单个职工: the normal-paying employees whose name contains ``name``, as ``(id,

@@ -50,6 +50,8 @@ from sbtui.store.wages import (
     items_of,
 )
 
+Progress = Callable[[int, int], None]  # (done, total)
+
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
@@ -250,11 +252,12 @@ class WageDraft:
     # -- adding rows (SPEC W2, W3, W10) ------------------------------------------------------
 
 
-    def add_all_normal(self, month: str) -> int:
+    def add_all_normal(self, month: str, *, progress: Progress | None = None) -> int:
         """添加全部正常缴费职工: every normal-paying employee with each insured type's current
         wage (the period covering ``month``, else the latest), 生效年月起 = ``month``, 止
-        empty. Returns how many rows were added or rewritten."""
-        return self._add_bulk("status = 'normal'", [], month, None, latest=True)
+        empty. Returns how many rows were added or rewritten. ``progress(done, total)``: see
+        :meth:`_add_bulk`."""
+        return self._add_bulk("status = 'normal'", [], month, None, latest=True, progress=progress)
 
     def add_employees(self, employee_ids: Iterable[str], month: str) -> int:
         """As :meth:`wage_add_all_normal` for the given employees (any status). ``KeyError``
@@ -266,33 +269,38 @@ class WageDraft:
         return self._add_bulk("id IN (SELECT value FROM json_each(?))", [json.dumps(ids)], month,
                               None, latest=True)
 
-    def add_empty(self, month: str) -> int:
+    def add_empty(self, month: str, *, progress: Progress | None = None) -> int:
         """存在缴费工资为空的职工 (SPEC W2, H3): exactly the normal-paying employees with an
         insured type that has no wage covering ``month``; those types' wages stay empty, the
         others get the wage in force; 生效年月起 = ``month`` for every insured type."""
-        return self._add_bulk("status = 'normal'", [], month, None, latest=False, only_empty=True)
+        return self._add_bulk("status = 'normal'", [], month, None, latest=False, only_empty=True,
+                              progress=progress)
 
     def add_by_unit(self, unit_number: str, rule: rules.Rule, period_from: str,
-                         period_to: str | None = None) -> int:
+                         period_to: str | None = None, *, progress: Progress | None = None) -> int:
         """按单位编号添加缴费职工 (SPEC W3): the normal-paying employees with that unit number;
         per insured type ``rule`` (``("ratio", pct)`` / ``("fixed", amount)``) applied to the
         current wage (covering ``period_from``, else the latest); 生效年月起/止 as given."""
         if not unit_number:
             raise ValueError("请选择单位编号")
         where, params = self.registry.employee_where(unit_number=unit_number, status=EmployeeStatus.NORMAL)
-        return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule)
+        return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule, progress=progress)
 
     def add_by_group(self, group_id: str, rule: rules.Rule, period_from: str,
-                          period_to: str | None = None, subgroups: bool = True) -> int:
+                          period_to: str | None = None, subgroups: bool = True, *,
+                          progress: Progress | None = None) -> int:
         """按分组添加缴费职工 (SPEC W3): as :meth:`wage_add_by_unit` for a group (with
         ``subgroups``, also its descendants). ``ValueError`` for an unknown group."""
         if not group_id or not group_exists(self.db, group_id):
             raise ValueError(f"分组不存在：{group_id}")
         where, params = self.registry.employee_where(group_id=group_id, subgroups=subgroups, status=EmployeeStatus.NORMAL)
-        return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule)
+        return self._add_bulk(where, params, period_from, period_to, latest=True, rule=rule, progress=progress)
 
     def _add_bulk(self, where: str, params: list[Any], period_from: Any, period_to: Any, *,
-                  latest: bool, rule: rules.Rule | None = None, only_empty: bool = False) -> int:
+                  latest: bool, rule: rules.Rule | None = None, only_empty: bool = False,
+                  progress: Progress | None = None) -> int:
+        """``progress(done, total)``: employees read of those the condition selects, after each
+        batch is written (an exception it raises rolls the whole add back: the TUI's Esc)."""
         start, end = rules.month_span(period_from, period_to)
         ruled: Callable[[str | None], str | None] | None = None
         if rule is not None:
@@ -317,17 +325,27 @@ class WageDraft:
         args = {"start": start, "end": end, "back": int(rules.back_payment(start, self.today())),
                 "now": now_iso()}
         sql = "SELECT id, insured_types, wages FROM employees" + (f" WHERE {where}" if where else "")
-        count = 0
+        count = done = 0
+        total = 0
+        if progress is not None:
+            total = self.db.execute(f"SELECT count(*) FROM employees{f' WHERE {where}' if where else ''}",
+                                    params).fetchone()[0]
+            progress(0, total)
         # Python reads the wage JSON of the next batch while SQLite (GIL released) writes this one.
         with self.db.atomic(), ThreadPoolExecutor(1) as pool:
             cursor = self.db.conn.cursor()
             cursor.execute(sql, params)
             pending: Future[str] | None = None
+            sizes: list[int] = []
             while True:
                 batch = cursor.fetchmany(_BATCH)
                 ready = pool.submit(pack, batch) if batch else None
+                sizes.append(len(batch))
                 if pending is not None:
                     count += self.db.execute(_BULK, {**args, "rows": pending.result()}).rowcount
+                    done += sizes.pop(0)
+                    if progress is not None:
+                        progress(done, max(total, done))
                 if ready is None:
                     break
                 pending = ready

@@ -24,6 +24,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.pay_common import ask_path, call, money, service_message
 from sbtui.tui.screens.row_list import ROW_LIST_CSS, Field, RowListScreen, month_fields, optional_text
 from sbtui.tui.strings import certificates as S
+from sbtui.tui.strings import lists as L
 
 REFUSALS: tuple[type[Exception], ...] = (ServiceError, ProofError, FormError, OSError, ValueError)
 
@@ -56,8 +57,14 @@ class ProofScreen(RowListScreen):
         if not period_from:
             self.proofs, self.asked = [], False
             return []
-        await self.host.service_ready()
-        self.proofs = await self.ask(period_from, period_to, employee)
+        self.query_one(f"#{self.PREFIX}-summary", Static).update(S.PROOF_LOADING)
+        try:
+            await self.host.service_ready()
+            self.proofs = await self.ask(period_from, period_to, employee)
+        except Exception:
+            self.proofs, self.asked, self.items = [], False, []
+            self.show()  # no rows of an earlier query under a refused one
+            raise
         self.asked = True
         return [(p, r) for p in self.proofs for r in p.rows]
 
@@ -90,6 +97,7 @@ class ProofScreen(RowListScreen):
                                                        period_to=first.period_to))
         if path is None:
             return
+        self.notify(S.PROOF_WRITING)
         try:
             written = await call(self.host, self.employer.proofs.write_pdf, self.proofs, path)
         except REFUSALS as exc:
@@ -111,6 +119,7 @@ class UnitProofScreen(ProofScreen):
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("proof.unit", "print", "p", "print", S.KEY_PRINT),
+        keyed("proof.unit", "export", "x", "export", L.KEY_EXPORT),
         keyed("proof.unit", "filter", "f", "filter", S.KEY_FILTER),
         keyed("proof.unit", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
@@ -140,6 +149,7 @@ class EmployeeProofScreen(ProofScreen):
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("proof.employee", "print", "p", "print", S.KEY_PRINT),
+        keyed("proof.employee", "export", "x", "export", L.KEY_EXPORT),
         keyed("proof.employee", "filter", "f", "filter", S.KEY_FILTER),
         keyed("proof.employee", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]

@@ -18,6 +18,7 @@ from sbtui.domain.catalogue import catalogue
 from sbtui.domain.wages import bound_types, parse_month, parse_ratio, parse_wage
 from sbtui.services import wages as svc
 from sbtui.services.wages import WagesService
+from sbtui.tui.dialogs.progress import Cancelled, Progressing
 from sbtui.tui.keys import keyed
 from sbtui.tui.screens.group_pick import GroupPick
 from sbtui.tui.strings import common as C
@@ -53,14 +54,23 @@ class AddMixin:
             if rule is None:
                 return
             if choice == "unit":
-                job = lambda: wages.add_by_unit(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
+                job = lambda p: wages.add_by_unit(rule["target"], rule["rule"], rule["from"], rule["to"], progress=p)  # noqa: E731
             else:
-                job = lambda: wages.add_by_group(rule["target"], rule["rule"], rule["from"], rule["to"])  # noqa: E731
+                job = lambda p: wages.add_by_group(rule["target"], rule["rule"], rule["from"], rule["to"], progress=p)  # noqa: E731
         elif choice == "all":
-            job = lambda: wages.add_all_normal(month)  # noqa: E731
+            job = lambda p: wages.add_all_normal(month, progress=p)  # noqa: E731
         else:  # "empty"
-            job = lambda: wages.add_empty(month)  # noqa: E731
-        n = await app.run_in_thread(job)
+            job = lambda p: wages.add_empty(month, progress=p)  # noqa: E731
+        # a bar (Esc cancels: the add is one transaction, rolled back) while the worker adds
+        progress = Progressing(S.ADDING, title=S.ADD_TITLE)
+        await app.push_screen(progress)
+        try:
+            n = await app.run_in_thread(job, progress.report)
+        except Cancelled:
+            app.notify(C.CANCELLED, severity="warning")
+            return
+        finally:
+            progress.dismiss()
         self.notify(S.ADDED.format(n=n))  # type: ignore[attr-defined]
         self.load()  # type: ignore[attr-defined]
 

@@ -75,6 +75,7 @@ ADD_CHOICES = (
 )
 ADD_HINT = "↑↓ 选择 · Enter 确定 · Esc 取消"
 ADDED = "已添加 {n} 名职工到职工工资编辑区。"
+ADDING = "正在添加…"
 RULE_TITLE_UNIT = "按单位编号添加缴费职工"
 RULE_TITLE_GROUP = "按分组添加缴费职工"
 RULE_UNIT = "* 单位编号"
