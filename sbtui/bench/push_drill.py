@@ -155,11 +155,15 @@ def queue_declarations(home: Path, uscc: str, submits: int, voids: int) -> Count
     return made
 
 
-def pay_everything(svc: Service) -> int:
+def pay_everything(svc: Service, *, but_newest: bool = False) -> int:
     """The drill's own payment (not the client's: its key is the drill's, its effect not
-    checked) of every line of the pay list, by the seeded verified agreement, so that there
-    are booked tickets to apply refunds for (SPEC P2, R1). Returns the lines paid."""
+    checked) of every line of the pay list — ``but_newest``: but the newest declaration's, left
+    for a void — by the seeded verified agreement, so that there are booked tickets to apply
+    refunds for (SPEC P2, R1). Returns the lines paid."""
     lines = svc.c.get("/payments/due").json()
+    if but_newest and lines:
+        newest = max(x["declaration_id"] for x in lines)
+        lines = [x for x in lines if x["declaration_id"] != newest]
     if not lines:
         return 0
     agreement = next(a for a in svc.c.get("/agreements").json() if a["status"] == "验证通过")
@@ -338,7 +342,8 @@ def _kill_loop(report: PushReport, cmd: list[str], env: dict, db: Path, svc: Ser
     more operations."""
     window = (apply_delay_ms + reply_delay_ms) / 1000 + 0.05
     while report.made < report.asked:
-        if not _pending(db):
+        if not _pending(db):  # more operations; the declarations sent so far paid for refunds
+            pay_everything(svc, but_newest=True)
             report.queued.update(queue_operations(db, operations, rng, plan, home, uscc, svc))
         report.runs += 1
         child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
