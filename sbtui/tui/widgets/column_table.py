@@ -7,6 +7,11 @@ never its tail. The last column may be cut on its right when the table's width d
 on an edge: then its last shown cell is ``…`` wherever text is left out (issue 15 item 3:
 ``应缴费款（元`` and ``315202612`` read as whole), the rule the grid keeps too
 (:func:`sbtui.widgets.grid_paint.cut_to`).
+
+A text cell is shown as plain text with the control and bidi characters of the one text rule
+escaped (:func:`sbtui.domain.text.escape_text`; issue 14 finding 4): a group name or remark
+from the store holding ESC, BEL or U+202E reaches the terminal as ``\u001b`` …, and ``[/b]``
+is shown, not read as Rich markup (an unmatched closing tag raised MarkupError).
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ from rich.segment import Segment
 from rich.text import Text
 from textual.strip import Strip
 from textual.widgets import DataTable
+
+from sbtui.domain.text import FORBIDDEN, escape_text
 
 CUT = "…"
 
@@ -31,6 +38,16 @@ def _splits_wide(text: str, cells: int) -> bool:
     return False
 
 
+def safe_cell(value: object) -> object:
+    """A cell as it may reach the terminal: text plain and escaped, a Text escaped (its style
+    kept), anything else as it is."""
+    if isinstance(value, str):
+        return Text(escape_text(value), end="")
+    if isinstance(value, Text) and FORBIDDEN.search(value.plain):
+        return Text(escape_text(value.plain), style=value.style, end="")
+    return value
+
+
 class ColumnTable(DataTable):
     """Keys scroll sideways by whole columns, a cut column ends in …, and there is no
     horizontal scrollbar: at the bottom of a short list its thumb read as a stray cursor block
@@ -39,6 +56,19 @@ class ColumnTable(DataTable):
     DEFAULT_CSS = """
     ColumnTable { scrollbar-size-horizontal: 0; }
     """
+
+    # every way a cell or a label gets in goes through safe_cell (see the module doc)
+    def add_column(self, label, *args, **kwargs):
+        return super().add_column(safe_cell(label), *args, **kwargs)
+
+    def add_row(self, *cells, **kwargs):
+        return super().add_row(*(safe_cell(c) for c in cells), **kwargs)
+
+    def update_cell(self, row_key, column_key, value, **kwargs):
+        return super().update_cell(row_key, column_key, safe_cell(value), **kwargs)
+
+    def update_cell_at(self, coordinate, value, **kwargs):
+        return super().update_cell_at(coordinate, safe_cell(value), **kwargs)
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
