@@ -97,6 +97,17 @@ def test_template_round_trip_and_bad_cells(runner, demo, tmp_path):  # noqa: F81
     assert row["group"] == target
 
 
+def test_an_old_xls_is_refused_with_a_clear_message(runner, demo):  # noqa: F811
+    """issue 14: `employees groups import old.xls` (a real .xls, a group merged over three rows)
+    is refused in Chinese, nothing loaded, no traceback."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "old_groups.xls"
+    r = sb(runner, "employees", "groups", "import", str(path))
+    assert r.exit_code != 0 and "Traceback" not in r.output, r.output
+    assert "不支持旧版 Excel（.xls）文件" in r.stderr and "另存为不加密的 .xlsx" in r.stderr
+
+
 def test_group_tree_import(runner, demo, tmp_path):  # noqa: F811
     path = tmp_path / "tree.xlsx"
     js(runner, "employees", "groups", "tree-template", str(path))

@@ -78,7 +78,7 @@ def _push_drill(tmp_path, **kw):
 @pytest.mark.slow
 def test_killed_push_applies_every_key_exactly_once(tmp_path):
     """`sbtui sync` pushing group operations of every kind, wage submissions, fee declarations
-    and their voids, SIGKILLed 8 times (before, at and after the service's commit), resumed by
+    and their voids, refund applications, SIGKILLed 8 times (before, at and after the service's commit), resumed by
     key: every key one effect, none under a key the client does not hold, local registry,
     groups and declarations equal the service's, integrity ok."""
     report = _push_drill(tmp_path / "drill", kills=8, seed=11)
@@ -86,7 +86,7 @@ def test_killed_push_applies_every_key_exactly_once(tmp_path):
     assert report.made == 8 and report.ok, text
     assert set(report.queued) == {"group.create", "group.assign", "group.assign_many",
                                   "group.rename", "group.delete", "wages.submit",
-                                  "declaration.submit", "declaration.void"}, text
+                                  "declaration.submit", "declaration.void", "refund.submit"}, text
     assert report.checks["the local declarations and their statuses equal the service's"], text
     assert report.kills.count(commit="before") + report.kills.count(commit="after") >= 1, text
     assert "every key exactly one effect: True" in text

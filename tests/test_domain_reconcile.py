@@ -42,7 +42,7 @@ def chain():
 def run(today: date, **kw):
     dues, declared, paid = chain()
     return reconcile(dues, declared, paid, certified={"D1:1", "X9:1"}, refunded={"D1:2": D("160.00")},
-                     refunding={"D1:1"}, on_voucher={"D3:1"}, today=today, **kw)
+                     refunded_late={"D1:2": D("0.80")}, refunding={"D1:1"}, on_voucher={"D3:1"}, today=today, **kw)
 
 
 def test_each_unit_and_period_sums_every_stage_and_flags_every_gap():
@@ -56,7 +56,8 @@ def test_each_unit_and_period_sums_every_stage_and_flags_every_gap():
     # 1,422.08 + 711.04 + 17.78 = 2,150.90 due; 2,133.12 declared and paid; 1,422.08 certified
     assert (jan.lines, jan.due, jan.declared, jan.paid, jan.late_fee) == (
         3, D("2150.90"), D("2133.12"), D("2133.12"), D("3.56"))
-    assert (jan.certified, jan.refunded) == (D("1422.08"), D("160.00"))
+    # 160.00 of 711.04 refunded, and of its 3.56 late fee in proportion: 3.56 × 160.00 / 711.04 = 0.80
+    assert (jan.certified, jan.refunded, jan.refunded_late) == (D("1422.08"), D("160.00"), D("0.80"))
     assert jan.gaps == {G.UNDECLARED: 1, G.UNCERTIFIED: 1, G.REFUNDING: 1, G.REFUNDED: 1}
     assert jan.flags == [G.UNDECLARED, G.UNCERTIFIED, G.REFUNDING, G.REFUNDED]
 

@@ -283,3 +283,61 @@ def test_a_random_group_sheet_names_every_bad_cell_and_keeps_every_good_row(back
     assert named == {(r, c) for r, c in bad.items()}, [str(e) for e in got.errors]
     assert got.assignments == good
     assert got.rows == len(rows)
+
+
+# the wage file (单位社保费缴费工资月度申报): the 310 block's cells are K (缴费工资), L (起), M (止)
+WAGE_BAD = {"wage_text": ("K", "abc"), "wage_negative": ("K", -5), "wage_zero": ("K", 0),
+            "wage_big": ("K", 10 ** 13), "wage_decimals": ("K", 5000.123), "wage_formula": ("K", "=1+1"),
+            "wage_fullwidth": ("K", "５０００"), "month": ("L", "2026-13"), "name": ("A", None),
+            "end_before_start": ("M", "2026-01")}
+
+
+@st.composite
+def wage_sheets(draw):
+    from test_xlsx_wages import med, row
+
+    people = draw(st.permutations(range(1, 40)))[:draw(st.integers(min_value=1, max_value=12))]
+    rows, bad, good = [], {}, []
+    for i, n in enumerate(people):
+        r = i + 4  # the title, the type row, the header row
+        wage = draw(st.integers(min_value=1, max_value=10 ** 6)) if draw(st.booleans()) else \
+            float(draw(st.decimals(min_value=1, max_value=99999, places=2)))
+        start = f"2026-{draw(st.integers(min_value=2, max_value=12)):02d}"
+        name, end = f"职工{n}", None
+        kind = draw(st.sampled_from((None, None, *WAGE_BAD)))
+        if kind is not None:
+            column, value = WAGE_BAD[kind]
+            if kind == "month":
+                start = value
+            elif kind == "name":
+                name += "某"
+            elif kind == "end_before_start":
+                end = value
+            else:
+                wage = value
+            bad[r] = column
+        else:
+            good.append(f"e{n}")
+        rows.append(row(name, rid(n), **med(wage, start, end)))
+    return rows, bad, good
+
+
+@pytest.mark.parametrize("backend", ["calamine", "openpyxl"])
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=wage_sheets())
+def test_a_random_wage_sheet_names_every_bad_cell_and_keeps_every_good_row(backend, monkeypatch, data):
+    """issue 14 "Build", the wage file: a wage in text, negative, zero, over 12 digits, with 3
+    decimals, full-width or a formula without a value, a bad month, a wrong name, an end before
+    the start — each named by row and column; every good row kept, in order; both readers."""
+    from test_xlsx_wages import EMPLOYEES, make_book
+
+    from sbtui.xlsx.wages import read_wage_file
+
+    monkeypatch.setattr(backends, "READER", backend)
+    rows, bad, good = data
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "wages.xlsx"
+        make_book(path, rows)
+        got = read_wage_file(path, employees=EMPLOYEES)
+    assert {(e.row, e.column) for e in got.errors} == set(bad.items()), [str(e) for e in got.errors]
+    assert [w.employee_id for w in got.rows] == good

@@ -27,11 +27,11 @@ def test_open_creates_dirs_sets_pragmas_and_records_migrations(tmp_path):
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     applied = [m.name for m in migrations.applied(store.db)]
     assert applied == ["m001_initial", "m002_change_dates", "m003_wages", "m004_dues", "m005_declarations",
-                       "m006_payments", "m007_certificates"]
+                       "m006_payments", "m007_certificates", "m008_refunds"]
     rows = store.db.execute("SELECT migration_set, name FROM _sqlite_migrations").fetchall()
     assert rows == [("sbtui", "m001_initial"), ("sbtui", "m002_change_dates"), ("sbtui", "m003_wages"),
                     ("sbtui", "m004_dues"), ("sbtui", "m005_declarations"),
-                    ("sbtui", "m006_payments"), ("sbtui", "m007_certificates")]
+                    ("sbtui", "m006_payments"), ("sbtui", "m007_certificates"), ("sbtui", "m008_refunds")]
     store.close()
     again = open_store(path)
     assert [m.name for m in migrations.applied(again.db)] == applied

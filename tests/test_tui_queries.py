@@ -67,6 +67,7 @@ async def test_received_lists_filters_shows_a_ticket_and_exports(paid, tmp_path)
         assert subtitle == S.RECEIVED_COUNT.format(n=len(payment.lines), total=f"{payment.total:,.2f}")
         ticket = screen.items[0].ticket_number
         assert ticket in screen_text(app)
+        assert len(screen.cells(screen.items[0])) == len(S.RECEIVED_COLUMNS)
 
         await pilot.press("f", "tab", "tab")  # 费款所属期起, 止, then 电子税票号码
         await type_text(pilot, "不存在")
@@ -116,6 +117,7 @@ async def test_reconcile_flags_what_no_certificate_covers_and_g_keeps_the_gaps(p
                                and ln.unit_number == unit)
         assert row.gaps[G.UNCERTIFIED] == len([ln for ln in payment.lines if ln.period_from == period
                                                and ln.unit_number == unit])
+        assert len(screen.cells(row)) == len(S.RECONCILE_COLUMNS)
         everything = len(screen.items)
         await pilot.press("g")
         await until(pilot, lambda: all(r.gaps for r in screen.items) and S.RECONCILE_ONLY_GAPS in
@@ -137,3 +139,33 @@ async def test_agreements_export(paid, tmp_path):
         await export_to(pilot, tmp_path / "协议.xlsx")
     rows = list(load_workbook(tmp_path / "协议.xlsx").active.iter_rows(values_only=True))
     assert VERIFIED in {r[0] for r in rows[2:]} and rows[2][2] in ("费批扣", "费非批扣")
+
+
+async def test_batch_lists_the_debit_through_the_agreement_once_it_is_the_batch_one(paid):
+    ws, facts, payment = paid
+    ag = ws.employer(facts["uscc"]).agreements
+    await ag.refresh()
+    row = ag.agreement(VERIFIED)
+    ag.modify(VERIFIED, {**{k: row[k] for k in ("bank", "branch", "account_name", "account", "tax_authority",
+                                                 "region")}, "batch": True})
+    await ag.feedback()
+    ag.verify(VERIFIED)
+    await ag.feedback(wait=True, timeout=30)
+    assert ag.agreement(VERIFIED)["status"] == "验证通过" and ag.agreement(VERIFIED)["batch"]
+    app = ScreenApp(BatchScreen, ws, uscc=facts["uscc"], name=facts["name"])
+    async with run(app) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, BatchScreen) and app.screen.items)
+        screen = app.screen
+        await settle(pilot)
+        top = str(screen.query_one("#batch-agreement", Static).render())
+        assert f"协议书号 {VERIFIED} · 验证通过" in top
+        [debit] = screen.items
+        assert debit.id == payment.id and debit.total == payment.total
+        cells = screen.cells(debit)
+        assert len(cells) == len(S.BATCH_COLUMNS)
+        assert dict(zip(S.BATCH_COLUMNS, cells))["协议书号"] == VERIFIED
+        assert dict(zip(S.BATCH_COLUMNS, cells))["扣款结果"] == "缴费成功"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, LinesDialog))
+        assert len(app.screen.lines) == len(payment.lines)
+

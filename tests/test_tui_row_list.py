@@ -5,6 +5,7 @@ the count and the empty note; the screens built on it have nothing abstract left
 from __future__ import annotations
 
 import inspect
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -114,3 +115,46 @@ async def test_the_cursor_stays_on_its_item_and_an_extra_row_is_its_item():
         assert screen.current() is None and screen.chosen() is None
         assert str(screen.query_one("#things-note").render()) == L.EMPTY
         await until(pilot, lambda: notified(app, L.NONE_SELECTED))
+
+
+def test_every_list_screen_exports_to_xlsx():
+    """SPEC Q1 “Every list exports to xlsx”: each concrete list screen binds x to its export."""
+    from sbtui.tui.app import import_screens
+
+    import_screens()
+
+    def concrete(cls):
+        for sub in cls.__subclasses__():
+            if not inspect.isabstract(sub) and sub.__module__.startswith("sbtui."):
+                yield sub
+            yield from concrete(sub)
+
+    screens = set(concrete(RowListScreen))
+    assert len(screens) >= 10
+    for screen in screens:
+        bound = {(b.key, b.action) for b in screen.BINDINGS if hasattr(b, "action")}
+        assert ("x", "export") in bound, screen.__name__
+
+
+async def test_x_exports_the_list_as_shown_with_its_further_rows(tmp_path):
+    from openpyxl import load_workbook
+    from textual.widgets import Input
+
+    from sbtui.config import Config
+    from sbtui.tui.dialogs.prompt import PromptDialog
+
+    data = [{"key": "A", "name": "甲\x07"}, {"key": "B", "name": "乙", "extra": True}]
+    screen = Things(data)
+    screen.BINDINGS = [*Things.BINDINGS, keyed("things", "export", "x", "export", L.KEY_EXPORT)]
+    app = ScreenApp(lambda: screen, SimpleNamespace(config=Config(home=tmp_path / "home")))
+    path = tmp_path / "清单.xlsx"
+    async with run(app) as pilot:
+        await until(pilot, lambda: screen.loaded)
+        await screen.run_action("export")
+        await until(pilot, lambda: isinstance(app.screen, PromptDialog) and app.screen.focused is not None)
+        app.screen.query_one(Input).value = str(path)
+        await pilot.press("enter")
+        await until(pilot, lambda: notified(app, L.EXPORTED.format(path=path)))
+    rows = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert rows == [("测试清单", None), ("编号", "名称"), ("A", "甲\\u0007"), ("B", "乙"), (None, "└ 附加")]
+    assert os.stat(path).st_mode & 0o777 == 0o600

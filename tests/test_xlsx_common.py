@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 import sbtui.xlsx
-from xlsx_helpers import reader  # noqa: F401 (autouse fixture)
+from xlsx_helpers import reader, rid  # noqa: F401 (autouse fixture)
 
 from sbtui.xlsx import CellError, XlsxError, backends, read_rows, read_table, write_table
 from sbtui.xlsx.common import column_letter, header_key
@@ -113,7 +113,7 @@ def test_file_errors(tmp_path):
     assert str(e.value) == "无法读取文件：不是有效的 Excel（.xlsx）文件"
     xls = tmp_path / "old.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
-    with pytest.raises(XlsxError, match="另存为 .xlsx"):
+    with pytest.raises(XlsxError, match="另存为不加密的 .xlsx"):
         read_rows(xls, header_names=["a"])
     zipped = tmp_path / "other.zip"
     import zipfile
@@ -121,6 +121,19 @@ def test_file_errors(tmp_path):
         z.writestr("hello.txt", "hi")
     with pytest.raises(XlsxError, match="不是有效的 Excel"):
         read_rows(zipped, header_names=["a"])
+
+
+def test_a_real_old_xls_is_refused_by_both_readers(tmp_path):
+    """issue 14: python-calamine read an old .xls, where nothing checked merged cells — a group
+    merged over three rows (tests/data/old_groups.xls, made with xlwt) ungrouped two of them
+    with no error. Now both readers refuse it, saying what to do."""
+    from sbtui.xlsx import read_group_assignments
+
+    path = Path(__file__).parent / "data" / "old_groups.xls"
+    with pytest.raises(XlsxError) as e:
+        read_group_assignments(path, employees={rid(n): (f"e{n}", f"职工{n}") for n in (1, 2, 3)},
+                               groups={"财务部": "g1"})
+    assert str(e.value) == "不支持旧版 Excel（.xls）文件或加密的文件，请在 Excel 中另存为不加密的 .xlsx 后再导入"
 
 
 def test_an_xlsx_under_another_extension_is_read(tmp_path):

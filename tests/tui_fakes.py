@@ -19,6 +19,7 @@ from sbtui.domain.models import Message, Notice, TodoItem
 from sbtui.services.home import OFFLINE, Alert, HomeSummary
 from sbtui.remote.errors import OfflineError
 from sbtui.tui.screens.base import SessionState
+from sbtui.tui.app import EscapedToasts
 
 USCC = "91150691MA0N4RXW7E"
 NAME = "鄂尔多斯市康巴什区鸿泰能源科技有限公司"
@@ -78,7 +79,7 @@ class FakeHome:
         self.ws.read.append(message_id)
 
 
-class ScreenApp(App):
+class ScreenApp(EscapedToasts, App):
     """Shows one screen with what the shell's app gives every screen."""
 
     online = reactive(True)

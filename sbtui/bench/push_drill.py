@@ -6,9 +6,11 @@ drops a killed client's request, so the key is never stored) and ``reply_delay_m
 the outbox filled with operations of every group kind (``group.create``, ``group.assign``,
 ``group.assign_many``, ``group.rename``, ``group.delete``), wage submissions
 (``wages.submit``, through WagesService; its effect ``wages.declare`` is made when its
-feedback is due) and fee declarations and their voids (``declaration.submit``,
+feedback is due), fee declarations and their voids (``declaration.submit``,
 ``declaration.void``, through DeclarationsService; ``declaration.declare`` and
-``declaration.voided`` follow at their feedback); ``sbtui sync`` in a child process
+``declaration.voided`` follow at their feedback) and refund applications (``refund.submit``,
+税票退费 of tickets the drill's own session paid; ``refund.refused`` / ``verified`` /
+``refunded`` follow as the service decides); ``sbtui sync`` in a child process
 (:mod:`sbtui.bench.sync_child`) SIGKILLed while it pushes — timed from its first request —
 restarted, until ``kills`` kills were made; then runs that only finish the push. Each kill is
 classed before/at/after the commit (:mod:`sbtui.bench.killing`). Then the checks:
@@ -30,8 +32,10 @@ import random
 import sqlite3
 import subprocess
 import sys
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from sbtui.bench import crash, killing
@@ -39,13 +43,16 @@ from sbtui.bench.killing import DelayServer, Kills, Service
 from sbtui.bench.sync_child import BROKEN_ENV
 
 KINDS = ("group.create", "group.assign", "group.assign_many", "group.rename", "group.delete",
-         "wages.submit", "declaration.submit", "declaration.void")
+         "wages.submit", "declaration.submit", "declaration.void", "refund.submit")
 # the effects made later under a kind's key: a wage submission's and a fee declaration's when
-# their feedback is due (declared), a void's under the declaration's own key (voided)
-EFFECTS = (*KINDS, "wages.declare", "declaration.declare", "declaration.voided")
-PLAN = ("group.assign", "declaration.submit", "group.create", "group.assign_many", "group.rename",
-        "wages.submit", "declaration.void", "group.assign", "group.delete")
+# their feedback is due (declared), a void's under the declaration's own key (voided), a refund
+# application's as the service decides it
+EFFECTS = (*KINDS, "wages.declare", "declaration.declare", "declaration.voided", "refund.refused",
+           "refund.verified", "refund.refunded")
+PLAN = ("group.assign", "declaration.submit", "group.create", "refund.submit", "group.assign_many",
+        "group.rename", "wages.submit", "declaration.void", "group.assign", "group.delete")
 SERVICE_KINDS = ("wages.submit", "declaration.submit", "declaration.void")  # queued through services
+EARLIEST = "2000-01"
 WAGE_ROWS = 3  # draft rows per wage submission
 
 
@@ -148,8 +155,67 @@ def queue_declarations(home: Path, uscc: str, submits: int, voids: int) -> Count
     return made
 
 
+def pay_everything(svc: Service, *, but_newest: bool = False) -> int:
+    """The drill's own payment (not the client's: its key is the drill's, its effect not
+    checked) of every line of the pay list — ``but_newest``: but the newest declaration's, left
+    for a void — by the seeded verified agreement, so that there are booked tickets to apply
+    refunds for (SPEC P2, R1). Returns the lines paid."""
+    lines = svc.c.get("/payments/due").json()
+    if but_newest and lines:
+        newest = max(x["declaration_id"] for x in lines)
+        lines = [x for x in lines if x["declaration_id"] != newest]
+    if not lines:
+        return 0
+    agreement = next(a for a in svc.c.get("/agreements").json() if a["status"] == "验证通过")
+    ticket = svc.c.post("/payments/authorize", json={"password": crash.PASSWORD})
+    ticket.raise_for_status()
+    total = sum((Decimal(x["amount"]) + Decimal(x["late_fee"]) for x in lines), Decimal("0.00"))
+    r = svc.c.post("/payments", json={"lines": [x["key"] for x in lines], "agreement_id": agreement["id"],
+                                      "ticket": ticket.json()["ticket"], "total": str(total)},
+                   headers={"Idempotency-Key": str(uuid.uuid4())})
+    r.raise_for_status()
+    return len(lines)
+
+
+def queue_refunds(db: Path, svc: Service, n: int) -> int:
+    """Queue up to ``n`` refund applications (``refund.submit``, 税票退费 of one booked ticket
+    each, SPEC R1–R3) in the store at ``db``, for tickets not refunded and not already in
+    this outbox; their body as RefundsService builds it. Returns how many were queued."""
+    from sbtui.clock import this_month
+    from sbtui.domain import refund as rules
+    from sbtui.domain.ids import complete_resident_id
+    from sbtui.domain.vocab import RefundKind
+    from sbtui.store import open_store
+
+    records = svc.c.get("/refunds/paid-records", params={"period_from": EARLIEST,
+                                                         "period_to": this_month()}).json()
+    bank = next(a for a in svc.c.get("/agreements").json() if a["status"] == "验证通过")
+    form = rules.check_application({
+        "cause": rules.REFUND_CAUSES[0], "explanation": "演练退费",
+        "account": {"name": bank["account_name"], "bank": bank["bank"], "account": bank["account"]},
+        "handler": {"name": "演练", "id_type": "201", "id_number": complete_resident_id("15010119800606060"),
+                    "phone": "13333333333"}})
+    store = open_store(db)
+    made = 0
+    try:
+        queued = {t for (p,) in store.db.execute("SELECT payload FROM outbox WHERE kind = 'refund.submit'")
+                  for t in json.loads(p)["body"].get("tickets", [])}
+        for rec in records:
+            if made == n:
+                break
+            if not rec["refundable"] or rec["ticket_number"] in queued:
+                continue
+            store.refunds.submit_queue({**form, "kind": RefundKind.TICKET.value, "total": rec["total"],
+                                        "tickets": [rec["ticket_number"]]})
+            made += 1
+    finally:
+        store.close()
+    return made
+
+
 def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter,
-                     home: Path | None = None, uscc: str | None = None) -> Counter:
+                     home: Path | None = None, uscc: str | None = None,
+                     svc: Service | None = None) -> Counter:
     """Queue ``n`` operations in the store at ``db`` (the child not running), following
     :data:`PLAN`; a kind that cannot be made now (nothing to rename or delete yet) becomes a
     ``group.create``; wage submissions and fee declarations only with ``home`` and ``uscc``.
@@ -170,6 +236,11 @@ def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter,
                     if g["name"].startswith("演练") and not store.groups.subgroup_ids(g["id"])[1:]]
             if kind in ("group.rename", "group.delete") and not ours:
                 kind = "group.create"
+            if kind == "refund.submit":
+                if svc is not None:
+                    later[kind] += 1
+                    continue
+                kind = "group.assign"
             if kind in SERVICE_KINDS:
                 if home is not None:
                     later[kind] += 1
@@ -194,6 +265,8 @@ def queue_operations(db: Path, n: int, rng: random.Random, counter: Counter,
         made["wages.submit"] += queue_wages(home, uscc, later["wages.submit"])
     if later["declaration.submit"] or later["declaration.void"]:
         made.update(queue_declarations(home, uscc, later["declaration.submit"], later["declaration.void"]))
+    if later["refund.submit"]:
+        made["refund.submit"] += queue_refunds(db, svc, later["refund.submit"])
     return made
 
 
@@ -232,11 +305,15 @@ def run_push_drill(workdir: Path, *, kills: int, operations: int = 60, seed: int
         svc = Service(srv.url, uscc)
         try:
             svc.c.post("/sandbox/settings", json={"feedback_delay_ms": 0}).raise_for_status()
-            # one declaration sent and settled by a sync not killed, so that the first batch
-            # has a declaration 申报成功 to void
+            # a declaration sent, settled and paid (by the drill's own session: booked tickets
+            # for refund applications), then one more settled and left unpaid for the first
+            # batch to void — each by a sync not killed
             report.queued.update(queue_declarations(home, uscc, 1, 0))
             subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
-            report.queued.update(queue_operations(db, operations, rng, plan, home, uscc))
+            pay_everything(svc)
+            report.queued.update(queue_declarations(home, uscc, 1, 0))
+            subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+            report.queued.update(queue_operations(db, operations, rng, plan, home, uscc, svc))
             crash.set_reply_delay(srv.url, reply_delay_ms)
             _kill_loop(report, cmd, env, db, svc, rng, apply_delay_ms, reply_delay_ms, plan,
                        operations, say, home, uscc)
@@ -265,8 +342,9 @@ def _kill_loop(report: PushReport, cmd: list[str], env: dict, db: Path, svc: Ser
     more operations."""
     window = (apply_delay_ms + reply_delay_ms) / 1000 + 0.05
     while report.made < report.asked:
-        if not _pending(db):
-            report.queued.update(queue_operations(db, operations, rng, plan, home, uscc))
+        if not _pending(db):  # more operations; the declarations sent so far paid for refunds
+            pay_everything(svc, but_newest=True)
+            report.queued.update(queue_operations(db, operations, rng, plan, home, uscc, svc))
         report.runs += 1
         child = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:

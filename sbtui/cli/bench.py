@@ -155,7 +155,7 @@ def crash(which: str, employees: int | None, kills: int | None, operations: int,
     """Crash drill (the long version of the suite's crash tests): SIGKILL a child sbtui at random
     points, restart it, then check the local store against the server; exit 1 when a check
     fails or fewer kills were made than asked. ``push``: group operations of every kind, wage
-    submissions, fee declarations and their voids pushed by ``sbtui sync``, killed before and after the service's commit; every key exactly one
+    submissions, fee declarations and their voids, refund applications pushed by ``sbtui sync``, killed before and after the service's commit; every key exactly one
     effect. ``pay``: a payer paying the pay list by agreement, killed before and after the
     service's commit; every key exactly one effect, the bank balance moved by the paid lines,
     no line paid twice, the outbox empty."""

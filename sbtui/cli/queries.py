@@ -131,7 +131,8 @@ async def batch(obj: Ctx, refresh: bool, output: str | None, as_json: bool, uscc
 def reconcile_text(r: ReconcileRow) -> str:
     gaps = gaps_text(r)
     return (f"{r.unit_number}  {r.period}  应缴 {r.due:,.2f}  已申报 {r.declared:,.2f}  已缴费 {r.paid:,.2f}"
-            f"  已开具证明 {r.certified:,.2f}  已退费 {r.refunded:,.2f}" + (f"  ⚠ {gaps}" if gaps else "  ✓"))
+            f"  已开具证明 {r.certified:,.2f}  已退费 {r.refunded:,.2f}"
+            + (f"（滞纳金另退 {r.refunded_late:,.2f}）" if r.refunded_late else "") + (f"  ⚠ {gaps}" if gaps else "  ✓"))
 
 
 @click.command("reconcile")

@@ -18,8 +18,9 @@ declaration's line ``"{declaration_id}:{n}"``, what payments, vouchers and certi
   :attr:`MISMATCH`.
 * **已开具证明** (``certified``): the paid amount of lines some 完税证明 covers; a paid line
   none covers is :attr:`UNCERTIFIED`.
-* **已退费** (``refunded``): what refund applications gave back (已退库) from a paid line
-  (:attr:`REFUNDED`); a line on an application still 受理中 or 核验通过 is :attr:`REFUNDING`
+* **已退费** (``refunded``): what refund applications gave back (已退库) of a paid line's
+  amount (:attr:`REFUNDED`), and apart what they gave back of its 滞纳金 (``refunded_late``:
+  like ``paid`` and ``late_fee``, so 已退费 never reads more than 已缴费); a line on an application still 受理中 or 核验通过 is :attr:`REFUNDING`
   (one 核验不通过 is nothing: the line is as it was).
 
 Amounts are summed as given (each already a cent amount, half-up per employee and item where
@@ -92,6 +93,7 @@ class ReconcileRow:
     late_fee: Decimal = ZERO
     certified: Decimal = ZERO
     refunded: Decimal = ZERO
+    refunded_late: Decimal = ZERO
     gaps: dict[ReconcileGap, int] = field(default_factory=dict)
 
     @property
@@ -110,15 +112,16 @@ class ReconcileRow:
 
 def reconcile(dues: Iterable[Due], declared: Iterable[Declared], paid: Iterable[Paid], *,
               certified: Iterable[str] = (), refunded: Mapping[str, Decimal] | None = None,
+              refunded_late: Mapping[str, Decimal] | None = None,
               refunding: Iterable[str] = (), on_voucher: Iterable[str] = (), today: date,
               period_from: str | None = None, period_to: str | None = None) -> list[ReconcileRow]:
     """The rows (by 费款所属期, then unit number) whose period meets ``period_from``…``period_to``.
 
-    ``certified``: the line keys some certificate covers; ``refunded``: line key → amount
-    refunded (已退库); ``refunding``: line keys on an application not decided or not 退库 yet;
+    ``certified``: the line keys some certificate covers; ``refunded`` / ``refunded_late``: line
+    key → its amount / its 滞纳金 refunded (已退库); ``refunding``: line keys on an application not decided or not 退库 yet;
     ``on_voucher``: line keys on a voucher issued and not collected yet."""
     certified, on_voucher, refunding = set(certified), set(on_voucher), set(refunding)
-    refunded = dict(refunded or {})
+    back = (dict(refunded or {}), dict(refunded_late or {}))
     rows: dict[tuple[str, str, str], ReconcileRow] = {}
 
     def row(unit: str, a: str, b: str) -> ReconcileRow:
@@ -160,29 +163,31 @@ def reconcile(dues: Iterable[Due], declared: Iterable[Declared], paid: Iterable[
                 r.flag(Gap.OVERDUE)
             continue
         seen.add(p.line_key)
-        _paid(r, p, certified, refunded, refunding)
+        _paid(r, p, certified, back, refunding)
         if p.amount != ln.amount:
             r.flag(Gap.MISMATCH)
     for p in paid_by_key.values():  # paid lines of declarations whose lines are not held here
         if p.line_key not in seen:
             r = row(p.unit_number, p.period_from, p.period_to)
             r.declared += p.amount  # paid, so declared
-            _paid(r, p, certified, refunded, refunding)
+            _paid(r, p, certified, back, refunding)
 
     out = [r for r in rows.values() if _meets(r, period_from, period_to)]
     return sorted(out, key=lambda r: (r.period_from, r.period_to, r.unit_number))
 
 
-def _paid(r: ReconcileRow, p: Paid, certified: set[str], refunded: dict[str, Decimal], refunding: set[str]) -> None:
+def _paid(r: ReconcileRow, p: Paid, certified: set[str], back: tuple[dict[str, Decimal], dict[str, Decimal]],
+          refunding: set[str]) -> None:
     r.paid += p.amount
     r.late_fee += p.late_fee
     if p.line_key in certified:
         r.certified += p.amount
     else:
         r.flag(Gap.UNCERTIFIED)
-    back = refunded.get(p.line_key, ZERO)
-    if back > 0:
-        r.refunded += back
+    fee, late = back[0].get(p.line_key, ZERO), back[1].get(p.line_key, ZERO)
+    if fee > 0 or late > 0:
+        r.refunded += fee
+        r.refunded_late += late
         r.flag(Gap.REFUNDED)
     if p.line_key in refunding:
         r.flag(Gap.REFUNDING)

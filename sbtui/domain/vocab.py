@@ -265,7 +265,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
 is its value (see :func:`label`)."""
 
 WORDS: tuple[type[StrEnum], ...] = (WageSummary, DeclarationStatus, PaymentStatus, DueStatus,
-                                    AgreementStatus, PaymentResult, VoucherStatus, RefundStatus)
+                                    AgreementStatus, PaymentResult, VoucherStatus, RefundStatus, ReconcileGap)
 """The enums whose value is the Chinese word itself."""
 CODES: tuple[type[StrEnum], ...] = (OutboxState, Role, UserStatus, EmployeeStatus, EmployeeChange,
                                     WageResult, WageSubmissionState, ProjectState, PayMethod,

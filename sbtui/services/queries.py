@@ -23,7 +23,7 @@ from sbtui.domain.deadline import collection_deadline
 from sbtui.domain.models import PaymentLine
 from sbtui.domain.money import ZERO
 from sbtui.domain.reconcile import Declared, Due, Paid, ReconcileRow, reconcile
-from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, DueStatus, PaymentResult, PayMethod,
+from sbtui.domain.vocab import (AgreementStatus, DeclarationStatus, DueStatus, PaidLineKind, PaymentResult, PayMethod,
                                 RefundStatus, Role, VoucherStatus, label)
 from sbtui.services.home import deadline_day
 from sbtui.services.tables import Table
@@ -47,7 +47,7 @@ RECEIVED_HEADERS = ("电子税票号码", "入库日期", "单位编号", "费�
 BATCH_HEADERS = ("扣款时间", "协议书号", "扣款结果", "原因", "应缴费款（元）", "滞纳金（元）", "合计（元）",
                  "条数", "费款所属期", "开户银行", "扣款账号", "账户名称")
 RECONCILE_HEADERS = ("单位编号", "费款所属期", "条数", "应缴（元）", "已申报（元）", "已缴费（元）", "滞纳金（元）",
-                     "已开具证明（元）", "已退费（元）", "差异")
+                     "已开具证明（元）", "已退费（元）", "已退滞纳金（元）", "差异")
 
 
 @dataclass
@@ -129,6 +129,7 @@ def reconcile_json(row: ReconcileRow) -> dict[str, Any]:
     return {"unit_number": row.unit_number, "period_from": row.period_from, "period_to": row.period_to,
             "lines": row.lines, "due": row.due, "declared": row.declared, "paid": row.paid,
             "late_fee": row.late_fee, "certified": row.certified, "refunded": row.refunded,
+            "refunded_late_fee": row.refunded_late,
             "gaps": {str(g): row.gaps[g] for g in row.flags}}
 
 
@@ -274,6 +275,7 @@ class QueriesService:
                 on_voucher |= {ln.key for ln in v.lines}
         certified = {k for c in store.certificates.certificates() for r in c.rows for k in r.keys}
         refunded: dict[str, Decimal] = {}
+        refunded_late: dict[str, Decimal] = {}
         refunding: set[str] = set()
         for refund in store.refunds.refunds():
             if refund.status == RefundStatus.REFUSED:
@@ -281,17 +283,19 @@ class QueriesService:
             for rl in refund.lines:
                 line_key = f"{rl.declaration_id}:{rl.n}"  # a per-employee or late-fee line → its paid line
                 if refund.status == RefundStatus.REFUNDED:
-                    refunded[line_key] = refunded.get(line_key, ZERO) + rl.amount
+                    into = refunded_late if rl.kind == PaidLineKind.LATE_FEE else refunded
+                    into[line_key] = into.get(line_key, ZERO) + rl.amount
                 else:
                     refunding.add(line_key)
-        return reconcile(dues, declared, paid, certified=certified, refunded=refunded, refunding=refunding,
+        return reconcile(dues, declared, paid, certified=certified, refunded=refunded,
+                         refunded_late=refunded_late, refunding=refunding,
                          on_voucher=on_voucher, today=today, period_from=period_from, period_to=period_to)
 
     @staticmethod
     def reconcile_table(rows: Iterable[ReconcileRow]) -> Table:
         return Table(TITLE_RECONCILE, RECONCILE_HEADERS, [
             (r.unit_number, r.period, r.lines, r.due, r.declared, r.paid, r.late_fee, r.certified, r.refunded,
-             gaps_text(r)) for r in rows])
+             r.refunded_late, gaps_text(r)) for r in rows])
 
 
 def _paid(ln: PaymentLine) -> Paid:

@@ -23,6 +23,7 @@ from textual.app import App
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from sbtui.domain.text import escape_output, escape_text
 from sbtui.domain.vocab import Role
 from sbtui.tui.background import Background
 from sbtui.tui.commands import SbtuiCommands
@@ -49,7 +50,18 @@ def import_screens() -> None:
         importlib.import_module(module.name)
 
 
-class SbtuiApp(App[float | None]):
+class EscapedToasts:
+    """Every toast (a widget's and a screen's notify come to the app's): plain text, its control
+    and bidi characters escaped — a message quoting a group name or remark from the store
+    neither writes ESC to the terminal nor is read as markup (issue 14 finding 4)."""
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        super().notify(escape_output(str(message)), title=escape_text(str(title)),  # type: ignore[misc]
+                       severity=severity, timeout=timeout, markup=False)
+
+
+class SbtuiApp(EscapedToasts, App[float | None]):
     """社保费管理客户端 in the terminal."""
 
     TITLE = C.APP_TITLE

@@ -16,6 +16,8 @@ from rich.measure import Measurement
 from rich.style import StyleType
 from rich.text import Text
 
+from sbtui.domain.text import escape_output
+
 CLOSING = frozenset("，。、；：？！）】》」』〕”’…·,.;:?!)]}%")
 OPENING = frozenset("（【《「『〔“‘([{")
 # a run of Latin letters and digits, with , . : / - between them (amounts, dates, codes)
@@ -72,7 +74,8 @@ class Prose:
     """Text that breaks its lines by :func:`break_lines` at the width it is drawn."""
 
     def __init__(self, text: str, style: StyleType = "") -> None:
-        self.text = text
+        # a name or remark in a dialog: control and bidi characters escaped (issue 14 finding 4)
+        self.text = escape_output(text)
         self.style = style
 
     def __str__(self) -> str:

@@ -36,7 +36,7 @@ class Source(NamedTuple):
     rows: Iterator[Sequence[Any]]  # from Excel row 1, column A
     total: int  # rows in the sheet when known, else 0
     close: Callable[[], None]
-    scan: SheetScan = SheetScan()  # merged cells, uncached formulas (an old .xls: none known)
+    scan: SheetScan = SheetScan()  # merged cells, uncached formulas
 
 
 def reader() -> str:
@@ -52,13 +52,15 @@ def open_source(path: str | os.PathLike[str], sheet: str | None) -> Source:
     with open(p, "rb") as f:
         head = f.read(8)
     if head.startswith(_OLE):
-        if reader() == "openpyxl":
-            raise XlsxError(S.FILE_OLD_XLS)
-    elif not head.startswith(_ZIP):
+        # refused by both readers (issue 14): python-calamine reads an old .xls, but nothing
+        # checks its merged cells, formulas or extent there — a group merged over three rows
+        # ungrouped two of them with no error
+        raise XlsxError(S.FILE_OLD_XLS)
+    if not head.startswith(_ZIP):
         raise XlsxError(S.FILE_NOT_XLSX)
-    scan = SheetScan() if head.startswith(_OLE) else _scan(p, sheet)
+    scan = _scan(p, sheet)
     if reader() == "calamine":
-        return _calamine(p, sheet, old=head.startswith(_OLE))._replace(scan=scan)
+        return _calamine(p, sheet)._replace(scan=scan)
     return _openpyxl(p, sheet, scan)
 
 
@@ -73,14 +75,14 @@ def _scan(p: Path, sheet: str | None) -> SheetScan:
         raise XlsxError(S.FILE_UNREADABLE.format(error=e)) from e
 
 
-def _calamine(p: Path, sheet: str | None, *, old: bool) -> Source:
+def _calamine(p: Path, sheet: str | None) -> Source:
     from python_calamine import CalamineError, CalamineWorkbook
 
     with open(p, "rb") as f:
         try:
             wb = CalamineWorkbook.from_filelike(f)
         except (CalamineError, OSError, ValueError) as e:
-            raise XlsxError(S.FILE_OLD_XLS if old else S.FILE_NOT_XLSX) from e
+            raise XlsxError(S.FILE_NOT_XLSX) from e
         try:
             names = wb.sheet_names
             if sheet is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 CELL_ERROR = "第 {row} 行 {column} 列：{reason}"
 FILE_MISSING = "文件不存在：{path}"
 FILE_NOT_XLSX = "无法读取文件：不是有效的 Excel（.xlsx）文件"
-FILE_OLD_XLS = "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入"
+FILE_OLD_XLS = "不支持旧版 Excel（.xls）文件或加密的文件，请在 Excel 中另存为不加密的 .xlsx 后再导入"
 FILE_UNREADABLE = "无法读取文件：{error}"
 FILE_NO_SHEET = "文件中没有工作表“{sheet}”"
 FILE_EMPTY = "文件中没有工作表"

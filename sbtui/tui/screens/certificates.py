@@ -26,6 +26,7 @@ from sbtui.tui.screens.declare_dialogs import NoticeDialog
 from sbtui.tui.screens.pay_common import ask_path, call, decimal, money, period_text, service_message
 from sbtui.tui.screens.row_list import ROW_LIST_CSS, Row, RowListScreen, month_fields
 from sbtui.tui.strings import certificates as S
+from sbtui.tui.strings import lists as L
 
 REFUSALS: tuple[type[Exception], ...] = (ServiceError, CertificateError)
 
@@ -74,6 +75,7 @@ class IssueScreen(RowListScreen):
         keyed("certificate", "tick_all", "a", "tick_all", S.KEY_TICK_ALL),
         keyed("certificate", "issue", "o", "issue", S.KEY_ISSUE),
         keyed("certificate", "view", "enter", "view", S.KEY_VIEW, show=False),
+        keyed("certificate", "export", "x", "export", L.KEY_EXPORT),
         keyed("certificate", "filter", "f", "filter", S.KEY_FILTER),
         keyed("certificate", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]

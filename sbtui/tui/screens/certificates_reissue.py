@@ -20,6 +20,7 @@ from sbtui.tui.screens.declare_dialogs import NoticeDialog
 from sbtui.tui.screens.pay_common import call, money, service_message
 from sbtui.tui.screens.row_list import ROW_LIST_CSS, Field, RowListScreen, day_fields, optional_text
 from sbtui.tui.strings import certificates as S
+from sbtui.tui.strings import lists as L
 
 
 class ReissueScreen(RowListScreen):
@@ -37,6 +38,7 @@ class ReissueScreen(RowListScreen):
         *BaseScreen.BINDINGS,
         keyed("certificate.reissue", "view", "enter", "view", S.KEY_VIEW, show=False),
         keyed("certificate.reissue", "reissue", "p", "reissue", S.KEY_REISSUE),
+        keyed("certificate.reissue", "export", "x", "export", L.KEY_EXPORT),
         keyed("certificate.reissue", "filter", "f", "filter", S.KEY_FILTER),
         keyed("certificate.reissue", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Static, Tree
 
+from sbtui.domain.text import escape_text
 from sbtui.domain.vocab import STAFF
 from sbtui.services.registry import EmployeeFilter, default_path
 from sbtui.tui.dialogs.confirm import ConfirmDialog
@@ -80,7 +82,10 @@ class GroupsScreen(ExportMixin, BaseScreen):
             label = f"{g['name']}  {S.G_MEMBERS.format(n=members.get(g['id'], 0))}"
             if g["pending"]:
                 label += S.G_PENDING
-            nodes[g["id"]] = parent.add(label, data=g["id"], expand=True, allow_expand=False)
+            # plain text, control and bidi characters escaped: a name from the store is never
+            # markup nor an escape sequence for the terminal (issue 14 finding 4)
+            nodes[g["id"]] = parent.add(Text(escape_text(label)), data=g["id"], expand=True,
+                                        allow_expand=False)
         tree.root.expand_all()
         empty = self.query_one("#groups-empty", Static)
         empty.update(S.G_EMPTY if not groups else "")

@@ -24,6 +24,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.pay_common import ask_path, call, money, service_message
 from sbtui.tui.screens.row_list import ROW_LIST_CSS, Field, RowListScreen, month_fields, optional_text
 from sbtui.tui.strings import certificates as S
+from sbtui.tui.strings import lists as L
 
 REFUSALS: tuple[type[Exception], ...] = (ServiceError, ProofError, FormError, OSError, ValueError)
 
@@ -118,6 +119,7 @@ class UnitProofScreen(ProofScreen):
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("proof.unit", "print", "p", "print", S.KEY_PRINT),
+        keyed("proof.unit", "export", "x", "export", L.KEY_EXPORT),
         keyed("proof.unit", "filter", "f", "filter", S.KEY_FILTER),
         keyed("proof.unit", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
@@ -147,6 +149,7 @@ class EmployeeProofScreen(ProofScreen):
     BINDINGS = [
         *BaseScreen.BINDINGS,
         keyed("proof.employee", "print", "p", "print", S.KEY_PRINT),
+        keyed("proof.employee", "export", "x", "export", L.KEY_EXPORT),
         keyed("proof.employee", "filter", "f", "filter", S.KEY_FILTER),
         keyed("proof.employee", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]

@@ -126,8 +126,8 @@ class BatchScreen(QueryScreen):
         return self.state.debits
 
     def cells(self, d: Any) -> tuple[str, ...]:
-        return (local_time(d.paid_at), str(d.status), money(d.total), money(d.amount), money(d.late_fee),
-                str(d.lines), d.period, d.reason)
+        return (local_time(d.paid_at), d.agreement_id, str(d.status), money(d.total), money(d.amount),
+                money(d.late_fee), str(d.lines), d.period, d.reason)
 
     def note(self, d: Any) -> str:
         return S.BATCH_NOTE.format(bank=d.bank, account=d.account, name=d.account_name).strip()
@@ -200,7 +200,8 @@ class ReconcileScreen(QueryScreen):
     def note(self, r: Any) -> str:
         if not r.gaps:
             return S.RECONCILE_NOTE_OK.format(lines=r.lines, late=money(r.late_fee))
-        return S.RECONCILE_NOTE.format(lines=r.lines, late=money(r.late_fee), gaps=gaps_text(r))
+        back = S.RECONCILE_LATE_BACK.format(amount=money(r.refunded_late)) if r.refunded_late else ""
+        return S.RECONCILE_NOTE.format(lines=r.lines, late=money(r.late_fee), late_back=back, gaps=gaps_text(r))
 
     def after_show(self) -> None:
         text = S.RECONCILE_COUNT.format(n=len(self.items), gaps=sum(1 for r in self.items if r.gaps))

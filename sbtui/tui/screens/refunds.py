@@ -25,6 +25,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.pay_common import call, money, period_text
 from sbtui.tui.screens.row_list import RowListScreen
 from sbtui.tui.strings import common as C
+from sbtui.tui.strings import lists as L
 from sbtui.tui.strings import refunds as S
 from sbtui.tui.widgets.column_table import ColumnTable
 
@@ -117,6 +118,7 @@ class RefundsScreen(RowListScreen):
         *BaseScreen.BINDINGS,
         keyed("refund", "new", "n", "new", S.KEY_NEW),
         keyed("refund", "view", "enter", "view", S.KEY_VIEW, show=False),
+        keyed("refund", "export", "x", "export", L.KEY_EXPORT),
         keyed("refund", "refresh", "f5,u", "refresh", S.KEY_REFRESH),
     ]
 

@@ -26,6 +26,7 @@ from sbtui.tui.screens.base import BaseScreen
 from sbtui.tui.screens.pay_common import money, period_text
 from sbtui.tui.screens.refunds_form import RefundForm
 from sbtui.tui.screens.row_list import ROW_LIST_CSS, Field, Row, RowListScreen, month_fields, optional_text
+from sbtui.tui.strings import lists as L
 from sbtui.tui.strings import refunds as S
 
 
@@ -117,7 +118,8 @@ def _bindings(scope: str) -> list[Any]:
             keyed(scope, "tick", "space", "tick", S.KEY_TICK),
             keyed(scope, "tick_all", "a", "tick_all", S.KEY_TICK_ALL),
             keyed(scope, "next", "n", "next", S.KEY_NEXT),
-            keyed(scope, "filter", "f", "filter", "查询条件")]
+            keyed(scope, "export", "x", "export", L.KEY_EXPORT),
+            keyed(scope, "filter", "f", "filter", L.KEY_FILTER)]
 
 
 class TicketRecordsScreen(PickScreen):

@@ -49,7 +49,6 @@ KEY_PRINT = "打印"
 # 开具
 F_PERIOD_FROM = "税款所属期起"
 F_PERIOD_TO = "税款所属期止"
-BAD_PERIOD = "税款所属期格式应为YYYY-MM"
 PERIOD_ORDER = "税款所属期止不能早于税款所属期起"
 ISSUE_COLUMNS = ("选", "品目名称", "税款所属时期", "实缴金额", "完税证明", "入库日期", "电子税票号码", "税种")
 NOT_ISSUED = "未开具"
@@ -81,8 +80,6 @@ ISSUED_SAVE_FAILED = "PDF 保存失败：{error}。可在“税收完税证明�
 ISSUE_FAILED_TITLE = "开具失败"
 OFFLINE_LIST = "无法连接服务：显示的是上次获取的缴款记录，开具需要联网。"
 REFRESHED = "已刷新：{n} 条已入库缴款记录"
-REFRESH_FAILED = "刷新失败：{error}"
-DETAIL_TITLE = "缴款记录"
 CERT_DETAIL_TITLE = "税收完税证明（非印刷）{number}"
 CERT_DETAIL_HEAD = ("No. {number} · 填发日期 {issued} · 第 {count} 次打印 · 验证码 {code}\n"
                     "税务机关 {authority} · 纳税人识别号 {uscc} · 纳税人名称 {name}\n"
@@ -103,9 +100,6 @@ REISSUE_NOTE = "{rows} · 税务机关 {authority}{remark}"
 REISSUE_CONFIRM = "补开完税证明 {number}？补开后打印次数为第 {count} 次。"
 REISSUED_TITLE = "补开成功"
 REISSUE_FAILED_TITLE = "补开失败"
-BAD_DATE = "日期格式应为YYYY-MM-DD"
-NONE_SELECTED = "请先选择一条记录"
-LOAD_FAILED = "读取失败：{error}"
 
 # 查验
 F_VERIFY_NUMBER = "证明号码（No.）"

@@ -12,6 +12,11 @@ The row cursor is seen without colour (issue 15's focus rule, as app.tcss does f
 lists): the cursor row is bold, and its first cell — the cell padding, never text — is ``▶``
 (the same mark as a focused button), so ``capture-pane`` without colours and ``TERM=xterm-mono``
 both show which row Enter acts on.
+
+A text cell is shown as plain text with the control and bidi characters of the one text rule
+escaped (:func:`sbtui.domain.text.escape_text`; issue 14 finding 4): a group name or remark
+from the store holding ESC, BEL or U+202E reaches the terminal as ``\u001b`` …, and ``[/b]``
+is shown, not read as Rich markup (an unmatched closing tag raised MarkupError).
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from textual.strip import Strip
 from textual.widgets import DataTable
 
 from sbtui.tui.focus import MARK
+from sbtui.domain.text import FORBIDDEN, escape_text
 
 CUT = "…"
 
@@ -38,6 +44,16 @@ def _splits_wide(text: str, cells: int) -> bool:
     return False
 
 
+def safe_cell(value: object) -> object:
+    """A cell as it may reach the terminal: text plain and escaped, a Text escaped (its style
+    kept), anything else as it is."""
+    if isinstance(value, str):
+        return Text(escape_text(value), end="")
+    if isinstance(value, Text) and FORBIDDEN.search(value.plain):
+        return Text(escape_text(value.plain), style=value.style, end="")
+    return value
+
+
 class ColumnTable(DataTable):
     """Keys scroll sideways by whole columns, a cut column ends in …, and there is no
     horizontal scrollbar: at the bottom of a short list its thumb read as a stray cursor block
@@ -47,6 +63,19 @@ class ColumnTable(DataTable):
     ColumnTable { scrollbar-size-horizontal: 0; }
     ColumnTable > .datatable--cursor, ColumnTable:focus > .datatable--cursor { text-style: bold; }
     """
+
+    # every way a cell or a label gets in goes through safe_cell (see the module doc)
+    def add_column(self, label, *args, **kwargs):
+        return super().add_column(safe_cell(label), *args, **kwargs)
+
+    def add_row(self, *cells, **kwargs):
+        return super().add_row(*(safe_cell(c) for c in cells), **kwargs)
+
+    def update_cell(self, row_key, column_key, value, **kwargs):
+        return super().update_cell(row_key, column_key, safe_cell(value), **kwargs)
+
+    def update_cell_at(self, coordinate, value, **kwargs):
+        return super().update_cell_at(coordinate, safe_cell(value), **kwargs)
 
     def render_line(self, y: int) -> Strip:
         return self._mark_cursor(y, self._cut_right(y, super().render_line(y)))
